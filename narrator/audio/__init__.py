@@ -1,0 +1,1 @@
+"""Audio: reading, stitching, loudness and export."""

@@ -1,0 +1,92 @@
+"""One error hierarchy for narrator.
+
+Callers branch on the class, never on the text. Every error splits into
+*transient* (retrying the same call later may succeed: rate limits, 5xx,
+timeouts) or *permanent* (retrying cannot help: bad input, bad key, unknown
+model). Messages say what went wrong *and how to fix it*, and never contain
+an API key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NarratorError(Exception):
+    """Base class of every error narrator raises on purpose.
+
+    ``exit_code`` is what the CLI exits with when this error reaches it.
+    """
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message}\n  hint: {hint}" if hint else message)
+
+
+class PermanentError(NarratorError):
+    """Retrying the same operation cannot succeed; the input or setup must change."""
+
+
+class TransientError(NarratorError):
+    """The operation may succeed if retried later (rate limit, 5xx, timeout)."""
+
+
+class ConfigError(PermanentError):
+    """A setting or parameter is invalid."""
+
+    exit_code = 2
+
+
+class ManuscriptError(PermanentError):
+    """The manuscript cannot be read or contains nothing speakable.
+
+    The message names the file and, where known, the line and chapter.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        path: Path | str,
+        message: str,
+        *,
+        line: int | None = None,
+        chapter: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.chapter = chapter
+        where = self.path + (f":{line}" if line is not None else "")
+        if chapter:
+            where += f" (chapter {chapter!r})"
+        super().__init__(f"{where}: {message}", hint=hint)
+
+
+class EngineError(PermanentError):
+    """A speech engine or transcriber failed in a way that retrying will not fix."""
+
+
+class TransientProviderError(TransientError):
+    """A remote provider failed transiently (429, 5xx, timeout, dropped connection)."""
+
+
+class PermanentProviderError(EngineError):
+    """A remote provider rejected the request (400, 401, 403, 404, 422)."""
+
+
+class BudgetExhausted(NarratorError):
+    """The request budget for the current window is spent; resume after it resets."""
+
+    exit_code = 3
+
+
+class AudioError(PermanentError):
+    """Audio could not be decoded, stitched, measured or encoded."""
+
+
+class VerificationFailed(NarratorError):
+    """A chunk's audio did not match its text (used internally to drive re-synthesis)."""

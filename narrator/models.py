@@ -1,0 +1,141 @@
+"""Frozen pydantic records passed between the pipeline's stages.
+
+They are small (paths, hashes, durations, scores, never audio arrays or
+clients), so Prefect can hash, persist and cache them cheaply.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Base for immutable records."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Boundary(StrEnum):
+    """What follows a piece of text; it decides the length of the pause after it."""
+
+    CLAUSE = "clause"  # a sentence too long for one request was split inside
+    SENTENCE = "sentence"
+    PARAGRAPH = "paragraph"
+    SCENE = "scene"  # a scene-break line (* * *), never spoken
+    END = "end"  # end of chapter
+
+
+class Sentence(Frozen):
+    """One sentence as written (emphasis markers removed), with its place in the chapter."""
+
+    text: str
+    paragraph: int = Field(ge=0, description="paragraph index within the chapter")
+    boundary: Boundary = Field(description="what follows this sentence")
+
+
+class Chapter(Frozen):
+    """A chapter: an optional title and its sentences in reading order.
+
+    When the chapter has a title, it is spoken first, as a paragraph of its own, so
+    ``sentences[0]`` is the title.
+    """
+
+    index: int = Field(ge=1, description="1-based chapter number")
+    title: str | None
+    line: int = Field(ge=1, description="1-based line of the manuscript where the chapter starts")
+    sentences: tuple[Sentence, ...]
+
+
+class Book(Frozen):
+    """A parsed manuscript."""
+
+    source: Path
+    title: str
+    slug: str
+    chapters: tuple[Chapter, ...]
+
+
+class Chunk(Frozen):
+    """The text of one speech request: consecutive sentences of one chapter.
+
+    ``text`` is what the reader sees (sentences joined with single spaces);
+    ``spoken`` is what the engine is asked to say (abbreviations expanded).
+    """
+
+    id: str = Field(description="stable id, e.g. 'c01-0003'")
+    chapter: int = Field(ge=1)
+    index: int = Field(ge=0, description="0-based position within the chapter")
+    text: str
+    spoken: str
+    boundary: Boundary = Field(description="what follows this chunk; decides the pause after it")
+
+
+class ChunkAudio(Frozen):
+    """A synthesized chunk stored on disk."""
+
+    chunk_id: str
+    path: Path
+    sample_rate: int = Field(gt=0, description="Hz")
+    duration_s: float = Field(ge=0, description="seconds")
+
+
+class Verification(Frozen):
+    """The round-trip check of one chunk: what the transcriber heard and the verdict."""
+
+    heard: str
+    wer: float = Field(ge=0, description="word error rate after normalization")
+    cer: float = Field(ge=0, description="character error rate after normalization")
+    duration_s: float = Field(ge=0, description="audio duration, seconds")
+    passed: bool
+    reason: str | None = Field(default=None, description="why it failed; None when it passed")
+
+
+class ChunkResult(Frozen):
+    """A chunk after synthesis and verification, possibly after several attempts.
+
+    ``flagged`` is True when every attempt failed verification: the best attempt is
+    kept (never dropped) and reported.
+    """
+
+    chunk: Chunk
+    audio: ChunkAudio
+    verification: Verification
+    attempts: int = Field(ge=1)
+    flagged: bool
+
+
+class ChunkPlacement(Frozen):
+    """Where a chunk sits in its stitched chapter."""
+
+    chunk_id: str
+    start_s: float = Field(ge=0, description="seconds from the start of the chapter file")
+    end_s: float = Field(ge=0, description="seconds from the start of the chapter file")
+
+
+class ChapterAudio(Frozen):
+    """A stitched, mastered and encoded chapter."""
+
+    index: int = Field(ge=1)
+    title: str
+    file: Path = Field(description="the chapter MP3")
+    master: Path = Field(description="lossless mastered chapter (FLAC), the source of the M4B")
+    duration_s: float = Field(ge=0, description="seconds")
+    lufs: float = Field(description="integrated loudness after mastering, LUFS")
+    peak_dbfs: float = Field(description="sample peak after mastering, dBFS")
+    placements: tuple[ChunkPlacement, ...]
+
+
+class BookResult(Frozen):
+    """A finished book: where its files are and what was flagged."""
+
+    title: str
+    out_dir: Path
+    m4b: Path
+    manifest: Path
+    chapters: tuple[ChapterAudio, ...]
+    chunks: int
+    flagged: int
+    duration_s: float = Field(ge=0, description="seconds")

@@ -1,0 +1,1 @@
+"""Speech engines: text in, PCM audio out."""

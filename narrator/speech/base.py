@@ -1,0 +1,39 @@
+"""The interface every speech engine implements (embedded Piper, remote OpenAI-compatible)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesized audio: mono float32 samples in [-1, 1] at ``sample_rate`` Hz."""
+
+    samples: NDArray[np.float32]
+    sample_rate: int
+
+    @property
+    def duration_s(self) -> float:
+        """Duration in seconds."""
+        return len(self.samples) / self.sample_rate
+
+
+@runtime_checkable
+class SpeechEngine(Protocol):
+    """Turns text into speech.
+
+    ``identity`` names everything that determines the audio besides the text
+    (engine, model, voice, speed), so it can be part of a content hash.
+    ``max_input_chars`` is the longest text one request may carry.
+    """
+
+    identity: str
+    max_input_chars: int
+
+    def synthesize(self, text: str) -> Speech:
+        """Speak ``text`` and return the audio; raises a ``NarratorError`` subclass."""
+        ...

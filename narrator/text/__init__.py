@@ -1,0 +1,1 @@
+"""Text: manuscripts to chapters, sentences and chunks."""

@@ -1,0 +1,1 @@
+"""Round-trip verification: transcribe synthesized audio and score it against its text."""
