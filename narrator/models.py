@@ -126,6 +126,7 @@ class ChapterAudio(Frozen):
     lufs: float = Field(description="integrated loudness after mastering, LUFS")
     peak_dbfs: float = Field(description="sample peak after mastering, dBFS")
     placements: tuple[ChunkPlacement, ...]
+    flagged: int = Field(ge=0, description="chunks kept although every attempt failed verification")
 
 
 class BookResult(Frozen):
@@ -135,6 +136,7 @@ class BookResult(Frozen):
     out_dir: Path
     m4b: Path
     manifest: Path
+    report: Path
     chapters: tuple[ChapterAudio, ...]
     chunks: int
     flagged: int

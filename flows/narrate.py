@@ -1,0 +1,97 @@
+"""``narrate_book``: manuscript in, verified chapter MP3s and an M4B out."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from prefect import flow, unmapped
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from narrator.config import NarrationParams, Settings
+from narrator.engines import engines_for
+from narrator.models import BookResult, ChapterAudio, Chunk, ChunkResult
+from narrator.plan import chapter_title
+from narrator.store import BookPaths
+from tasks.artifacts import publish_book, report_progress, start_progress
+from tasks.audio import export_book_task, render_chapter_task
+from tasks.speech import narrate_chunk_task
+from tasks.text import parse_manuscript
+
+
+@flow(name="narrate-chapter", flow_run_name="{title}")
+def narrate_chapter(
+    *,
+    index: int,
+    title: str,
+    total_chapters: int,
+    chunks: tuple[Chunk, ...],
+    params: NarrationParams,
+    paths: BookPaths,
+    book_title: str,
+    progress: UUID,
+    done_before: int,
+    total_chunks: int,
+) -> tuple[ChapterAudio, tuple[ChunkResult, ...]]:
+    """Narrate one chapter's chunks in parallel, then stitch and master the chapter."""
+    futures = narrate_chunk_task.map(chunks, unmapped(params), unmapped(paths))
+    for done, _ in enumerate(as_completed(futures), start=done_before + 1):
+        report_progress(progress, done, total_chunks)
+    results = tuple(f.result() for f in futures)
+    chapter = render_chapter_task(
+        index=index,
+        title=title,
+        total_chapters=total_chapters,
+        results=results,
+        paths=paths,
+        book_title=book_title,
+        author=params.author,
+        pauses=params.pauses,
+        mastering=params.master,
+    )
+    return chapter, results
+
+
+@flow(name="narrate-book", flow_run_name="{params.manuscript}")
+def narrate_book(params: NarrationParams) -> BookResult:
+    """Narrate a manuscript into a verified, chapterized audiobook."""
+    book, chunks = parse_manuscript(params)
+    paths = BookPaths.for_book(params.out_dir, book.slug)
+    progress = start_progress(book.slug)
+    total = sum(len(c) for c in chunks)
+    engines = engines_for(params)
+    chapter_flow = narrate_chapter.with_options(
+        task_runner=ThreadPoolTaskRunner(max_workers=Settings().workers)
+    )
+
+    chapters: list[ChapterAudio] = []
+    results: list[tuple[ChunkResult, ...]] = []
+    done = 0
+    for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True):
+        audio, chapter_results = chapter_flow(
+            index=chapter.index,
+            title=chapter_title(book, chapter),
+            total_chapters=len(book.chapters),
+            chunks=chapter_chunks,
+            params=params,
+            paths=paths,
+            book_title=book.title,
+            progress=progress,
+            done_before=done,
+            total_chunks=total,
+        )
+        done += len(chapter_chunks)
+        chapters.append(audio)
+        results.append(chapter_results)
+
+    result = export_book_task(
+        title=book.title,
+        author=params.author,
+        engine=engines.speech.identity,
+        verifier=engines.transcriber.identity,
+        paths=paths,
+        chapters=chapters,
+        results=results,
+    )
+    publish_book(book.slug, result)
+    return result

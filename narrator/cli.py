@@ -1,0 +1,194 @@
+"""The ``narrate`` command.
+
+Domain errors become clean messages and exit codes here, in one place; no
+traceback reaches a user. Exit codes: 0 done, 1 failed, 2 bad input or
+settings, 3 request budget exhausted (resume later), 4 finished with flagged
+chunks under ``--strict``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from narrator.config import NarrationParams
+from narrator.errors import NarratorError
+from narrator.models import Book, BookResult, Chunk
+from narrator.plan import chunk_book, make_plan
+
+app = typer.Typer(
+    name="narrate",
+    help="Turn a manuscript into a finished, verified audiobook.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+ManuscriptArg = Annotated[
+    Path, typer.Argument(help="A .md or .txt manuscript; '-' reads standard input.")
+]
+MaxCharsOpt = Annotated[
+    int | None,
+    typer.Option("--max-input-chars", min=40, help="Characters per request (default: engine's)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+EXIT_FLAGGED = 4
+
+
+def _load(manuscript: Path, max_chars: int | None) -> tuple[Book, tuple[tuple[Chunk, ...], ...], int]:
+    from narrator.engines import packing_for
+    from narrator.text import load_book
+
+    params = NarrationParams(manuscript=manuscript, max_input_chars=max_chars)
+    book = load_book(manuscript)
+    limit, by_paragraph = packing_for(params)
+    return book, chunk_book(book, limit, by_paragraph=by_paragraph), limit
+
+
+@app.command()
+def split(manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_: JsonOpt = False) -> None:
+    """Show the chapters, sentences and chunks a manuscript becomes.
+
+    Examples:
+
+      narrate split inputs/the-keeper-of-tern-rock.md
+
+      cat notes.txt | narrate split - --json
+    """
+    book, chunks, _ = _load(manuscript, max_input_chars)
+    data = {
+        "chapters": [
+            {
+                "title": chapter.title,
+                "sentences": [s.text for s in chapter.sentences],
+                "chunks": [{"id": c.id, "text": c.text} for c in chapter_chunks],
+            }
+            for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True)
+        ]
+    }
+    if json_:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    out.print(f"[bold]{book.title}[/bold]: {len(book.chapters)} chapters")
+    for chapter in data["chapters"]:
+        out.print(f"\n[bold]{chapter['title'] or '(untitled)'}[/bold]")
+        for c in chapter["chunks"]:
+            out.print(f"  [cyan]{c['id']}[/cyan] ({len(c['text'])} chars) {c['text']}", highlight=False)
+
+
+@app.command()
+def plan(manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_: JsonOpt = False) -> None:
+    """Estimate the work (chapters, characters, chunks, engine requests) without synthesizing.
+
+    Examples:
+
+      narrate plan inputs/the-keeper-of-tern-rock.md
+
+      narrate plan book.txt --max-input-chars 4096 --json
+    """
+    book, chunks, limit = _load(manuscript, max_input_chars)
+    result = make_plan(book, chunks, limit)
+    if json_:
+        print(result.model_dump_json(indent=2))
+        return
+    out.print(
+        f"[bold]{result.title}[/bold]: {result.chapters} chapters, {result.characters:,} characters, "
+        f"{result.chunks} chunks of at most {result.max_input_chars} characters\n"
+        f"requests: {result.requests.synthesis} synthesis + {result.requests.verification} "
+        f"verification = {result.requests.total} (first attempts)"
+    )
+
+
+class _ProgressHandler(logging.Handler):
+    """Prints narrator's progress log lines (chapter and chunk) on the terminal."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        style = "yellow" if record.levelno >= logging.WARNING else "dim"
+        err.print(f"[{style}]{record.getMessage()}[/{style}]", highlight=False)
+
+
+def _summary(result: BookResult) -> None:
+    table = Table(title=f"{result.title}: {result.duration_s / 60:.1f} min")
+    for column in ("#", "chapter", "duration", "LUFS", "peak dBFS", "chunks", "flagged"):
+        table.add_column(column)
+    for c in result.chapters:
+        table.add_row(
+            str(c.index), c.title, f"{c.duration_s:.1f} s", f"{c.lufs:.1f}", f"{c.peak_dbfs:.1f}",
+            str(len(c.placements)), str(c.flagged),
+        )
+    out.print(table)
+    out.print(f"audiobook: {result.m4b}\nchapters:  {result.chapters[0].file.parent}")
+    out.print(f"manifest:  {result.manifest}\nreport:    {result.report}")
+    if result.flagged:
+        out.print(
+            f"[yellow]{result.flagged} of {result.chunks} chunks did not pass verification and "
+            f"were kept as flagged; see {result.report}[/yellow]"
+        )
+    else:
+        out.print(f"[green]all {result.chunks} chunks passed round-trip verification[/green]")
+
+
+@app.command()
+def run(
+    manuscript: ManuscriptArg,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("outputs"),
+    title: Annotated[str | None, typer.Option(help="Book title (default: from the text).")] = None,
+    author: Annotated[str | None, typer.Option(help="Author, written into the tags.")] = None,
+    speed: Annotated[float, typer.Option(help="Speaking rate; 1.0 is normal.")] = 1.0,
+    max_input_chars: MaxCharsOpt = None,
+    max_attempts: Annotated[int, typer.Option(help="Synthesis attempts per chunk.")] = 3,
+    titles: Annotated[bool, typer.Option(help="Speak chapter titles.")] = True,
+    strict: Annotated[bool, typer.Option(help="Exit 4 if any chunk is flagged.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Narrate a manuscript into chapter MP3s and an M4B, verifying every chunk.
+
+    Runs the narrate-book Prefect flow in this process (a temporary Prefect server
+    starts when PREFECT_API_URL is not set).
+
+    Examples:
+
+      narrate run inputs/the-keeper-of-tern-rock.md
+
+      narrate run book.txt --out audiobooks --author "A. Writer" --speed 1.1
+    """
+    params = NarrationParams(
+        manuscript=manuscript, out_dir=out_dir, title=title, author=author, speed=speed,
+        max_input_chars=max_input_chars, max_attempts=max_attempts, announce_titles=titles,
+    )
+    # Read the manuscript before starting Prefect: bad input fails in a second, with
+    # nothing written.
+    _load(manuscript, max_input_chars)
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    progress = logging.getLogger("narrator.progress")
+    progress.addHandler(_ProgressHandler())
+    progress.setLevel(logging.INFO)
+
+    from flows.narrate import narrate_book
+
+    result = narrate_book(params)
+    _summary(result)
+    if strict and result.flagged:
+        raise typer.Exit(EXIT_FLAGGED)
+
+
+def main() -> None:
+    """Console-script entry point: run the CLI, turning narrator's errors into exit codes."""
+    try:
+        app()
+    except NarratorError as exc:
+        err.print(f"[red]error:[/red] {exc.message}", highlight=False)
+        if exc.hint:
+            err.print(f"  [bold]how to fix:[/bold] {exc.hint}", highlight=False)
+        sys.exit(exc.exit_code)

@@ -1,0 +1,133 @@
+"""Where a book's files live, content hashes of chunks, and the cached chunk records.
+
+Layout under ``OUT_DIR/<book-slug>/``::
+
+    chapters/NN-<title-slug>.mp3   one MP3 per chapter
+    <book-slug>.m4b                the whole book with chapter markers
+    manifest.json                  machine-readable record of the run
+    report.md                      human-readable summary and flagged chunks
+    cache/chunks/<key>.flac        synthesized chunk audio, addressed by content
+    cache/chunks/<key>.<verifier>.json  its verification record
+    cache/masters/NN.flac          lossless mastered chapters (the M4B's source)
+
+The cache is what makes re-runs cheap: a chunk whose record exists is not
+synthesized again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import soundfile as sf
+from pydantic import ValidationError
+
+from narrator.atomic import write_text_atomic
+from narrator.models import Chunk, ChunkAudio, ChunkResult
+from narrator.text.slug import slugify
+
+log = logging.getLogger(__name__)
+
+# Bump to force every chunk to be synthesized again (e.g. after changing how text
+# is prepared for speech). Unrelated code changes must not invalidate paid audio.
+SYNTHESIS_VERSION = 1
+
+
+def chunk_key(spoken: str, engine_identity: str) -> str:
+    """Content hash of everything that determines a chunk's audio."""
+    payload = json.dumps(
+        {"spoken": spoken, "engine": engine_identity, "version": SYNTHESIS_VERSION},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class BookPaths:
+    """Paths of one book's outputs."""
+
+    root: Path
+    slug: str
+
+    @classmethod
+    def for_book(cls, out_dir: Path, slug: str) -> BookPaths:
+        return cls(root=out_dir / slug, slug=slug)
+
+    @property
+    def chapters_dir(self) -> Path:
+        return self.root / "chapters"
+
+    @property
+    def chunks_dir(self) -> Path:
+        return self.root / "cache" / "chunks"
+
+    @property
+    def masters_dir(self) -> Path:
+        return self.root / "cache" / "masters"
+
+    @property
+    def m4b(self) -> Path:
+        return self.root / f"{self.slug}.m4b"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def report(self) -> Path:
+        return self.root / "report.md"
+
+    def chapter_mp3(self, index: int, title: str) -> Path:
+        return self.chapters_dir / f"{index:02d}-{slugify(title)}.mp3"
+
+    def chapter_master(self, index: int) -> Path:
+        return self.masters_dir / f"{index:02d}.flac"
+
+    def chunk_audio(self, key: str) -> Path:
+        return self.chunks_dir / f"{key}.flac"
+
+    def chunk_record(self, key: str, verifier_identity: str) -> Path:
+        verifier = hashlib.sha256(verifier_identity.encode("utf-8")).hexdigest()[:12]
+        return self.chunks_dir / f"{key}.{verifier}.json"
+
+
+def load_cached_result(
+    paths: BookPaths, chunk: Chunk, key: str, verifier_identity: str
+) -> ChunkResult | None:
+    """Return the stored result of ``chunk`` if its record and audio are intact, else None.
+
+    A record that does not parse, or audio that does not decode, counts as missing:
+    the chunk is synthesized again rather than trusted.
+    """
+    record = paths.chunk_record(key, verifier_identity)
+    audio = paths.chunk_audio(key)
+    if not (record.is_file() and audio.is_file()):
+        return None
+    try:
+        result = ChunkResult.model_validate_json(record.read_text(encoding="utf-8"))
+        info = sf.info(str(audio))
+    except (ValidationError, ValueError, RuntimeError, OSError) as exc:
+        log.warning("ignoring damaged cache entry for chunk %s: %s", chunk.id, exc)
+        return None
+    # The record stores the chunk as it was when synthesized; the id and position
+    # may have moved since (an edit earlier in the chapter), the audio has not.
+    return result.model_copy(
+        update={
+            "chunk": chunk,
+            "audio": ChunkAudio(
+                chunk_id=chunk.id,
+                path=audio,
+                sample_rate=info.samplerate,
+                duration_s=info.frames / info.samplerate,
+            ),
+        }
+    )
+
+
+def save_result(paths: BookPaths, key: str, verifier_identity: str, result: ChunkResult) -> None:
+    """Store ``result``'s record atomically (its audio is already in place)."""
+    write_text_atomic(paths.chunk_record(key, verifier_identity), result.model_dump_json(indent=1))

@@ -1,0 +1,1 @@
+"""Thin Prefect task wrappers around narrator's domain calls."""

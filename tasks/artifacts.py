@@ -1,0 +1,52 @@
+"""What the Prefect UI shows about a run: progress, a per-chapter table and the report."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
+
+from narrator.models import BookResult
+
+
+def _key(slug: str, what: str) -> str:
+    # Artifact keys allow only lower-case letters, digits and dashes (book slugs comply).
+    return f"{slug}-{what}"[:100]
+
+
+def start_progress(slug: str) -> UUID:
+    """Create the run's progress artifact at 0 %."""
+    return create_progress_artifact(0.0, key=_key(slug, "progress"), description="Chunks done")
+
+
+def report_progress(artifact_id: UUID, done: int, total: int) -> None:
+    """Set the progress artifact to ``done`` of ``total`` chunks, as a percentage."""
+    update_progress_artifact(artifact_id, 100.0 * done / max(total, 1))
+
+
+def publish_book(slug: str, result: BookResult) -> None:
+    """Publish the chapter table and the run's report."""
+    create_table_artifact(
+        [
+            {
+                "chapter": c.index,
+                "title": c.title,
+                "duration_s": round(c.duration_s, 1),
+                "lufs": round(c.lufs, 1),
+                "peak_dbfs": round(c.peak_dbfs, 1),
+                "chunks": len(c.placements),
+                "flagged": c.flagged,
+                "file": str(c.file),
+            }
+            for c in result.chapters
+        ],
+        key=_key(slug, "chapters"),
+        description=f"Chapters of {result.title}",
+    )
+    report = result.report.read_text(encoding="utf-8")
+    create_markdown_artifact(report, key=_key(slug, "report"), description="Run report")

@@ -1,0 +1,16 @@
+"""Tasks that stitch chapters and export the book."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from narrator.publish import export_book
+from narrator.render import render_chapter
+
+render_chapter_task = task(
+    render_chapter, name="render-chapter", task_run_name="render {title}", cache_policy=NO_CACHE
+)
+export_book_task = task(
+    export_book, name="export-book", task_run_name="export {title}", cache_policy=NO_CACHE
+)
