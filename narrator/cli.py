@@ -20,7 +20,9 @@ from rich.console import Console
 from rich.table import Table
 
 from narrator.config import NarrationParams
-from narrator.errors import NarratorError
+from pydantic import ValidationError
+
+from narrator.errors import ConfigError, NarratorError
 from narrator.models import Book, BookResult, Chunk
 from narrator.plan import chunk_book, make_plan
 
@@ -192,3 +194,9 @@ def main() -> None:
         if exc.hint:
             err.print(f"  [bold]how to fix:[/bold] {exc.hint}", highlight=False)
         sys.exit(exc.exit_code)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        err.print(f"[red]error:[/red] invalid setting: {problems}", highlight=False)
+        sys.exit(ConfigError.exit_code)

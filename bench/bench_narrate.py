@@ -1,0 +1,113 @@
+"""Benchmark: wall time of `narrate_book`, split into engine time and everything else.
+
+Run by hand (results are quoted in the README):
+
+    .venv/bin/python -m bench.bench_narrate            # the sample and a ~20 min book
+    .venv/bin/python -m bench.bench_narrate --quick    # the sample only
+
+Engine time is the wall time during which at least one engine call (Piper or
+Whisper) was running, so overlapping calls on parallel workers count once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Timeline:
+    """Collects (start, end, kind) intervals of engine calls from any thread."""
+
+    def __init__(self) -> None:
+        self.intervals: list[tuple[float, float, str]] = []
+        self._lock = threading.Lock()
+
+    def wrap(self, cls: type, method: str, kind: str) -> None:
+        original = getattr(cls, method)
+
+        def timed(obj, *args, **kwargs):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            try:
+                return original(obj, *args, **kwargs)
+            finally:
+                with self._lock:
+                    self.intervals.append((start, time.perf_counter(), kind))
+
+        setattr(cls, method, timed)
+
+    def busy(self, kind: str | None = None) -> float:
+        """Seconds during which at least one call (of ``kind``) was running."""
+        spans = sorted((s, e) for s, e, k in self.intervals if kind in (None, k))
+        total, end = 0.0, float("-inf")
+        for s, e in spans:
+            if e > end:
+                total += e - max(s, end)
+                end = e
+        return total
+
+
+def run(manuscript: Path, out: Path, timeline: Timeline) -> dict[str, float]:
+    from flows.narrate import narrate_book
+    from narrator.config import NarrationParams
+
+    timeline.intervals.clear()
+    start = time.perf_counter()
+    result = narrate_book(NarrationParams(manuscript=manuscript, out_dir=out))
+    wall = time.perf_counter() - start
+    engine = timeline.busy()
+    return {
+        "audio_s": round(result.duration_s, 1),
+        "wall_s": round(wall, 1),
+        "x_real_time": round(result.duration_s / wall, 2),
+        "tts_busy_s": round(timeline.busy("tts"), 1),
+        "asr_busy_s": round(timeline.busy("asr"), 1),
+        "engine_busy_s": round(engine, 1),
+        "non_engine_share": round(1 - engine / wall, 3),
+        "chunks": result.chunks,
+        "flagged": result.flagged,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="the sample only")
+    parser.add_argument("--chars", type=int, default=18_000, help="size of the long book")
+    args = parser.parse_args()
+
+    import flows  # noqa: F401  (sets Prefect defaults before Prefect is imported)
+    from prefect import flow
+
+    from bench.generate import manuscript
+    from narrator.speech.piper import PiperEngine
+    from narrator.verify.faster_whisper import WhisperTranscriber
+
+    timeline = Timeline()
+    timeline.wrap(PiperEngine, "synthesize", "tts")
+    timeline.wrap(WhisperTranscriber, "transcribe", "asr")
+
+    # Start the temporary Prefect server (and load the models) once, outside the timings.
+    t0 = time.perf_counter()
+    flow(lambda: None, name="warm-up")()
+    server_s = time.perf_counter() - t0
+
+    results: dict[str, object] = {"prefect_server_start_s": round(server_s, 1)}
+    with tempfile.TemporaryDirectory() as tmp:
+        books = {"sample": REPO / "inputs" / "the-keeper-of-tern-rock.md"}
+        if not args.quick:
+            long_book = Path(tmp) / "long-watch.md"
+            long_book.write_text(manuscript(args.chars, chapters=6), encoding="utf-8")
+            books["long"] = long_book
+        for name, path in books.items():
+            results[name] = run(path, Path(tmp) / name, timeline)
+            print(name, results[name], flush=True)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

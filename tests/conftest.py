@@ -1,0 +1,52 @@
+"""Shared fixtures. Prefect state goes to a temporary folder, never the user's ~/.prefect."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Prefect: isolate its home, and give its temporary server
+# time to start on 2 cores (design.md: 13-23 s against a default of 20 s).
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="narrator-test-prefect-")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ["NARRATOR_HOME"] = tempfile.mkdtemp(prefix="narrator-test-home-")
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "inputs" / "the-keeper-of-tern-rock.md"
+
+TINY_BOOK = """# A Tiny Book
+
+## One
+
+The keeper lit the lamp at 6 o'clock. "Is it late?" she asked.
+
+* * *
+
+Mr. Hollis rowed home.
+
+## Two
+
+The sea was calm, and the light stayed on all night.
+"""
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server for every flow test of the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A two-chapter manuscript that narrates in a few seconds (do not modify it)."""
+    path = tmp_path_factory.mktemp("tiny") / "tiny.md"
+    path.write_text(TINY_BOOK, encoding="utf-8")
+    return path

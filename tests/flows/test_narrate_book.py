@@ -1,0 +1,89 @@
+"""End to end on the real embedded engine: Piper speaks, Whisper checks, ffmpeg encodes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import av
+import pytest
+
+from narrator.config import NarrationParams
+from narrator.models import BookResult
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def narrated(
+    prefect_harness: None, tiny_book: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[BookResult, dict[str, Any]]:
+    """Narrate the tiny book once for every test of this module."""
+    from flows.narrate import narrate_book
+
+    out = tmp_path_factory.mktemp("out")
+    result = narrate_book(NarrationParams(manuscript=tiny_book, out_dir=out, author="Test Author"))
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    return result, manifest
+
+
+def test_every_chunk_passed_or_is_flagged_with_a_reason(narrated: tuple[BookResult, dict]) -> None:
+    _, manifest = narrated
+    chunks = [c for ch in manifest["chapters"] for c in ch["chunks"]]
+    assert len(chunks) >= 4
+    for c in chunks:
+        assert set(c) >= {"id", "text", "start_s", "end_s", "attempts", "heard", "wer", "cer", "passed"}
+        assert c["passed"] or (c["flagged"] and c["reason"]), c
+        assert 0 <= c["start_s"] < c["end_s"]
+    assert sum(c["passed"] for c in chunks) >= len(chunks) - 1, "the tiny book should verify"
+
+
+def test_manifest_describes_chapters_and_files(narrated: tuple[BookResult, dict]) -> None:
+    result, manifest = narrated
+    assert manifest["title"] == "A Tiny Book"
+    assert [c["title"] for c in manifest["chapters"]] == ["One", "Two"]
+    for chapter in manifest["chapters"]:
+        assert (result.out_dir / chapter["file"]).is_file()
+        assert chapter["file"].startswith("chapters/0")
+        assert -21.5 < chapter["lufs"] < -18.5
+        assert chapter["peak_dbfs"] <= -3.0 + 0.05
+    assert manifest["m4b"] == "a-tiny-book.m4b"
+
+
+def test_chapter_mp3s_are_playable_and_as_long_as_the_manifest_says(
+    narrated: tuple[BookResult, dict],
+) -> None:
+    result, _ = narrated
+    for chapter in result.chapters:
+        with av.open(str(chapter.file)) as container:
+            stream = container.streams.audio[0]
+            assert stream.codec_context.name == "mp3"
+            duration = float(container.duration) / av.time_base
+        assert abs(duration - chapter.duration_s) < 0.2
+        # Head room tone, then the chunks, then the tail (issue #2 pauses).
+        assert chapter.placements[0].start_s >= 0.5
+        assert chapter.duration_s - chapter.placements[-1].end_s >= 1.0
+
+
+def test_m4b_has_a_marker_per_chapter_with_its_title(narrated: tuple[BookResult, dict]) -> None:
+    result, _ = narrated
+    with av.open(str(result.m4b)) as container:
+        chapters = container.chapters()
+        assert [c["metadata"].get("title") for c in chapters] == ["One", "Two"]
+        total = float(container.duration) / av.time_base
+    assert abs(total - sum(c.duration_s for c in result.chapters)) < 0.5
+
+
+def test_second_run_reuses_every_verified_chunk(
+    narrated: tuple[BookResult, dict], tiny_book: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from flows.narrate import narrate_book
+
+    result, _ = narrated
+    caplog.set_level("INFO", logger="narrator.progress")
+    again = narrate_book(NarrationParams(manuscript=tiny_book, out_dir=result.out_dir.parent))
+    assert again.chunks == result.chunks
+    messages = [r.getMessage() for r in caplog.records if r.name == "narrator.progress"]
+    cached = [m for m in messages if " cached " in m]
+    assert len(cached) == result.chunks, messages
