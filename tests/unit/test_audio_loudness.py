@@ -1,0 +1,134 @@
+"""Loudness meter and mastering: known signals in, known numbers out (ITU-R BS.1770-4)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyloudnorm
+import pytest
+from scipy.signal import lfilter
+
+from narrator.audio.loudness import (
+    integrated_lufs,
+    master,
+    rms_dbfs,
+    sample_peak_dbfs,
+    true_peak_dbfs,
+)
+from narrator.config import MasterSettings
+from narrator.errors import AudioError
+
+SR = 22_050
+
+
+def sine(freq: float, seconds: float, *, peak_dbfs: float, sr: int = SR, phase: float = 0.0):
+    t = np.arange(round(seconds * sr)) / sr
+    return (10 ** (peak_dbfs / 20) * np.sin(2 * np.pi * freq * t + phase)).astype(np.float32)
+
+
+def speech_like(seconds: float, *, seed: int = 1, sr: int = SR) -> np.ndarray:
+    """Syllable-rate (about 3 Hz) bursts of reddish noise, peak-normalized to 0 dBFS like Piper."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(round(seconds * sr)) / sr
+    envelope = np.clip(
+        0.7 * np.sin(2 * np.pi * 3.1 * t) + 0.3 * np.sin(2 * np.pi * 0.37 * t), 0, None
+    )
+    noise = lfilter([1.0], [1.0, -0.9], rng.standard_normal(len(t))) * envelope**2
+    return (noise / np.abs(noise).max()).astype(np.float32)
+
+
+# BS.1770-4: a 997 Hz sine at 0 dBFS in one channel reads -3.01 LKFS, and loudness
+# scales with level, so a sine peaking at L dBFS reads L - 3.01 LUFS.
+@pytest.mark.parametrize("sr", [22_050, 48_000])
+@pytest.mark.parametrize("peak_dbfs", [-20.0, -6.0])
+def test_sine_reads_its_known_loudness(sr: int, peak_dbfs: float) -> None:
+    lufs = integrated_lufs(sine(997, 10, peak_dbfs=peak_dbfs, sr=sr), sr)
+    assert lufs == pytest.approx(peak_dbfs - 3.01, abs=0.1)
+
+
+def test_streaming_meter_agrees_with_pyloudnorm() -> None:
+    # 70 s crosses the 2**20-sample block boundary, where the filter state is carried.
+    x = speech_like(70)
+    reference = pyloudnorm.Meter(SR).integrated_loudness(x.astype(np.float64))
+    assert integrated_lufs(x, SR) == pytest.approx(reference, abs=0.01)
+
+
+def test_relative_gate_ignores_long_silence() -> None:
+    # BS.1770 gating: 20 s of silence after 5 s of tone would lower an ungated mean by
+    # 10*log10(25/5) = 7 LU; gated, only the 3 blocks straddling the cut differ.
+    tone = sine(997, 5, peak_dbfs=-20)
+    padded = np.concatenate([tone, np.zeros(20 * SR, np.float32)])
+    assert integrated_lufs(padded, SR) == pytest.approx(integrated_lufs(tone, SR), abs=0.2)
+
+
+def test_silence_reads_minus_infinity_and_short_input_is_rejected() -> None:
+    assert integrated_lufs(np.zeros(SR, np.float32), SR) == -math.inf
+    with pytest.raises(AudioError, match="0.4 s"):
+        integrated_lufs(np.ones(SR // 10, np.float32), SR)
+
+
+def test_peak_and_rms_levels() -> None:
+    x = sine(1000, 1, peak_dbfs=-6.0)
+    assert sample_peak_dbfs(x) == pytest.approx(-6.0, abs=0.01)
+    assert rms_dbfs(x) == pytest.approx(-9.01, abs=0.01)  # sine RMS is 3.01 dB under its peak
+    assert sample_peak_dbfs(np.zeros(10, np.float32)) == -math.inf
+
+
+def test_true_peak_finds_the_peak_between_samples() -> None:
+    # fs/4 at a 45 degree phase: every sample sits at 0.707 of the true peak (-3.01 dB).
+    # A Hann window keeps the cut ends from ringing (Gibbs), which is real overshoot.
+    x = sine(12_000, 1, peak_dbfs=0.0, sr=48_000, phase=np.pi / 4) * np.hanning(48_000)
+    assert sample_peak_dbfs(x) == pytest.approx(-3.01, abs=0.01)
+    assert true_peak_dbfs(x, 48_000) == pytest.approx(0.0, abs=0.1)
+
+
+def test_master_hits_the_target_and_keeps_true_peak_under_the_ceiling() -> None:
+    settings = MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0)
+    x = speech_like(30)
+    out, report = master(x, SR, settings)
+    measured_tp = true_peak_dbfs(out, SR)
+    assert integrated_lufs(out, SR) == pytest.approx(-20.0, abs=0.5)
+    assert report.lufs == pytest.approx(integrated_lufs(out, SR), abs=1e-9)
+    assert measured_tp <= -3.0
+    assert report.true_peak_dbfs == pytest.approx(measured_tp, abs=1e-9)
+    assert report.peak_dbfs == pytest.approx(sample_peak_dbfs(out), abs=1e-6)
+    assert out.dtype == np.float32 and len(out) == len(x)
+
+
+def test_quiet_input_gets_plain_gain() -> None:
+    # A sine peaks 3 dB over its loudness: at -20 LUFS it peaks near -17 dBFS, far
+    # under the ceiling, so mastering is one gain (-20 - (-33.01) = +13 dB), shape intact.
+    x = sine(997, 5, peak_dbfs=-30)
+    out, report = master(x, SR, MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0))
+    assert report.gain_db == pytest.approx(-20.0 - integrated_lufs(x, SR), abs=1e-9)
+    assert report.gain_db == pytest.approx(13.0, abs=0.1)
+    np.testing.assert_allclose(out, x * 10 ** (report.gain_db / 20), atol=1e-6)
+
+
+def test_limiter_holds_a_loud_burst_without_clipping() -> None:
+    settings = MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0)
+    bed = sine(220, 6, peak_dbfs=-30)
+    burst = slice(3 * SR, 3 * SR + SR // 2)  # 0.5 s of 1 kHz at full scale
+    bed[burst] += sine(1000, 0.5, peak_dbfs=0.0)
+    out, _ = master(bed, SR, settings)
+
+    assert true_peak_dbfs(out, SR) <= -3.0
+    # Not a clipper: few samples sit at the maximum...
+    peak = np.abs(out).max()
+    assert np.count_nonzero(np.abs(out) >= 0.999 * peak) < 50
+    # ...and the held burst is still a sine: hard clipping at this depth would put
+    # the 3 kHz harmonic near -20 dB; a smooth gain leaves it under -50 dB.
+    middle = out[3 * SR + SR // 8 : 3 * SR + 3 * SR // 8].astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(middle * np.hanning(len(middle))))
+    freqs = np.fft.rfftfreq(len(middle), 1 / SR)
+    level = lambda f: spectrum[np.argmin(np.abs(freqs - f))]  # noqa: E731
+    assert 20 * np.log10(level(3000) / level(1000)) < -50
+
+
+def test_master_rejects_silence() -> None:
+    with pytest.raises(AudioError, match="silence"):
+        master(np.zeros(5 * SR, np.float32), SR, MasterSettings())
+    room_tone_only = np.random.default_rng(0).standard_normal(5 * SR).astype(np.float32) * 1e-4
+    with pytest.raises(AudioError, match="silence"):
+        master(room_tone_only, SR, MasterSettings())
