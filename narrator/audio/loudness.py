@@ -163,6 +163,20 @@ def _oversampled_peaks(block: np.ndarray, oversample: int) -> np.ndarray:
     return peaks
 
 
+def _peak_envelope(samples: np.ndarray, oversample: int = _OVERSAMPLE) -> np.ndarray:
+    """Per-sample true-peak envelope (float32): max |x| over each sample's oversampled points.
+
+    Gain is linear, so the envelope of ``samples * g`` is ``g`` times this one: the
+    limiter computes it once and re-uses it for every gain it tries.
+    """
+    envelope = np.empty(len(samples), dtype=np.float32)
+    for start, end, lo, hi in _blocks(len(samples), _RESAMPLE_CONTEXT):
+        peaks = _oversampled_peaks(samples[lo:hi].astype(np.float64), oversample)
+        # Only the core: the context's outer edge rings where the block is cut off.
+        envelope[start:end] = peaks[start - lo : end - lo]
+    return envelope
+
+
 def true_peak_dbfs(samples: np.ndarray, sr: int, oversample: int = _OVERSAMPLE) -> float:
     """True peak of ``samples`` (``sr`` Hz), in dBTP: the peak after ``oversample``-x upsampling.
 
@@ -171,16 +185,18 @@ def true_peak_dbfs(samples: np.ndarray, sr: int, oversample: int = _OVERSAMPLE) 
     """
     if sr <= 0 or oversample < 1:
         raise ValueError(f"need sr > 0 and oversample >= 1, got sr={sr}, oversample={oversample}")
-    peak = 0.0
-    for start, end, lo, hi in _blocks(len(samples), _RESAMPLE_CONTEXT):
-        peaks = _oversampled_peaks(samples[lo:hi].astype(np.float64), oversample)
-        # Only the core: the context's outer edge rings where the block is cut off.
-        peak = max(peak, float(peaks[start - lo : end - lo].max()))
-    return 2 * _db(peak)
+    if len(samples) == 0:
+        return -math.inf
+    return 2 * _db(float(_peak_envelope(samples, oversample).max()))
 
 
 def _limit(
-    samples: np.ndarray, sr: int, gain_db: float, ceiling_db: float, out: np.ndarray
+    samples: np.ndarray,
+    envelope: np.ndarray,
+    sr: int,
+    gain_db: float,
+    ceiling_db: float,
+    out: np.ndarray,
 ) -> None:
     """Write ``samples`` x gain into ``out``, with a look-ahead true-peak limiter at ``ceiling_db``.
 
@@ -198,10 +214,9 @@ def _limit(
     threshold = 10.0 ** ((ceiling_db - _LIMITER_MARGIN_DB) / 20.0)
     log_beta = -1.0 / (_RELEASE_S * sr)
     carry = 0.0  # reduction in dB at the previous block's last sample
-    for start, end, lo, hi in _blocks(len(samples), 2 * half + _RESAMPLE_CONTEXT):
-        block = samples[lo:hi].astype(np.float64)
-        block *= gain
-        peaks = _oversampled_peaks(block, _OVERSAMPLE)
+    for start, end, lo, hi in _blocks(len(samples), 2 * half):
+        peaks = envelope[lo:hi].astype(np.float64)
+        peaks *= gain
         with np.errstate(divide="ignore"):
             needed = np.minimum(1.0, threshold / peaks)
         smooth = minimum_filter1d(needed, 2 * half + 1, mode="nearest")
@@ -217,7 +232,7 @@ def _limit(
             lifted[0] = max(lifted[0], math.log(carry) + log_beta if carry > 0 else -math.inf)
         reduction_db = np.exp(np.maximum.accumulate(lifted) + t * log_beta)
         carry = float(reduction_db[-1])
-        out[start:end] = block[core] * 10.0 ** (-reduction_db / 20.0)
+        out[start:end] = samples[start:end] * (gain * 10.0 ** (-reduction_db / 20.0))
 
 
 def master(
@@ -241,12 +256,13 @@ def master(
         )
     target, ceiling = settings.target_lufs, settings.ceiling_dbfs
     out = np.empty(len(samples), dtype=np.float32)
+    envelope = _peak_envelope(samples)
     gain_db = target - measured
     # Secant steps: once the limiter works, 1 dB more gain adds well under 1 LU, so
     # re-aim with the slope measured between the last two passes.
     slope, previous = 1.0, None
     for attempt in range(1, _MAX_GAIN_PASSES + 1):
-        _limit(samples, sr, gain_db, ceiling, out)
+        _limit(samples, envelope, sr, gain_db, ceiling, out)
         lufs = integrated_lufs(out, sr)
         if abs(target - lufs) <= _LUFS_TOLERANCE_LU or attempt == _MAX_GAIN_PASSES:
             break
