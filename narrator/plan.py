@@ -29,7 +29,10 @@ class Plan(Frozen):
 
 def chunk_book(book: Book, max_chars: int, *, by_paragraph: bool) -> tuple[tuple[Chunk, ...], ...]:
     """Pack every chapter's sentences into chunks of at most ``max_chars`` characters."""
-    return tuple(pack_chunks(ch, max_chars, by_paragraph=by_paragraph) for ch in book.chapters)
+    return tuple(
+        pack_chunks(ch, max_chars, by_paragraph=by_paragraph, source=book.source)
+        for ch in book.chapters
+    )
 
 
 def chapter_title(book: Book, chapter: Chapter) -> str:

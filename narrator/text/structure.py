@@ -1,0 +1,314 @@
+"""Find chapters, paragraphs and scene breaks in a manuscript's text (issue #2).
+
+Both formats are first reduced to classified lines (text, heading, scene break, ...);
+one assembler then builds the chapters, so Markdown and plain text share every rule
+about paragraphs, scene breaks, titles and speakable text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum, auto
+from pathlib import Path
+
+from narrator.errors import ManuscriptError
+from narrator.models import Boundary, Chapter, Sentence
+from narrator.text.sentences import split_sentences
+
+
+class _Kind(Enum):
+    BLANK = auto()  # ends a paragraph
+    TEXT = auto()  # continues the paragraph (hard-wrapped lines are joined)
+    ITEM = auto()  # starts a new paragraph (a list item)
+    SOLO = auto()  # a paragraph of its own (a sub-heading)
+    SCENE = auto()  # a scene break, never spoken
+    HEADING = auto()  # starts a chapter
+
+
+@dataclass(frozen=True)
+class _Line:
+    kind: _Kind
+    number: int  # 1-based line number in the manuscript
+    text: str = ""
+
+
+@dataclass
+class _Draft:
+    """A chapter while it is being assembled; ``None`` in blocks is a scene break."""
+
+    title: str | None
+    line: int
+    blocks: list[str | None] = field(default_factory=list)
+
+
+def speakable(text: str) -> bool:
+    """Whether ``text`` has anything an engine can say: a letter or a digit."""
+    return any(ch.isalnum() for ch in text)
+
+
+# --- Markdown ----------------------------------------------------------------------
+
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
+_THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*")
+_QUOTE_MARKERS = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+")
+_BULLET = re.compile(r"[ \t]*[-*+][ \t]+")
+_NUMBERED = re.compile(r"[ \t]*\d{1,9}[.)][ \t]+")
+_LINK_DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:[ \t]*\S+.*")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+# Escaped characters are parked in the Private Use Area while markup is stripped.
+_PARK = 0xE000
+
+_INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images are dropped
+    (re.compile(r"!\[[^\]]*\]\[[^\]]*\]"), ""),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](url) -> text
+    (re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),  # [text][ref] -> text
+    (re.compile(r"`+([^`]*?)`+"), r"\1"),
+    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"), r"\1"),
+    (re.compile(r"\*(?=\S)(.+?)(?<=\S)\*"), r"\1"),
+    # Underscores inside words (snake_case) are not emphasis.
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
+)
+
+
+def strip_markdown_inline(text: str) -> str:
+    """Remove emphasis, code ticks, links, images and inline HTML from one line."""
+    text = _ESCAPED.sub(lambda m: chr(_PARK + ord(m.group(1))), text)
+    for pattern, replacement in _INLINE_RULES:
+        text = pattern.sub(replacement, text)
+    return re.sub("[\ue000-\ue07f]", lambda m: chr(ord(m.group(0)) - _PARK), text)
+
+
+def _markdown_lines(text: str) -> tuple[str | None, list[_Line]]:
+    """Classify Markdown lines; return the book title (the only H1) too."""
+    # Keep the newlines of a comment so that line numbers stay right.
+    text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    raw = text.split("\n")
+    headings = {n: m for n, line in enumerate(raw, 1) if (m := _ATX.fullmatch(line)) and m[2]}
+    levels = [len(m[1]) for m in headings.values()]
+    h1s = [n for n, m in headings.items() if len(m[1]) == 1]
+    title_line = h1s[0] if len(h1s) == 1 else None
+    # '# Book' then '## Chapter': the H1 is the title (issue #2).
+    chapter_level = 2 if title_line is not None and 2 in levels else min(levels, default=0)
+    title = strip_markdown_inline(headings[title_line][2]).strip() if title_line else None
+
+    lines: list[_Line] = []
+    for n, line in enumerate(raw, 1):
+        if n in headings:
+            level, heading = len(headings[n][1]), strip_markdown_inline(headings[n][2]).strip()
+            if level < chapter_level:  # the book title: not part of any chapter
+                lines.append(_Line(_Kind.BLANK, n))
+            elif level == chapter_level and speakable(heading):
+                lines.append(_Line(_Kind.HEADING, n, heading))
+            else:  # a sub-heading is read as a paragraph of its own
+                lines.append(_classify_text(n, heading, _Kind.SOLO))
+            continue
+        if _THEMATIC_BREAK.fullmatch(line) or _ATX.fullmatch(line):  # '---', '#' alone
+            lines.append(_Line(_Kind.SCENE, n))
+            continue
+        if _LINK_DEFINITION.fullmatch(line):
+            lines.append(_Line(_Kind.BLANK, n))
+            continue
+        line = _QUOTE_MARKERS.sub("", line)
+        kind = _Kind.TEXT
+        if bullet := _BULLET.match(line):
+            line, kind = line[bullet.end() :], _Kind.ITEM
+        elif _NUMBERED.match(line):  # "1. First" keeps its number: it is read out
+            kind = _Kind.ITEM
+        text = strip_markdown_inline(line)
+        if line.strip() and not text.strip():
+            continue  # an image inside a paragraph: dropped without ending the paragraph
+        lines.append(_classify_text(n, text, kind))
+    return title, lines
+
+
+def _classify_text(number: int, text: str, kind: _Kind = _Kind.TEXT) -> _Line:
+    """A text line; a line of only symbols ('* * *', '~~~', '⁂', emoji) is a scene break."""
+    if not text.strip():
+        return _Line(_Kind.BLANK, number)
+    if not speakable(text):
+        return _Line(_Kind.SCENE, number)
+    return _Line(kind, number, text.strip())
+
+
+# --- Plain text --------------------------------------------------------------------
+
+_NUMBER_WORD = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    "seventy|eighty|ninety|hundred"
+)
+_TXT_HEADING = re.compile(
+    rf"(?:(?i:chapter|part|book)\s+(?:[IVXLCDM]+|\d+|(?i:(?:{_NUMBER_WORD})(?:-(?:{_NUMBER_WORD}))?))"
+    r"|(?i:prologue|epilogue))"
+    # After the number: nothing, a separator and a title, or a capitalised title.
+    # "Chapter 12 was long." is prose: a lower-case word follows the number.
+    r"(?:\s*[.:—–-]\s*(?P<rest>.*)|\s+(?P<cap>[A-Z\"'“‘(].*))?"
+)
+_MAX_HEADING_CHARS = 80
+_SENTENCE_END = ".!?"
+
+
+def _heading_rest(line: str) -> str | None:
+    """The title after 'Chapter N' if ``line`` reads as a heading, else None."""
+    m = _TXT_HEADING.fullmatch(line)
+    if not m or len(line) > _MAX_HEADING_CHARS:
+        return None
+    rest = (m["rest"] or m["cap"] or "").strip()
+    if rest[-1:] in tuple(_SENTENCE_END) and len(rest.split()) > 3:
+        return None  # "Chapter 12. It was raining hard." is a sentence
+    return rest
+
+
+def _title_case(text: str) -> bool:
+    """'Down the Rabbit-Hole' is a title; 'That was where the story' is prose."""
+    return all(not w[:1].islower() for w in text.split() if len(w) >= 4)
+
+
+def _short_line(text: str) -> bool:
+    return len(text) <= _MAX_HEADING_CHARS and text[-1:] not in tuple(_SENTENCE_END + ",;:")
+
+
+def _subtitle(line: str) -> bool:
+    return _short_line(line) and _title_case(line)
+
+
+def _txt_lines(text: str) -> list[_Line]:
+    """Classify plain-text lines, detecting 'CHAPTER I.' style headings (issue #2).
+
+    A heading follows a blank line (or starts the file). It is followed by a blank
+    line, by a short subtitle line and then a blank line ('CHAPTER I.' /
+    'Down the Rabbit-Hole'), or, when it has no end punctuation, directly by text.
+    """
+    raw = [line.strip() for line in text.split("\n")]
+    raw.append("")  # the end of the file acts as a blank line
+
+    def blank(i: int) -> bool:
+        return i < 0 or i >= len(raw) or not raw[i]
+
+    lines: list[_Line] = []
+    i = 0
+    while i < len(raw) - 1:
+        line, rest = raw[i], _heading_rest(raw[i]) if blank(i - 1) else None
+        if rest is not None and blank(i + 1):
+            lines.append(_Line(_Kind.HEADING, i + 1, line))
+        elif rest is not None and blank(i + 2) and _subtitle(raw[i + 1]):
+            lines.append(_Line(_Kind.HEADING, i + 1, join_titles(line, raw[i + 1])))
+            i += 1
+        elif rest is not None and _short_line(line) and _title_case(rest):
+            lines.append(_Line(_Kind.HEADING, i + 1, line))
+        else:
+            lines.append(_classify_text(i + 1, line))
+        i += 1
+    return lines
+
+
+def join_titles(first: str, second: str) -> str:
+    """'PART ONE' + 'CHAPTER I' -> 'PART ONE. CHAPTER I'; keeps existing punctuation."""
+    return f"{first} {second}" if first[-1:] in ".:!?—–-" else f"{first}. {second}"
+
+
+# --- Assembly ----------------------------------------------------------------------
+
+
+def _drafts(lines: list[_Line]) -> Iterator[_Draft]:
+    """Group classified lines into chapters of paragraphs and scene breaks."""
+    draft = _Draft(title=None, line=1)
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            draft.blocks.append(" ".join(paragraph))
+            paragraph.clear()
+
+    for ln in lines:
+        if draft.title is None and not draft.blocks and not paragraph:
+            draft.line = ln.number  # an untitled chapter starts at its first text
+        if ln.kind is not _Kind.TEXT:
+            flush()
+        if ln.kind is _Kind.HEADING:
+            heading = " ".join(ln.text.split())
+            if draft.title and not draft.blocks:
+                # 'PART ONE' straight above 'CHAPTER 1' is one heading, not an empty chapter.
+                draft.title = join_titles(draft.title, heading)
+                continue
+            if draft.blocks or draft.title:
+                yield draft
+            draft = _Draft(title=heading, line=ln.number)
+        elif ln.kind is _Kind.SCENE:
+            draft.blocks.append(None)
+        elif ln.kind is _Kind.SOLO:
+            draft.blocks.append(ln.text)
+        elif ln.kind in (_Kind.TEXT, _Kind.ITEM):
+            paragraph.append(ln.text)
+    flush()
+    if draft.blocks or draft.title:
+        yield draft
+
+
+def _sentences(draft: _Draft, *, announce_title: bool) -> tuple[Sentence, ...]:
+    """Split a chapter's paragraphs into sentences and mark what follows each one."""
+    items: list[tuple[str, int, Boundary]] = []
+    if announce_title and draft.title:
+        items.append((draft.title, 0, Boundary.PARAGRAPH))
+    body_start = len(items)
+    paragraph = len(items)
+    for block in draft.blocks:
+        if block is None:
+            if len(items) > body_start:  # a break before any text has nothing to separate
+                text, p, _ = items[-1]
+                items[-1] = (text, p, Boundary.SCENE)
+            continue
+        parts = split_sentences(block)
+        items.extend(
+            (s, paragraph, Boundary.SENTENCE if k < len(parts) - 1 else Boundary.PARAGRAPH)
+            for k, s in enumerate(parts)
+        )
+        paragraph += 1
+    text, p, _ = items[-1]
+    items[-1] = (text, p, Boundary.END)
+    return tuple(Sentence(text=t, paragraph=p, boundary=b) for t, p, b in items)
+
+
+def parse_chapters(
+    text: str, source: Path, *, markdown: bool, announce_titles: bool
+) -> tuple[str | None, tuple[Chapter, ...]]:
+    """Split a manuscript's text into chapters of sentences.
+
+    Returns the Markdown book title (its only ``#`` heading), or None, and the
+    chapters. Raises ManuscriptError when nothing in the file can be spoken, or
+    when a chapter has no speakable text (naming its heading's line and title).
+    """
+    title, lines = _markdown_lines(text) if markdown else (None, _txt_lines(text))
+    drafts = list(_drafts(lines))
+    if not any(block for d in drafts for block in d.blocks):
+        raise ManuscriptError(
+            source,
+            "no speakable text: the manuscript has no words or numbers outside its headings",
+            hint="Check that this is the right file; symbols and emoji alone cannot be narrated.",
+        )
+    for d in drafts:
+        if not any(d.blocks):
+            raise ManuscriptError(
+                source,
+                "this chapter has no speakable text",
+                line=d.line,
+                chapter=d.title,
+                hint="Write the chapter's text under its heading, or delete the heading.",
+            )
+    chapters = tuple(
+        Chapter(
+            index=i,
+            title=d.title,
+            line=d.line,
+            sentences=_sentences(d, announce_title=announce_titles),
+        )
+        for i, d in enumerate(drafts, 1)
+    )
+    return title, chapters

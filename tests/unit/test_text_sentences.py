@@ -1,0 +1,75 @@
+"""Sentence splitting: Punkt plus the rules for what it gets wrong (issue #2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrator.text.sentences import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        # titles and initials
+        (
+            "Mr. Smith met Mrs. Jones and Dr. Brown at St. Paul's. Prof. Green was late.",
+            ["Mr. Smith met Mrs. Jones and Dr. Brown at St. Paul's.", "Prof. Green was late."],
+        ),
+        ("Jonas E. Smith arrived. He sat down.", ["Jonas E. Smith arrived.", "He sat down."]),
+        (
+            "J. R. R. Tolkien wrote it. Then he slept.",
+            ["J. R. R. Tolkien wrote it.", "Then he slept."],
+        ),
+        # a.m. / p.m., mid-sentence and at the end
+        ("We left at 5 p.m. The sun was low.", ["We left at 5 p.m.", "The sun was low."]),
+        ("We left at 5 p.m. on Sunday.", ["We left at 5 p.m. on Sunday."]),
+        ("We met at 9 a.m. and left.", ["We met at 9 a.m. and left."]),
+        # U.S. / E.U.
+        ("The E.U. agreed. So did we.", ["The E.U. agreed.", "So did we."]),
+        ("He lives in the U.S. Then he moved.", ["He lives in the U.S.", "Then he moved."]),
+        ("He joined the U.S. Army in 1990.", ["He joined the U.S. Army in 1990."]),
+        # decimals and money
+        ("It cost $3.50 and weighed 2.5 kg. Fine.", ["It cost $3.50 and weighed 2.5 kg.", "Fine."]),
+        # quotation followed by a lower-case speech tag
+        ('"Is it?" she asked. "Yes!" he said.', ['"Is it?" she asked.', '"Yes!" he said.']),
+        ("“Is it?” she asked. ‘No!’ he said.", ["“Is it?” she asked.", "‘No!’ he said."]),
+        ("'Is it?' she asked. Then she left.", ["'Is it?' she asked.", "Then she left."]),
+        ('"Go away." He left.', ['"Go away."', "He left."]),
+        # ellipses: no break before a lower-case word or the pronoun I
+        ("Wait... what? No.", ["Wait... what?", "No."]),
+        ("I thought... I don't know.", ["I thought... I don't know."]),
+        ("I thought… I'm lost. Yes.", ["I thought… I'm lost.", "Yes."]),
+        # list markers
+        ("1. First item", ["1. First item"]),
+        ("a) Apples and pears.", ["a) Apples and pears."]),
+        # URLs and e-mail addresses
+        (
+            "Visit https://example.com/a.b for more. Mail jane.doe@example.org today.",
+            ["Visit https://example.com/a.b for more.", "Mail jane.doe@example.org today."],
+        ),
+        # e.g. never ends a sentence; etc. may
+        ("Fruit, e.g. Apples, is good.", ["Fruit, e.g. Apples, is good."]),
+        ("Apples, pears, etc. Then more.", ["Apples, pears, etc.", "Then more."]),
+    ],
+)
+def test_hard_cases(paragraph: str, expected: list[str]) -> None:
+    assert split_sentences(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "  Hard-wrapped\nlines   with\ttabs. And   more!  ",
+        'He said "Hi."(laughs) Then left. Fine.',
+        "No punctuation at all " * 50,
+        "One. Two? Three! Four... five",
+    ],
+)
+def test_no_text_is_lost(paragraph: str) -> None:
+    sentences = split_sentences(paragraph)
+    assert " ".join(sentences) == " ".join(paragraph.split())
+    assert all(s and s == s.strip() for s in sentences)
+
+
+def test_empty_paragraph_has_no_sentences() -> None:
+    assert split_sentences(" \n ") == []
