@@ -33,6 +33,15 @@ _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z])[.)]")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)[\"'”’)]*$")
 # The pronoun "I" after an ellipsis continues the thought: "I thought... I don't know."
 _PRONOUN_I = re.compile(r"I(?:'[a-z]+|’[a-z]+)?\b")
+# A quotation that ends in ? or ! inside its closing quote...
+_QUOTE_END = re.compile(r"[?!][\"'”’]$")
+# ...followed by a named speaker and a speech verb is one sentence:
+# '"Is it a bill?" Mr. Hollis asked.' (the lower-case tag case is handled by case alone).
+_NAMED_SPEECH_TAG = re.compile(
+    r"(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s)?(?:[A-Z][\w'’-]*\s){1,3}"
+    r"(?:said|asked|replied|answered|whispered|shouted|cried|called|added|muttered|"
+    r"murmured|exclaimed|continued|says|asks)\b"
+)
 # Dotted abbreviations that may also end a sentence: "at 5 p.m. | The sun was low."
 # e.g./i.e. are excluded: they never end one (see _NEVER_FINAL).
 _MAY_END = re.compile(r"(?:(?<=\s)|^)(?:(?:[A-Za-z]\.){2,}|etc\.)(?=\s)")
@@ -145,6 +154,12 @@ def _keep_boundary(before: str, after: str) -> bool:
     if _NEVER_FINAL.search(before) or _INITIAL.search(before):
         return False
     if _LIST_MARKER.fullmatch(before):
+        return False
+    if (
+        _QUOTE_END.search(before)
+        and _NAMED_SPEECH_TAG.match(after)
+        and word.lower() not in SENTENCE_STARTERS  # '"Is it?" Nobody answered.'
+    ):
         return False
     return not (_ELLIPSIS_END.search(before) and _PRONOUN_I.match(word))
 

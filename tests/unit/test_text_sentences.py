@@ -34,6 +34,13 @@ from narrator.text.sentences import split_sentences
         ('"Is it?" she asked. "Yes!" he said.', ['"Is it?" she asked.', '"Yes!" he said.']),
         ("“Is it?” she asked. ‘No!’ he said.", ["“Is it?” she asked.", "‘No!’ he said."]),
         ("'Is it?' she asked. Then she left.", ["'Is it?' she asked.", "Then she left."]),
+        # ... and by a named speaker
+        (
+            '"Is it a bill?" Mr. Hollis asked. He laughed.',
+            ['"Is it a bill?" Mr. Hollis asked.', "He laughed."],
+        ),
+        ('"Run!" Ada Finch shouted.', ['"Run!" Ada Finch shouted.']),
+        ('"Is it?" Nobody answered. She left.', ['"Is it?"', "Nobody answered.", "She left."]),
         ('"Go away." He left.', ['"Go away."', "He left."]),
         # ellipses: no break before a lower-case word or the pronoun I
         ("Wait... what? No.", ["Wait... what?", "No."]),
