@@ -58,7 +58,7 @@ def test_chapter_mp3s_are_playable_and_as_long_as_the_manifest_says(
     for chapter in result.chapters:
         with av.open(str(chapter.file)) as container:
             stream = container.streams.audio[0]
-            assert stream.codec_context.name == "mp3"
+            assert stream.codec_context.name.startswith("mp3")  # "mp3float" decoder
             duration = float(container.duration) / av.time_base
         assert abs(duration - chapter.duration_s) < 0.2
         # Head room tone, then the chunks, then the tail (issue #2 pauses).

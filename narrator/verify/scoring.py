@@ -1,0 +1,437 @@
+"""Scoring a round trip: compare the text a chunk should say with what a transcriber heard.
+
+Pure functions, no models. Both sides are normalized the same way (case, punctuation,
+numbers, contractions, abbreviations), then compared with jiwer 4.0. The verdict is
+length-aware: a short sentence may lose one proper name to the transcriber, while a
+long chunk may never lose a clause.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import jiwer
+from num2words import num2words
+
+from narrator.models import Verification
+
+# --- thresholds -----------------------------------------------------------------------
+
+WORD_ERRORS_BASE = 2
+"""Word errors always tolerated, however short the text: one proper name.
+
+A name costs two errors when the transcriber splits it ("Call me Ishmael." heard as
+"call me ish milk" is one substitution plus one insertion), or when Whisper reformats a
+date ("the 14th of March" heard as "14 March"). The voice said it; tiny.en cannot spell it.
+"""
+
+WORD_ERROR_RATE = 0.10
+"""Word errors tolerated per reference word, on top of ``WORD_ERRORS_BASE``.
+
+tts-audiobook-tool fails a take when word errors exceed ceil(words/10); Kokoro-FastAPI's
+CI allows WER 0.25, and epub2tts a fuzzy score of 88 (about 0.12). On our Piper ->
+tiny.en round trips of ~25-s chunks WER was 0.00-0.065 (median 0.036), so 0.10 leaves
+margin for name-heavy chunks. There is no absolute cap: remote engines accept chunks of up
+to 4,096 characters, where a cap would fail honest audio; a clause missing from a long
+chunk is caught by ``MAX_WORDS_MISSING_IN_A_ROW`` instead.
+"""
+
+MAX_WORDS_MISSING_IN_A_ROW = 3
+"""Most reference words that may be missing (or extra) in one stretch of errors.
+
+A stretch of 4 or more dropped words is a lost clause, not a mis-hearing: on 19 full
+round-trip chunks tiny.en never dropped or added more than 1 word in a row, and a split
+name adds 1-2 ("ishmael" -> "ish milk"). Deleting 4 consecutive words from those
+transcripts failed 186 of 190 trials, 5 words 190 of 190 (3 words: 14 of 190). The count
+is the net difference between the reference and transcript words in one contiguous error
+region, so "5 words heard as 1" counts 4.
+"""
+
+MAX_WORDS_MISHEARD_IN_A_ROW = 6
+"""Most consecutive reference words that may be misheard in one error region.
+
+Garbled names span 1-3 words (the worst region in our round trips was 3); 7 or more
+consecutive wrong words means the engine babbled or spoke something else, even if the
+chunk is long enough for the word-error allowance to absorb it.
+"""
+
+CHAR_ERRORS_BASE = 5
+"""Character edits always tolerated (compared with spaces removed, see ``score``).
+
+"callmeishmael" vs "callmeishmilk" is 3 edits, and a short sentence with a garbled name
+plus one misheard word ("Kilkenny ... potholes" heard as "Kakeni ... papples") is 8 of
+41 characters, which the rate below covers; a wholly wrong short text is 10+ edits.
+"""
+
+CHAR_ERROR_RATE = 0.10
+"""Character edits tolerated per reference character, on top of ``CHAR_ERRORS_BASE``.
+
+Measured CER on full round trips was 0.00-0.042; text that is wrong throughout, where
+each word is only slightly off so the word rule might not notice, is well above 0.10.
+"""
+
+SECONDS_PER_CHAR = 0.0494
+"""Speaking time per character of normalized text at speed 1.0, seconds (about 20
+characters per second of pure speech).
+
+Least-squares fit on 151 varied sentences spoken one by one by Piper joe-medium, 302
+takes, counting ``len(" ".join(normalize_words(text)))`` so numbers count as the words
+that are said.
+"""
+
+SECONDS_PER_SENTENCE = 0.36
+"""Speaking time per sentence independent of its length (the voice's lead and tail
+silence), seconds; same fit."""
+
+SECONDS_BETWEEN_SENTENCES = 0.3
+"""Pause an engine inserts between sentences, seconds (Piper: ``SENTENCE_GAP_S``).
+
+With it, the model predicts 25-s chunks of 7-10 sentences within 0.93-1.04 x; without it
+they come out 1.15-1.28 x longer than predicted.
+"""
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+\S)")
+
+MIN_DURATION_FACTOR = 0.6
+"""Shortest plausible audio as a fraction of the expected duration.
+
+The 151 calibration sentences spanned 0.80-1.34 x the prediction, so audio under 0.6 x
+is truncated (a 40 %-long chunk fails clearly).
+"""
+
+MAX_DURATION_FACTOR = 1.6
+"""Longest plausible audio as a multiple of the expected duration (before the slack).
+
+tts-audiobook-tool allows 1.5 s + 0.75 s per word, about 2 x real speech; we use
+1.6 x plus ``DURATION_SLACK_S`` because the transcript check already catches babble
+that Whisper can hear, and this rule is for long silences and unheard noise.
+"""
+
+DURATION_SLACK_S = 1.5
+"""Extra seconds allowed above the ceiling, so one-word texts are not held to a fraction
+of a second (the 1.5 s constant of tts-audiobook-tool's rule)."""
+
+
+# --- normalization --------------------------------------------------------------------
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
+
+_CONTRACTIONS: dict[str, str] = {
+    "can't": "can not",
+    "won't": "will not",
+    "shan't": "shall not",
+    "ain't": "is not",
+    "let's": "let us",
+    "y'all": "you all",
+}
+_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("n't", " not"),
+    ("'re", " are"),
+    ("'ve", " have"),
+    ("'ll", " will"),
+    ("'m", " am"),
+    ("'d", " would"),
+)
+# "'s" is "is" only after these; elsewhere it is a possessive ("john's") and is kept.
+# fmt: off
+_IS_AFTER = frozenset({
+    "it", "he", "she", "that", "what", "there", "here", "who", "where", "how", "when", "why",
+    "this", "everyone", "nobody",
+})
+# fmt: on
+
+# Whole words, after punctuation is gone: abbreviations ("dr." is "dr" by then) and
+# "cannot", so that it compares equal to "can't".
+_WORD_EXPANSIONS: dict[str, str] = {
+    "cannot": "can not",
+    "mr": "mister",
+    "mrs": "missus",
+    "ms": "miz",
+    "dr": "doctor",
+    "st": "saint",
+    "prof": "professor",
+    "jr": "junior",
+    "sr": "senior",
+    "vs": "versus",
+    "etc": "et cetera",
+    "ok": "okay",
+}
+
+# Words that make up spelled-out numbers and amounts, for dropping "and" between them.
+_NUMBER_WORDS = frozenset(
+    word
+    for n in (*range(20), *range(20, 100, 10), 100, 10**3, 10**6, 10**9, 10**12)
+    for word in num2words(n).split()
+) | {"dollar", "dollars", "pound", "pounds", "euro", "euros"}
+
+_CURRENCIES = {
+    "$": ("dollar", "dollars", "cent", "cents"),
+    "£": ("pound", "pounds", "penny", "pence"),
+    "€": ("euro", "euros", "cent", "cents"),
+}
+
+_MONEY = re.compile(r"([$£€])\s?(\d[\d,]*)(?:\.(\d{1,2}))?\b")
+# "7:45"; also "at 7.45", which Whisper writes for a spoken "seven forty-five".
+_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b|(?<=\bat )(\d{1,2})\.(\d{2})\b")
+_AM_PM = re.compile(r"\b([ap])\.\s?m\.|(?<=\d)\s?([ap])m\b")
+_THOUSANDS = re.compile(r"\b(\d{1,3}(?:,\d{3})+)\b")
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+_DECIMAL = re.compile(r"\b(\d+)\.(\d+)\b")
+_PERCENT = re.compile(r"(\d+)\s?%")
+_INTEGER = re.compile(r"\b\d+\b")
+_APOSTROPHE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)+|[a-z]+'")
+_NOT_WORD = re.compile(r"[^a-z0-9' ]+")
+
+
+def _spell(number: int, **kwargs: str) -> str:
+    return num2words(number, **kwargs).replace(" and ", " ")
+
+
+def _integer(match: re.Match[str]) -> str:
+    value = int(match.group(0))
+    # Four-digit numbers in 1100-2099 are almost always years in prose and are read as
+    # years ("nineteen eighty-four"); Whisper writes them as digits either way.
+    if len(match.group(0)) == 4 and 1100 <= value <= 2099:
+        return _spell(value, to="year")
+    return _spell(value)
+
+
+def _money(match: re.Match[str]) -> str:
+    one, many, sub_one, sub_many = _CURRENCIES[match.group(1)]
+    whole = int(match.group(2).replace(",", ""))
+    words = f"{_spell(whole)} {one if whole == 1 else many}"
+    if match.group(3):
+        fraction = int(match.group(3).ljust(2, "0"))
+        if fraction:
+            words += f" {_spell(fraction)} {sub_one if fraction == 1 else sub_many}"
+    return f" {words} "
+
+
+def _time(match: re.Match[str]) -> str:
+    hours, minutes = (int(group) for group in match.groups() if group is not None)
+    if minutes == 0:
+        return f" {_spell(hours)} "
+    spoken_minutes = _spell(minutes) if minutes >= 10 else f"oh {_spell(minutes)}"
+    return f" {_spell(hours)} {spoken_minutes} "
+
+
+def _decimal(match: re.Match[str]) -> str:
+    digits = " ".join(_spell(int(digit)) for digit in match.group(2))
+    return f" {_spell(int(match.group(1)))} point {digits} "
+
+
+def _expand_apostrophes(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if word in _CONTRACTIONS:
+        return _CONTRACTIONS[word]
+    for suffix, expansion in _SUFFIXES:
+        if word.endswith(suffix):
+            return word[: -len(suffix)] + expansion
+    if word.endswith("'s") and word[:-2] in _IS_AFTER:
+        return word[:-2] + " is"
+    return word.replace("'", "")  # possessives and elisions: "john's" -> "johns"
+
+
+def _drop_number_and(words: list[str]) -> list[str]:
+    """Drop "and" inside spoken numbers ("one hundred and fifty", "three dollars and
+    fifty cents"), which readers and transcribers use or omit freely."""
+    return [
+        word
+        for i, word in enumerate(words)
+        if not (
+            word == "and"
+            and 0 < i < len(words) - 1
+            and words[i - 1] in _NUMBER_WORDS
+            and words[i + 1] in _NUMBER_WORDS
+        )
+    ]
+
+
+def normalize_words(text: str) -> list[str]:
+    """Lower-case words of ``text`` as they would be spoken, for comparing two texts.
+
+    Numbers, money, times, ordinals and years become words; contractions and common
+    abbreviations are expanded; hyphens and slashes split words; all other punctuation,
+    quotes and Markdown markers are removed.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    text = _MONEY.sub(_money, text)
+    text = _TIME.sub(_time, text)
+    text = _AM_PM.sub(lambda m: f" {m.group(1) or m.group(2)} m ", text)
+    text = _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), text)
+    text = _ORDINAL.sub(lambda m: f" {_spell(int(m.group(1)), to='ordinal')} ", text)
+    text = _DECIMAL.sub(_decimal, text)
+    text = _PERCENT.sub(lambda m: f"{m.group(1)} percent", text)
+    text = _INTEGER.sub(_integer, text)
+    text = _NOT_WORD.sub(" ", text)  # hyphens, slashes, punctuation, Markdown
+    text = _APOSTROPHE_WORD.sub(_expand_apostrophes, text).replace("'", " ")
+    words = [part for word in text.split() for part in _WORD_EXPANSIONS.get(word, word).split()]
+    return _drop_number_and(words)
+
+
+def _join_compounds(words: list[str], other: list[str]) -> list[str]:
+    """Merge adjacent ``words`` that the other side writes as one ("some one" vs "someone").
+
+    A pair is merged only when its concatenation is a word of ``other`` and ``other``
+    does not contain the pair itself, so genuine two-word phrases are kept.
+    """
+    vocabulary = set(other)
+    other_pairs = set(zip(other, other[1:], strict=False))
+    merged: list[str] = []
+    i = 0
+    while i < len(words):
+        if (
+            i + 1 < len(words)
+            and words[i] + words[i + 1] in vocabulary
+            and (words[i], words[i + 1]) not in other_pairs
+        ):
+            merged.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            merged.append(words[i])
+            i += 1
+    return merged
+
+
+# --- scoring --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ErrorRun:
+    """The worst contiguous error region of an alignment."""
+
+    missing: int  # net reference words without a transcript word
+    extra: int  # net transcript words without a reference word
+    misheard: int  # reference words in the region
+    where: str  # the reference words around the region, for the reason
+
+
+def _worst_runs(expected: list[str], heard: list[str]) -> _ErrorRun:
+    """Find the largest net deletion, net insertion and error-region size.
+
+    Adjacent non-equal alignment chunks (substitute/delete/insert) form one region, so a
+    clause dropped next to a misheard word still counts as one run.
+    """
+    alignment = jiwer.process_words(" ".join(expected), " ".join(heard)).alignments[0]
+    regions: list[tuple[int, int, int, int]] = []
+    for chunk in alignment:
+        if chunk.type == "equal":
+            continue
+        if (
+            regions
+            and regions[-1][1] == chunk.ref_start_idx
+            and regions[-1][3] == (chunk.hyp_start_idx)
+        ):
+            ref_start, _, hyp_start, _ = regions[-1]
+            regions[-1] = (ref_start, chunk.ref_end_idx, hyp_start, chunk.hyp_end_idx)
+        else:
+            regions.append(
+                (chunk.ref_start_idx, chunk.ref_end_idx, chunk.hyp_start_idx, chunk.hyp_end_idx)
+            )
+    missing = extra = misheard = 0
+    where = ""
+    for ref_start, ref_end, hyp_start, hyp_end in regions:
+        ref_len, hyp_len = ref_end - ref_start, hyp_end - hyp_start
+        worst_so_far = max(missing, extra, misheard)
+        missing = max(missing, ref_len - hyp_len)
+        extra = max(extra, hyp_len - ref_len)
+        misheard = max(misheard, ref_len)
+        if max(missing, extra, misheard) > worst_so_far:
+            context = expected[max(0, ref_start - 1) : max(ref_end, ref_start + 1) + 1]
+            where = " ".join(context[:6])
+    return _ErrorRun(missing=missing, extra=extra, misheard=misheard, where=where)
+
+
+def expected_duration_s(text: str, *, speed: float = 1.0) -> float:
+    """Predicted speaking time of ``text`` at ``speed`` (1.0 = natural), seconds."""
+    chars = len(" ".join(normalize_words(text)))
+    sentences = 1 + len(_SENTENCE_END.findall(text))
+    seconds = (
+        SECONDS_PER_SENTENCE * sentences
+        + SECONDS_BETWEEN_SENTENCES * (sentences - 1)
+        + SECONDS_PER_CHAR * chars
+    )
+    return seconds / speed
+
+
+def duration_bounds_s(text: str, *, speed: float = 1.0) -> tuple[float, float]:
+    """The shortest and longest plausible audio for ``text`` at ``speed``, seconds."""
+    expected = expected_duration_s(text, speed=speed)
+    return MIN_DURATION_FACTOR * expected, MAX_DURATION_FACTOR * expected + DURATION_SLACK_S
+
+
+def _verdict(
+    expected: list[str], heard: list[str], chars: int, char_errors: int, word_errors: int
+) -> str | None:
+    n = len(expected)
+    allowed_words = math.ceil(WORD_ERRORS_BASE + WORD_ERROR_RATE * n)
+    allowed_chars = math.ceil(CHAR_ERRORS_BASE + CHAR_ERROR_RATE * chars)
+    run = _worst_runs(expected, heard)
+    if run.missing > MAX_WORDS_MISSING_IN_A_ROW:
+        return f"{run.missing} words missing in a row near '{run.where}'"
+    if run.extra > MAX_WORDS_MISSING_IN_A_ROW:
+        return f"{run.extra} extra words heard in a row near '{run.where}'"
+    if run.misheard > MAX_WORDS_MISHEARD_IN_A_ROW:
+        return f"{run.misheard} words misheard in a row near '{run.where}'"
+    if word_errors > allowed_words:
+        return f"{word_errors} word errors in {n} words (at most {allowed_words} allowed)"
+    if char_errors > allowed_chars:
+        return (
+            f"{char_errors} character errors in {chars} characters "
+            f"(at most {allowed_chars} allowed)"
+        )
+    return None
+
+
+def score(expected: str, heard: str, duration_s: float, *, speed: float = 1.0) -> Verification:
+    """Score a round trip of ``expected`` text heard as ``heard`` from ``duration_s``
+    seconds of audio synthesized at ``speed``.
+
+    WER is on normalized words; CER on the normalized words with spaces removed, so
+    compound splits ("some one" / "someone") cost nothing there.
+    """
+    expected_words = normalize_words(expected)
+    heard_words = normalize_words(heard)
+    if not expected_words:
+        return Verification(
+            heard=heard, wer=0.0, cer=0.0, duration_s=duration_s, passed=False,
+            reason="the expected text has no words to compare; do not synthesize it",
+        )  # fmt: skip
+    if not heard_words:
+        return Verification(
+            heard=heard, wer=1.0, cer=1.0, duration_s=duration_s, passed=False,
+            reason=f"nothing was heard in {duration_s:.1f} s of audio",
+        )  # fmt: skip
+    ref = _join_compounds(expected_words, heard_words)
+    hyp = _join_compounds(heard_words, expected_words)
+    words = jiwer.process_words(" ".join(ref), " ".join(hyp))
+    word_errors = words.substitutions + words.deletions + words.insertions
+    ref_chars, hyp_chars = "".join(ref), "".join(hyp)
+    chars = jiwer.process_characters(ref_chars, hyp_chars)
+    char_errors = chars.substitutions + chars.deletions + chars.insertions
+
+    shortest, longest = duration_bounds_s(expected, speed=speed)
+    spoken_chars = len(" ".join(expected_words))
+    if duration_s < shortest:
+        reason: str | None = (
+            f"audio {duration_s:.1f} s is too short for {spoken_chars} characters "
+            f"(expected ≥ {shortest:.1f} s)"
+        )
+    elif duration_s > longest:
+        reason = (
+            f"audio {duration_s:.1f} s is too long for {spoken_chars} characters "
+            f"(expected ≤ {longest:.1f} s)"
+        )
+    else:
+        reason = _verdict(ref, hyp, len(ref_chars), char_errors, word_errors)
+    return Verification(
+        heard=heard,
+        wer=words.wer,
+        cer=chars.cer,
+        duration_s=duration_s,
+        passed=reason is None,
+        reason=reason,
+    )
