@@ -235,6 +235,13 @@ def _expand_apostrophes(match: re.Match[str]) -> str:
     return word.replace("'", "")  # possessives and elisions: "john's" -> "johns"
 
 
+# Whisper's English models write American spelling; manuscripts are often British
+# ("harbour" heard as "harbor" is not an error). Regular -our/-or pairs, plus "grey".
+_AMERICAN = re.compile(
+    r"\b(col|harb|hon|fav|neighb|lab|behavi|flav|hum|rum|vap|arm|parl|od|glam|splend|val)our"
+)
+
+
 def _drop_number_and(words: list[str]) -> list[str]:
     """Drop "and" inside spoken numbers ("one hundred and fifty", "three dollars and
     fifty cents"), which readers and transcribers use or omit freely."""
@@ -266,6 +273,7 @@ def normalize_words(text: str) -> list[str]:
     text = _DECIMAL.sub(_decimal, text)
     text = _PERCENT.sub(lambda m: f"{m.group(1)} percent", text)
     text = _INTEGER.sub(_integer, text)
+    text = _AMERICAN.sub(r"\1or", text).replace("grey", "gray")
     text = _NOT_WORD.sub(" ", text)  # hyphens, slashes, punctuation, Markdown
     text = _APOSTROPHE_WORD.sub(_expand_apostrophes, text).replace("'", " ")
     words = [part for word in text.split() for part in _WORD_EXPANSIONS.get(word, word).split()]

@@ -176,3 +176,10 @@ def test_one_word_text_gets_slack_for_silence() -> None:
 def test_long_chunk_prediction_is_in_the_measured_range() -> None:
     # 339 characters of Piper speech take about 17-19 s (measured ~16.5 characters/s).
     assert 15.0 < expected_duration_s(LONG_CHUNK) < 22.0
+
+
+def test_british_spelling_matches_whispers_american_spelling() -> None:
+    assert normalize_words("The grey harbour's colour") == normalize_words(
+        "The gray harbor's color"
+    )
+    assert normalize_words("our hour") == ["our", "hour"]  # not a -our/-or word
