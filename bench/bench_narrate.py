@@ -80,9 +80,9 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=18_000, help="size of the long book")
     args = parser.parse_args()
 
-    import flows  # noqa: F401  (sets Prefect defaults before Prefect is imported)
     from prefect import flow
 
+    import flows  # noqa: F401  (sets Prefect defaults before Prefect is imported)
     from bench.generate import manuscript
     from narrator.speech.piper import PiperEngine
     from narrator.verify.faster_whisper import WhisperTranscriber

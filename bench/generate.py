@@ -9,29 +9,83 @@ from __future__ import annotations
 
 import random
 
-SUBJECTS = ["The keeper", "Mr. Hollis", "Dr. Maren", "The old ferryman", "Ada", "The harbour master",
-            "A fisherman", "The girl from the mill", "Her brother", "The postman"]
-VERBS = ["carried", "mended", "painted", "counted", "found", "lost", "watched", "cleaned",
-         "opened", "wrapped"]
-OBJECTS = ["the lantern", "a coil of rope", "the brass bell", "a bundle of letters", "the logbook",
-           "an oilskin coat", "the kitchen table", "a basket of apples", "the broken oar",
-           "a pair of boots"]
-PLACES = ["on the quay", "in the boathouse", "by the fire", "at the top of the tower",
-          "behind the chapel", "near the market", "under the bridge", "on the gallery"]
-TIMES = ["before dawn", "after supper", "on Sunday", "in the rain", "at noon", "at 6 o'clock",
-         "late in the evening", "in the first week of March"]
-SAYINGS = ["It will hold until the spring", "Nobody told me about the storm",
-           "We should have left an hour ago", "The tide is turning", "I can hear the bell",
-           "Bring the lamp inside"]
+SUBJECTS = [
+    "The keeper",
+    "Mr. Hollis",
+    "Dr. Maren",
+    "The old ferryman",
+    "Ada",
+    "The harbour master",
+    "A fisherman",
+    "The girl from the mill",
+    "Her brother",
+    "The postman",
+]
+VERBS = [
+    "carried",
+    "mended",
+    "painted",
+    "counted",
+    "found",
+    "lost",
+    "watched",
+    "cleaned",
+    "opened",
+    "wrapped",
+]
+OBJECTS = [
+    "the lantern",
+    "a coil of rope",
+    "the brass bell",
+    "a bundle of letters",
+    "the logbook",
+    "an oilskin coat",
+    "the kitchen table",
+    "a basket of apples",
+    "the broken oar",
+    "a pair of boots",
+]
+PLACES = [
+    "on the quay",
+    "in the boathouse",
+    "by the fire",
+    "at the top of the tower",
+    "behind the chapel",
+    "near the market",
+    "under the bridge",
+    "on the gallery",
+]
+TIMES = [
+    "before dawn",
+    "after supper",
+    "on Sunday",
+    "in the rain",
+    "at noon",
+    "at 6 o'clock",
+    "late in the evening",
+    "in the first week of March",
+]
+SAYINGS = [
+    "It will hold until the spring",
+    "Nobody told me about the storm",
+    "We should have left an hour ago",
+    "The tide is turning",
+    "I can hear the bell",
+    "Bring the lamp inside",
+]
 
 
 def sentence(rng: random.Random) -> str:
     """One sentence: narration or a line of dialogue."""
     if rng.random() < 0.2:
         who = rng.choice(SUBJECTS)
-        return f'"{rng.choice(SAYINGS)}," {who[0].lower() + who[1:] if who.startswith("The") else who} said.'
-    return (f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
-            f"{rng.choice(PLACES)} {rng.choice(TIMES)}.")
+        if who.startswith("The"):
+            who = "t" + who[1:]
+        return f'"{rng.choice(SAYINGS)}," {who} said.'
+    return (
+        f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
+        f"{rng.choice(PLACES)} {rng.choice(TIMES)}."
+    )
 
 
 def manuscript(chars: int, *, chapters: int, seed: int = 7) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from prefect import flow, unmapped
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from narrator.config import NarrationParams, Settings
@@ -22,37 +22,28 @@ from tasks.text import parse_manuscript
 @flow(name="narrate-chapter", flow_run_name="{title}")
 def narrate_chapter(
     *,
-    index: int,
     title: str,
-    total_chapters: int,
     chunks: tuple[Chunk, ...],
     params: NarrationParams,
     paths: BookPaths,
-    book_title: str,
     progress: UUID,
     done_before: int,
     total_chunks: int,
-) -> tuple[ChapterAudio, tuple[ChunkResult, ...]]:
-    """Narrate one chapter's chunks in parallel, then stitch and master the chapter."""
+) -> tuple[ChunkResult, ...]:
+    """Synthesize and verify one chapter's chunks on the worker pool."""
     futures = narrate_chunk_task.map(chunks, unmapped(params), unmapped(paths))
     for done, _ in enumerate(as_completed(futures), start=done_before + 1):
         report_progress(progress, done, total_chunks)
-    results = tuple(f.result() for f in futures)
-    chapter = render_chapter_task(
-        index=index,
-        title=title,
-        total_chapters=total_chapters,
-        results=results,
-        paths=paths,
-        book_title=book_title,
-        author=params.author,
-        pauses=params.pauses,
-        mastering=params.master,
-    )
-    return chapter, results
+    return tuple(f.result() for f in futures)
 
 
-@flow(name="narrate-book", flow_run_name="{params.manuscript}")
+# One render at a time: a chapter's audio is held in memory while it is mastered.
+# Rendering chapter N overlaps the synthesis of chapter N+1 instead of stalling it.
+@flow(
+    name="narrate-book",
+    flow_run_name="{params.manuscript}",
+    task_runner=ThreadPoolTaskRunner(max_workers=1),
+)
 def narrate_book(params: NarrationParams) -> BookResult:
     """Narrate a manuscript into a verified, chapterized audiobook."""
     book, chunks = parse_manuscript(params)
@@ -64,25 +55,36 @@ def narrate_book(params: NarrationParams) -> BookResult:
         task_runner=ThreadPoolTaskRunner(max_workers=Settings().workers)
     )
 
-    chapters: list[ChapterAudio] = []
+    renders: list[PrefectFuture[ChapterAudio]] = []
     results: list[tuple[ChunkResult, ...]] = []
     done = 0
     for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True):
-        audio, chapter_results = chapter_flow(
-            index=chapter.index,
-            title=chapter_title(book, chapter),
-            total_chapters=len(book.chapters),
+        title = chapter_title(book, chapter)
+        chapter_results = chapter_flow(
+            title=title,
             chunks=chapter_chunks,
             params=params,
             paths=paths,
-            book_title=book.title,
             progress=progress,
             done_before=done,
             total_chunks=total,
         )
         done += len(chapter_chunks)
-        chapters.append(audio)
         results.append(chapter_results)
+        renders.append(
+            render_chapter_task.submit(
+                index=chapter.index,
+                title=title,
+                total_chapters=len(book.chapters),
+                results=chapter_results,
+                paths=paths,
+                book_title=book.title,
+                author=params.author,
+                pauses=params.pauses,
+                mastering=params.master,
+            )
+        )
+    chapters = [render.result() for render in renders]
 
     result = export_book_task(
         title=book.title,

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from narrator.config import NarrationParams
-from pydantic import ValidationError
-
 from narrator.errors import ConfigError, NarratorError
 from narrator.models import Book, BookResult, Chunk
 from narrator.plan import chunk_book, make_plan
@@ -47,7 +46,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 EXIT_FLAGGED = 4
 
 
-def _load(manuscript: Path, max_chars: int | None) -> tuple[Book, tuple[tuple[Chunk, ...], ...], int]:
+def _load(
+    manuscript: Path, max_chars: int | None
+) -> tuple[Book, tuple[tuple[Chunk, ...], ...], int]:
     from narrator.engines import packing_for
     from narrator.text import load_book
 
@@ -58,7 +59,9 @@ def _load(manuscript: Path, max_chars: int | None) -> tuple[Book, tuple[tuple[Ch
 
 
 @app.command()
-def split(manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_: JsonOpt = False) -> None:
+def split(
+    manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_: JsonOpt = False
+) -> None:
     """Show the chapters, sentences and chunks a manuscript becomes.
 
     Examples:
@@ -85,11 +88,15 @@ def split(manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_:
     for chapter in data["chapters"]:
         out.print(f"\n[bold]{chapter['title'] or '(untitled)'}[/bold]")
         for c in chapter["chunks"]:
-            out.print(f"  [cyan]{c['id']}[/cyan] ({len(c['text'])} chars) {c['text']}", highlight=False)
+            out.print(
+                f"  [cyan]{c['id']}[/cyan] ({len(c['text'])} chars) {c['text']}", highlight=False
+            )
 
 
 @app.command()
-def plan(manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_: JsonOpt = False) -> None:
+def plan(
+    manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_: JsonOpt = False
+) -> None:
     """Estimate the work (chapters, characters, chunks, engine requests) without synthesizing.
 
     Examples:
@@ -104,7 +111,8 @@ def plan(manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_: 
         print(result.model_dump_json(indent=2))
         return
     out.print(
-        f"[bold]{result.title}[/bold]: {result.chapters} chapters, {result.characters:,} characters, "
+        f"[bold]{result.title}[/bold]: {result.chapters} chapters, "
+        f"{result.characters:,} characters, "
         f"{result.chunks} chunks of at most {result.max_input_chars} characters\n"
         f"requests: {result.requests.synthesis} synthesis + {result.requests.verification} "
         f"verification = {result.requests.total} (first attempts)"
@@ -125,8 +133,13 @@ def _summary(result: BookResult) -> None:
         table.add_column(column)
     for c in result.chapters:
         table.add_row(
-            str(c.index), c.title, f"{c.duration_s:.1f} s", f"{c.lufs:.1f}", f"{c.peak_dbfs:.1f}",
-            str(len(c.placements)), str(c.flagged),
+            str(c.index),
+            c.title,
+            f"{c.duration_s:.1f} s",
+            f"{c.lufs:.1f}",
+            f"{c.peak_dbfs:.1f}",
+            str(len(c.placements)),
+            str(c.flagged),
         )
     out.print(table)
     out.print(f"audiobook: {result.m4b}\nchapters:  {result.chapters[0].file.parent}")
@@ -165,8 +178,14 @@ def run(
       narrate run book.txt --out audiobooks --author "A. Writer" --speed 1.1
     """
     params = NarrationParams(
-        manuscript=manuscript, out_dir=out_dir, title=title, author=author, speed=speed,
-        max_input_chars=max_input_chars, max_attempts=max_attempts, announce_titles=titles,
+        manuscript=manuscript,
+        out_dir=out_dir,
+        title=title,
+        author=author,
+        speed=speed,
+        max_input_chars=max_input_chars,
+        max_attempts=max_attempts,
+        announce_titles=titles,
     )
     # Read the manuscript before starting Prefect: bad input fails in a second, with
     # nothing written.

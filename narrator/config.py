@@ -47,7 +47,9 @@ class NarrationParams(Frozen):
 
     manuscript: Path = Field(description="path to a .txt or .md manuscript")
     out_dir: Path = Field(default=Path("outputs"), description="outputs go to OUT_DIR/<book-slug>/")
-    title: str | None = Field(default=None, description="book title; default: first H1 or file name")
+    title: str | None = Field(
+        default=None, description="book title; default: first H1 or file name"
+    )
     author: str | None = None
     engine: Literal["embedded"] = "embedded"
     speed: float = Field(default=1.0, gt=0.25, le=4.0, description="speaking rate, 1.0 = normal")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from narrator.atomic import write_text_atomic
 from narrator.audio.export import build_m4b
@@ -25,7 +26,7 @@ def manifest(
     paths: BookPaths,
     chapters: Sequence[ChapterAudio],
     results: Sequence[Sequence[ChunkResult]],
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """The machine-readable record of a finished book (keys are a public contract, issue #2).
 
     File paths are relative to the book's folder.
@@ -67,14 +68,13 @@ def manifest(
     }
 
 
-def report_markdown(data: dict[str, object]) -> str:
+def report_markdown(data: dict[str, Any]) -> str:
     """A short human-readable report of a manifest: chapters, then every flagged chunk."""
     chapters = data["chapters"]
-    assert isinstance(chapters, list)
     lines = [
         f"# {data['title']}",
         "",
-        f"Audiobook: `{data['m4b']}`, {float(data['duration_s']) / 60:.1f} min "  # type: ignore[arg-type]
+        f"Audiobook: `{data['m4b']}`, {data['duration_s'] / 60:.1f} min "
         f"(engine `{data['engine']}`, verified with `{data['verifier']}`).",
         "",
         "| # | chapter | file | duration (s) | LUFS | peak (dBFS) | chunks | flagged |",
@@ -110,8 +110,13 @@ def export_book(
     """Write the M4B, the manifest and the report; return the finished book's record."""
     build_m4b([(c.master, c.title) for c in chapters], paths.m4b, title=title, author=author)
     data = manifest(
-        title=title, author=author, engine=engine, verifier=verifier,
-        paths=paths, chapters=chapters, results=results,
+        title=title,
+        author=author,
+        engine=engine,
+        verifier=verifier,
+        paths=paths,
+        chapters=chapters,
+        results=results,
     )
     write_text_atomic(paths.manifest, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(paths.report, report_markdown(data))

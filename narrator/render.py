@@ -51,8 +51,13 @@ def render_chapter(
     write_flac(master_path, mastered, sample_rate)
     mp3 = paths.chapter_mp3(index, title)
     encode_mp3(
-        master_path, mp3, title=title, album=book_title, artist=author,
-        track=index, total=total_chapters,
+        master_path,
+        mp3,
+        title=title,
+        album=book_title,
+        artist=author,
+        track=index,
+        total=total_chapters,
     )
     return ChapterAudio(
         index=index,

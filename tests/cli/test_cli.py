@@ -17,8 +17,13 @@ NARRATE = Path(sys.executable).with_name("narrate")
 
 def narrate(*args: str, stdin: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(NARRATE), *args], input=stdin, capture_output=True, text=True, cwd=cwd,
-        env={**os.environ, "COLUMNS": "200"}, timeout=900,
+        [str(NARRATE), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "COLUMNS": "200"},
+        timeout=900,
     )
 
 
@@ -27,14 +32,18 @@ def test_split_json_has_the_documented_shape_and_loses_no_text() -> None:
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert [c["title"] for c in data["chapters"]] == [
-        "Chapter 1: The Letter", "Chapter 2: The Crossing", "Chapter 3: The Answer",
+        "Chapter 1: The Letter",
+        "Chapter 2: The Crossing",
+        "Chapter 3: The Answer",
     ]
     for chapter in data["chapters"]:
         assert " ".join(c["text"] for c in chapter["chunks"]) == " ".join(chapter["sentences"])
         assert all(isinstance(c["id"], str) and c["text"] for c in chapter["chunks"])
     spoken = " ".join(s for c in data["chapters"] for s in c["sentences"])
     assert "* * *" not in spoken and "**" not in spoken and "_The" not in spoken
-    assert '"Is it a bill?" Mr. Hollis asked, leaning on the rail.' in data["chapters"][0]["sentences"]
+    assert (
+        '"Is it a bill?" Mr. Hollis asked, leaning on the rail.' in data["chapters"][0]["sentences"]
+    )
 
 
 def test_split_reads_standard_input() -> None:
@@ -50,7 +59,10 @@ def test_plan_json_counts_requests() -> None:
     assert plan["chapters"] == 3
     assert plan["chunks"] >= 3
     assert plan["requests"]["synthesis"] == plan["chunks"]
-    assert plan["requests"]["total"] == plan["requests"]["synthesis"] + plan["requests"]["verification"]
+    assert (
+        plan["requests"]["total"]
+        == plan["requests"]["synthesis"] + plan["requests"]["verification"]
+    )
     assert 1500 < plan["characters"] < 2500
 
 
@@ -65,13 +77,17 @@ BAD_INPUTS = {
     "blank.txt": b"   \n\t\n  \n",
     "binary.txt": bytes(range(256)) * 8,
     "emoji.md": "\U0001f600 \U0001f4da \u2605 \u2192 !!! ???\n".encode(),
-    "silent-chapter.md": b"# Book\n\n## One\n\nWords here.\n\n## Two\n\n* * *\n\n## Three\n\nMore words.\n",
+    "silent-chapter.md": (
+        b"# Book\n\n## One\n\nWords here.\n\n## Two\n\n* * *\n\n## Three\n\nMore words.\n"
+    ),
     "one-huge-word.txt": b"x" * 20_000,
 }
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
-def test_bad_input_fails_cleanly_naming_the_file_and_writing_nothing(name: str, tmp_path: Path) -> None:
+def test_bad_input_fails_cleanly_naming_the_file_and_writing_nothing(
+    name: str, tmp_path: Path
+) -> None:
     path = tmp_path / name
     path.write_bytes(BAD_INPUTS[name])
     out = tmp_path / "out"

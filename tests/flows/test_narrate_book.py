@@ -33,7 +33,17 @@ def test_every_chunk_passed_or_is_flagged_with_a_reason(narrated: tuple[BookResu
     chunks = [c for ch in manifest["chapters"] for c in ch["chunks"]]
     assert len(chunks) >= 4
     for c in chunks:
-        assert set(c) >= {"id", "text", "start_s", "end_s", "attempts", "heard", "wer", "cer", "passed"}
+        assert set(c) >= {
+            "id",
+            "text",
+            "start_s",
+            "end_s",
+            "attempts",
+            "heard",
+            "wer",
+            "cer",
+            "passed",
+        }
         assert c["passed"] or (c["flagged"] and c["reason"]), c
         assert 0 <= c["start_s"] < c["end_s"]
     assert sum(c["passed"] for c in chunks) >= len(chunks) - 1, "the tiny book should verify"

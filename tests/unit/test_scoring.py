@@ -183,3 +183,36 @@ def test_british_spelling_matches_whispers_american_spelling() -> None:
         "The gray harbor's color"
     )
     assert normalize_words("our hour") == ["our", "hour"]  # not a -our/-or word
+
+
+# Real tiny.en transcripts of correct Piper audio (bench manuscript, issue #2 closing note).
+SOUND_ALIKE_CASES = [
+    (
+        "Doctor Maren carried the logbook by the fire in the rain. The harbour master cleaned "
+        "an oilskin coat in the boathouse in the rain. Doctor Maren counted the kitchen table "
+        "in the boathouse before dawn.",
+        "Docker Maron carried the lawbook by the fire in the rain. The Harbor Master cleaned in "
+        "oil skin coat and the bow pous in the rain. Docker Maron counted the kitchen table in "
+        "the bow pous before dawn.",
+    ),
+    (
+        '"Bring the lamp inside," the old ferryman said. "It will hold until the spring," '
+        "Mister Hollis said. Ada watched the logbook on the quay before dawn.",
+        "Bring the lamp inside, the old fairman said. It will hold until the spring, Mr. Holly "
+        "said. A to watch the law become the key before dawn.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "heard"), SOUND_ALIKE_CASES)
+def test_sound_alike_spellings_of_correct_speech_pass(text: str, heard: str) -> None:
+    verdict = score(text, heard, expected_duration_s(text))
+    assert verdict.passed, verdict.reason
+    assert verdict.wer > 0.2  # WER itself is reported honestly
+
+
+def test_different_words_are_not_sound_alike() -> None:
+    text = "The keeper carried the lantern to the top of the tower before dawn."
+    heard = "The seagull dropped the biscuit at the foot of the tower after dusk."
+    verdict = score(text, heard, expected_duration_s(text))
+    assert not verdict.passed

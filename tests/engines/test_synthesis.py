@@ -1,0 +1,71 @@
+"""Synthesis with verification on the real embedded engines: pass, retry, flag, cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from narrator.config import NarrationParams
+from narrator.engines import engines_for
+from narrator.models import Boundary, Chunk
+from narrator.store import BookPaths, chunk_key
+from narrator.synthesis import narrate_chunk
+
+pytestmark = pytest.mark.slow
+
+
+def chunk(text: str, spoken: str | None = None) -> Chunk:
+    return Chunk(
+        id="c01-0000",
+        chapter=1,
+        index=0,
+        text=text,
+        spoken=spoken or text,
+        boundary=Boundary.END,
+    )
+
+
+@pytest.fixture(scope="module")
+def engines():  # type: ignore[no-untyped-def]
+    return engines_for(NarrationParams(manuscript=Path("unused.md")))
+
+
+def test_a_clear_sentence_passes_first_time_and_is_cached(engines, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    paths = BookPaths.for_book(tmp_path, "book")
+    c = chunk("The keeper rowed across the bay before the tide turned.")
+    result = narrate_chunk(c, engines, paths, max_attempts=3, speed=1.0)
+    assert result.verification.passed and not result.flagged
+    assert result.attempts == 1
+    assert result.audio.path == paths.chunk_audio(chunk_key(c.spoken, engines.speech.identity))
+    assert sf.info(str(result.audio.path)).samplerate == 22_050
+    assert list(paths.chunks_dir.glob("*.try*")) == []  # no attempt files left behind
+
+    before = result.audio.path.stat().st_mtime_ns
+    again = narrate_chunk(c, engines, paths, max_attempts=3, speed=1.0)
+    assert again.verification == result.verification
+    assert result.audio.path.stat().st_mtime_ns == before  # not synthesized again
+
+
+def test_unintelligible_text_is_retried_then_kept_and_flagged(engines, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    paths = BookPaths.for_book(tmp_path, "book")
+    # Consonant clusters no English transcriber writes back as-is.
+    c = chunk("Zxqv blorft klemphy vrazzle grintok pluffnark.")
+    result = narrate_chunk(c, engines, paths, max_attempts=2, speed=1.0)
+    assert result.flagged and not result.verification.passed
+    assert result.attempts == 2
+    assert result.verification.reason
+    assert result.audio.path.is_file()  # kept, never dropped
+    assert sf.info(str(result.audio.path)).frames > 0
+    assert list(paths.chunks_dir.glob("*.try*")) == []
+
+
+def test_damaged_cached_audio_is_synthesized_again(engines, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    paths = BookPaths.for_book(tmp_path, "book")
+    c = chunk("The gulls followed her halfway home.")
+    first = narrate_chunk(c, engines, paths, max_attempts=3, speed=1.0)
+    first.audio.path.write_bytes(b"not audio at all")
+    again = narrate_chunk(c, engines, paths, max_attempts=3, speed=1.0)
+    assert sf.info(str(again.audio.path)).frames > 0
+    assert again.verification.passed
