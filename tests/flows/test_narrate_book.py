@@ -97,3 +97,20 @@ def test_second_run_reuses_every_verified_chunk(
     messages = [r.getMessage() for r in caplog.records if r.name == "narrator.progress"]
     cached = [m for m in messages if " cached " in m]
     assert len(cached) == result.chunks, messages
+
+
+def test_run_publishes_progress_chapter_table_and_report(narrated: tuple[BookResult, dict]) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(like_="a-tiny-book-"))
+        )
+    by_key = {a.key: a for a in artifacts}
+    assert {"a-tiny-book-progress", "a-tiny-book-chapters", "a-tiny-book-report"} <= set(by_key)
+    assert by_key["a-tiny-book-progress"].data == 100.0
+    table = json.loads(by_key["a-tiny-book-chapters"].data)
+    assert [row["title"] for row in table] == ["One", "Two"]
+    assert set(table[0]) >= {"duration_s", "lufs", "peak_dbfs", "chunks", "flagged"}
+    assert "# A Tiny Book" in by_key["a-tiny-book-report"].data
