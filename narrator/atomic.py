@@ -14,6 +14,12 @@ from pathlib import Path
 
 TMP_PREFIX = ".narrator-tmp-"
 
+# mkstemp creates files readable by the owner only; finished files should get the
+# usual permissions (0o666 less the umask). os.umask can only be read by setting it,
+# so read it once, at import, before any worker thread exists.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
@@ -30,6 +36,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
