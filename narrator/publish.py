@@ -10,7 +10,10 @@ from typing import Any
 from narrator.atomic import write_text_atomic
 from narrator.audio.export import build_m4b
 from narrator.models import BookResult, ChapterAudio, ChunkResult
-from narrator.store import BookPaths
+from narrator.store import BookPaths, current_build, fingerprint, save_build
+
+# Bump to rebuild every M4B (e.g. after changing its encoding or tags).
+M4B_VERSION = 1
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -107,8 +110,25 @@ def export_book(
     chapters: Sequence[ChapterAudio],
     results: Sequence[Sequence[ChunkResult]],
 ) -> BookResult:
-    """Write the M4B, the manifest and the report; return the finished book's record."""
-    build_m4b([(c.master, c.title) for c in chapters], paths.m4b, title=title, author=author)
+    """Write the M4B, the manifest and the report; return the finished book's record.
+
+    The M4B is rebuilt only when a chapter or a tag changed (issue #4). Chapter MP3s
+    left over from an earlier version of the book (a renamed or removed chapter) are
+    deleted, so the folder always matches the manifest.
+    """
+    key = fingerprint(
+        version=M4B_VERSION,
+        chapters=[(c.master.name, c.master.stat().st_size, c.title) for c in chapters],
+        title=title,
+        author=author,
+    )
+    if current_build(paths.m4b_record, key, [paths.m4b]) is None:
+        build_m4b([(c.master, c.title) for c in chapters], paths.m4b, title=title, author=author)
+        save_build(paths.m4b_record, key, paths.m4b.name)
+    current = {c.file for c in chapters}
+    for stale in paths.chapters_dir.glob("*.mp3"):
+        if stale not in current:
+            stale.unlink()
     data = manifest(
         title=title,
         author=author,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from narrator.audio.export import encode_mp3
@@ -11,7 +12,12 @@ from narrator.audio.stitch import stitch
 from narrator.config import MasterSettings, PauseSettings
 from narrator.errors import AudioError
 from narrator.models import ChapterAudio, ChunkPlacement, ChunkResult
-from narrator.store import BookPaths
+from narrator.store import BookPaths, current_build, fingerprint, save_build
+
+log = logging.getLogger("narrator.progress")
+
+# Bump to re-render every chapter (e.g. after changing how chapters are mastered).
+RENDER_VERSION = 1
 
 
 def render_chapter(
@@ -29,7 +35,28 @@ def render_chapter(
     """Stitch, master and encode one chapter; return where it is and how it measures.
 
     Writes the lossless master (the M4B's source) and the chapter MP3, each atomically.
+    A chapter whose inputs are unchanged since its last render is not rendered again,
+    so its files keep their bytes (issue #4).
     """
+    master_path = paths.chapter_master(index)
+    mp3 = paths.chapter_mp3(index, title)
+    key = fingerprint(
+        version=RENDER_VERSION,
+        # A chunk file's name is its content key; its size changes if it was re-made.
+        chunks=[(r.audio.path.name, r.audio.path.stat().st_size, r.chunk.boundary)
+                for r in results],
+        flagged=[r.flagged for r in results],
+        index=index, title=title, total=total_chapters, book=book_title, author=author,
+        pauses=pauses.model_dump(), mastering=mastering.model_dump(),
+    )  # fmt: skip
+    record = paths.chapter_record(index)
+    stored = current_build(record, key, [master_path, mp3])
+    if stored is not None:
+        log.info("chapter %d %r unchanged, not rendered again", index, title)
+        return ChapterAudio.model_validate_json(stored).model_copy(
+            update={"file": mp3, "master": master_path}
+        )
+
     pieces = []
     sample_rate = 0
     for result in results:
@@ -47,9 +74,7 @@ def render_chapter(
     mastered, report = master(stitched, sample_rate, mastering)
     del stitched
 
-    master_path = paths.chapter_master(index)
     write_flac(master_path, mastered, sample_rate)
-    mp3 = paths.chapter_mp3(index, title)
     encode_mp3(
         master_path,
         mp3,
@@ -59,7 +84,7 @@ def render_chapter(
         track=index,
         total=total_chapters,
     )
-    return ChapterAudio(
+    chapter = ChapterAudio(
         index=index,
         title=title,
         file=mp3,
@@ -73,3 +98,8 @@ def render_chapter(
         ),
         flagged=sum(r.flagged for r in results),
     )
+    save_build(record, key, chapter.model_dump_json())
+    log.info(
+        "chapter %d %r rendered: %.1f s, %.1f LUFS", index, title, chapter.duration_s, chapter.lufs
+    )
+    return chapter

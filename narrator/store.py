@@ -9,9 +9,12 @@ Layout under ``OUT_DIR/<book-slug>/``::
     cache/chunks/<key>.flac        synthesized chunk audio, addressed by content
     cache/chunks/<key>.<verifier>.json  its verification record
     cache/masters/NN.flac          lossless mastered chapters (the M4B's source)
+    cache/masters/NN.json          what each chapter was rendered from (its build key)
+    cache/m4b.json                 what the M4B was built from
 
 The cache is what makes re-runs cheap: a chunk whose record exists is not
-synthesized again.
+synthesized again, and a chapter or M4B whose inputs have not changed is not
+rebuilt, so its files keep their bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,14 +40,26 @@ log = logging.getLogger(__name__)
 SYNTHESIS_VERSION = 1
 
 
-def chunk_key(spoken: str, engine_identity: str) -> str:
-    """Content hash of everything that determines a chunk's audio."""
-    payload = json.dumps(
-        {"spoken": spoken, "engine": engine_identity, "version": SYNTHESIS_VERSION},
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+# Chunk audio is stored as FLAC: lossless, about half the size of WAV.
+CHUNK_FORMAT = "flac"
+
+
+def fingerprint(**parts: object) -> str:
+    """SHA-256 of ``parts`` as canonical JSON (paths and enums as strings)."""
+    payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def chunk_key(spoken: str, engine_identity: str) -> str:
+    """Content hash of everything that determines a chunk's audio.
+
+    ``engine_identity`` names the engine, endpoint, model, voice and speed; nothing
+    else (in particular no source code) is part of the key, so unrelated changes
+    never invalidate paid audio.
+    """
+    return fingerprint(
+        spoken=spoken, engine=engine_identity, format=CHUNK_FORMAT, version=SYNTHESIS_VERSION
+    )
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,13 @@ class BookPaths:
 
     def chapter_master(self, index: int) -> Path:
         return self.masters_dir / f"{index:02d}.flac"
+
+    def chapter_record(self, index: int) -> Path:
+        return self.masters_dir / f"{index:02d}.json"
+
+    @property
+    def m4b_record(self) -> Path:
+        return self.root / "cache" / "m4b.json"
 
     def chunk_audio(self, key: str) -> Path:
         return self.chunks_dir / f"{key}.flac"
@@ -131,3 +154,26 @@ def load_cached_result(
 def save_result(paths: BookPaths, key: str, verifier_identity: str, result: ChunkResult) -> None:
     """Store ``result``'s record atomically (its audio is already in place)."""
     write_text_atomic(paths.chunk_record(key, verifier_identity), result.model_dump_json(indent=1))
+
+
+def current_build(record: Path, key: str, outputs: Sequence[Path]) -> str | None:
+    """The stored payload of ``record`` if it was built with ``key`` and every output exists.
+
+    Anything else (no record, another key, a damaged record, a missing output) means
+    the build must run again.
+    """
+    try:
+        stored = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    if not all(path.is_file() for path in outputs):
+        return None
+    payload = stored.get("payload")
+    return payload if isinstance(payload, str) else None
+
+
+def save_build(record: Path, key: str, payload: str) -> None:
+    """Record that ``payload`` was built from ``key`` (write it after the outputs)."""
+    write_text_atomic(record, json.dumps({"key": key, "payload": payload}))

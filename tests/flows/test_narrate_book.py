@@ -85,18 +85,67 @@ def test_m4b_has_a_marker_per_chapter_with_its_title(narrated: tuple[BookResult,
     assert abs(total - sum(c.duration_s for c in result.chapters)) < 0.5
 
 
-def test_second_run_reuses_every_verified_chunk(
+def _bytes(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in [*root.glob("chapters/*.mp3"), *root.glob("*.m4b")]
+    }
+
+
+def test_second_run_reuses_everything_and_keeps_every_byte(
     narrated: tuple[BookResult, dict], tiny_book: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from flows.narrate import narrate_book
 
-    result, _ = narrated
+    result, manifest = narrated
+    before = _bytes(result.out_dir)
     caplog.set_level("INFO", logger="narrator.progress")
-    again = narrate_book(NarrationParams(manuscript=tiny_book, out_dir=result.out_dir.parent))
+    again = narrate_book(
+        NarrationParams(manuscript=tiny_book, out_dir=result.out_dir.parent, author="Test Author")
+    )
     assert again.chunks == result.chunks
     messages = [r.getMessage() for r in caplog.records if r.name == "narrator.progress"]
-    cached = [m for m in messages if " cached " in m]
-    assert len(cached) == result.chunks, messages
+    assert len([m for m in messages if " cached " in m]) == result.chunks, messages
+    assert len([m for m in messages if "not rendered again" in m]) == 2, messages
+    assert _bytes(result.out_dir) == before
+    assert json.loads(again.manifest.read_text(encoding="utf-8")) == manifest
+
+
+def test_editing_one_sentence_redoes_only_its_chunk_and_chapter(
+    narrated: tuple[BookResult, dict],
+    tiny_book: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from flows.narrate import narrate_book
+
+    result, _ = narrated
+    edited = tmp_path / "tiny.md"  # same slug, so the same output folder
+    edited.write_text(
+        tiny_book.read_text(encoding="utf-8").replace(
+            "Mr. Hollis rowed home.", "Mr. Hollis walked home."
+        ),
+        encoding="utf-8",
+    )
+    before = _bytes(result.out_dir)
+    caplog.set_level("INFO", logger="narrator.progress")
+    again = narrate_book(
+        NarrationParams(manuscript=edited, out_dir=result.out_dir.parent, author="Test Author")
+    )
+    messages = [r.getMessage() for r in caplog.records if r.name == "narrator.progress"]
+    synthesized = [m for m in messages if " passed " in m or "FLAGGED" in m]
+    assert len(synthesized) == 1 and "walked" not in synthesized[0], messages
+    assert len([m for m in messages if " cached " in m]) == result.chunks - 1
+    after = _bytes(result.out_dir)
+    two = next(k for k in before if k.startswith("chapters/02-"))
+    one = next(k for k in before if k.startswith("chapters/01-"))
+    assert after[two] == before[two]  # the untouched chapter keeps its bytes
+    assert after[one] != before[one]
+    assert after["a-tiny-book.m4b"] != before["a-tiny-book.m4b"]
+    texts = [
+        c["text"] for ch in json.loads(again.manifest.read_text())["chapters"] for c in ch["chunks"]
+    ]
+    assert any("walked home" in t for t in texts)
 
 
 def test_run_publishes_progress_chapter_table_and_report(narrated: tuple[BookResult, dict]) -> None:
