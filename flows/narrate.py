@@ -10,7 +10,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from narrator.config import NarrationParams, Settings
 from narrator.engines import engines_for
-from narrator.models import BookResult, ChapterAudio, Chunk, ChunkResult
+from narrator.lock import book_lock, remove_stale_temporaries
+from narrator.models import Book, BookResult, ChapterAudio, Chunk, ChunkResult
 from narrator.plan import chapter_title
 from narrator.store import BookPaths
 from tasks.artifacts import publish_book, report_progress, start_progress
@@ -48,6 +49,21 @@ def narrate_book(params: NarrationParams) -> BookResult:
     """Narrate a manuscript into a verified, chapterized audiobook."""
     book, chunks = parse_manuscript(params)
     paths = BookPaths.for_book(params.out_dir, book.slug)
+    # One run per book; a killed run's half-written files are cleared first (issue #4).
+    with book_lock(paths):
+        remove_stale_temporaries(paths)
+        result = _narrate(params, book, chunks, paths)
+    publish_book(book.slug, result)
+    return result
+
+
+def _narrate(
+    params: NarrationParams,
+    book: Book,
+    chunks: tuple[tuple[Chunk, ...], ...],
+    paths: BookPaths,
+) -> BookResult:
+    """Chapters as subflows, each rendered while the next one synthesizes, then the book."""
     progress = start_progress(book.slug)
     total = sum(len(c) for c in chunks)
     engines = engines_for(params)
@@ -86,7 +102,7 @@ def narrate_book(params: NarrationParams) -> BookResult:
         )
     chapters = [render.result() for render in renders]
 
-    result = export_book_task(
+    return export_book_task(
         title=book.title,
         author=params.author,
         engine=engines.speech.identity,
@@ -95,5 +111,3 @@ def narrate_book(params: NarrationParams) -> BookResult:
         chapters=chapters,
         results=results,
     )
-    publish_book(book.slug, result)
-    return result

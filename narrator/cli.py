@@ -3,7 +3,7 @@
 Domain errors become clean messages and exit codes here, in one place; no
 traceback reaches a user. Exit codes: 0 done, 1 failed, 2 bad input or
 settings, 3 request budget exhausted (resume later), 4 finished with flagged
-chunks under ``--strict``.
+chunks under ``--strict``, 5 another run is narrating the same book.
 """
 
 from __future__ import annotations

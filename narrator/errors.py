@@ -84,6 +84,12 @@ class BudgetExhausted(NarratorError):
     exit_code = 3
 
 
+class BookBusy(TransientError):
+    """Another run holds the book's lock; try again when it has finished."""
+
+    exit_code = 5
+
+
 class AudioError(PermanentError):
     """Audio could not be decoded, stitched, measured or encoded."""
 
