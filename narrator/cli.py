@@ -204,6 +204,53 @@ def run(
         raise typer.Exit(EXIT_FLAGGED)
 
 
+@app.command()
+def clean(
+    manuscript: ManuscriptArg,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder of the run.")] = Path(
+        "outputs"
+    ),
+    speed: Annotated[float, typer.Option(help="Speed the book is narrated at.")] = 1.0,
+    max_input_chars: MaxCharsOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
+) -> None:
+    """Delete cached chunk audio that no chunk of the current manuscript uses.
+
+    Give the same settings as the runs whose audio you want to keep: audio made
+    at another speed counts as unused.
+
+    Examples:
+
+      narrate clean inputs/the-keeper-of-tern-rock.md --dry-run
+
+      narrate clean book.txt --out audiobooks
+    """
+    from narrator.clean import clean as clean_book
+    from narrator.engines import engines_for
+    from narrator.lock import book_lock
+    from narrator.store import BookPaths, chunk_key
+
+    params = NarrationParams(
+        manuscript=manuscript, out_dir=out_dir, speed=speed, max_input_chars=max_input_chars
+    )
+    book, chunks, _ = _load(manuscript, max_input_chars)
+    paths = BookPaths.for_book(out_dir, book.slug)
+    if not paths.root.is_dir():
+        raise ConfigError(
+            f"{paths.root} does not exist: nothing to clean",
+            hint="pass the --out folder the book was narrated into",
+        )
+    identity = engines_for(params).speech.identity
+    keys = [chunk_key(c.spoken, identity) for chapter in chunks for c in chapter]
+    with book_lock(paths):
+        report = clean_book(paths, keys, len(book.chapters), dry_run=dry_run)
+    verb = "would free" if dry_run else "freed"
+    out.print(
+        f"{report.files} unused cached files, {verb} {report.bytes / 1e6:.1f} MB; "
+        f"{report.kept} chunk audio files in use kept"
+    )
+
+
 def main() -> None:
     """Console-script entry point: run the CLI, turning narrator's errors into exit codes."""
     try:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from narrator.config import NarrationParams
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "inputs" / "the-keeper-of-tern-rock.md"
 NARRATE = Path(sys.executable).with_name("narrate")
@@ -157,3 +159,45 @@ def test_run_narrates_a_book_and_prints_a_summary(tiny_book: Path, tmp_path: Pat
     assert "c01-0000" in proc.stderr  # chunk-level progress as it goes
     assert (out / "a-tiny-book" / "manifest.json").is_file()
     assert len(list((out / "a-tiny-book" / "chapters").glob("*.mp3"))) == 2
+
+
+def test_clean_removes_only_audio_the_current_manuscript_does_not_use(tmp_path: Path) -> None:
+    from narrator.engines import engines_for, packing_for
+    from narrator.plan import chunk_book
+    from narrator.store import BookPaths, chunk_key
+    from narrator.text import load_book
+
+    params = NarrationParams(manuscript=SAMPLE)
+    book = load_book(SAMPLE)
+    identity = engines_for(params).speech.identity
+    limit, by_paragraph = packing_for(params)
+    keys = [
+        chunk_key(c.spoken, identity)
+        for chapter in chunk_book(book, limit, by_paragraph=by_paragraph)
+        for c in chapter
+    ]
+    paths = BookPaths.for_book(tmp_path, book.slug)
+    paths.chunks_dir.mkdir(parents=True)
+    paths.masters_dir.mkdir(parents=True)
+    used = [paths.chunk_audio(k) for k in keys] + [paths.chunk_record(keys[0], "asr")]
+    unused = [paths.chunk_audio("f" * 64), paths.chunk_record("f" * 64, "asr"),
+              paths.chapter_master(9)]  # fmt: skip
+    for path in used + unused:
+        path.write_bytes(b"x" * 1000)
+
+    dry = narrate("clean", str(SAMPLE), "--out", str(tmp_path), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "3 unused cached files, would free 0.0 MB" in dry.stdout
+    assert all(p.exists() for p in unused)
+
+    proc = narrate("clean", str(SAMPLE), "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert f"{len(keys)} chunk audio files in use kept" in proc.stdout
+    assert not any(p.exists() for p in unused)
+    assert all(p.exists() for p in used)
+
+
+def test_clean_of_a_book_never_narrated_is_a_clear_error(tmp_path: Path) -> None:
+    proc = narrate("clean", str(SAMPLE), "--out", str(tmp_path))
+    assert proc.returncode == 2
+    assert "nothing to clean" in proc.stderr

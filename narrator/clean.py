@@ -1,0 +1,49 @@
+"""``narrate clean``: delete cached chunk audio that the current book no longer uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from narrator.models import Frozen
+from narrator.store import BookPaths
+
+
+class CleanReport(Frozen):
+    """What a clean removed (or would remove, in a dry run)."""
+
+    files: int
+    bytes: int
+    kept: int  # chunk audio files that stay
+
+
+def orphans(paths: BookPaths, keys: Iterable[str], chapters: int) -> list[Path]:
+    """Cached files no current chunk or chapter references.
+
+    A chunk's files (``<key>.flac`` and ``<key>.<verifier>.json``) are orphans when
+    ``key`` is not among ``keys``; a chapter's master and record when its number is
+    above ``chapters``.
+    """
+    wanted = set(keys)
+    found = [
+        path
+        for path in paths.chunks_dir.glob("*")
+        if path.is_file() and path.name.split(".", 1)[0] not in wanted
+    ]
+    found += [
+        path
+        for path in paths.masters_dir.glob("*")
+        if path.is_file() and not (path.stem.isdigit() and int(path.stem) <= chapters)
+    ]
+    return sorted(found)
+
+
+def clean(paths: BookPaths, keys: Iterable[str], chapters: int, *, dry_run: bool) -> CleanReport:
+    """Delete (unless ``dry_run``) the orphans of :func:`orphans` and say what was freed."""
+    doomed = orphans(paths, keys, chapters)
+    size = sum(path.stat().st_size for path in doomed)
+    if not dry_run:
+        for path in doomed:
+            path.unlink(missing_ok=True)
+    audio = set(paths.chunks_dir.glob("*.flac"))
+    return CleanReport(files=len(doomed), bytes=size, kept=len(audio - set(doomed)))
