@@ -187,9 +187,16 @@ def run(
         max_attempts=max_attempts,
         announce_titles=titles,
     )
-    # Read the manuscript before starting Prefect: bad input fails in a second, with
-    # nothing written.
-    _load(manuscript, max_input_chars)
+    # Read the manuscript, and check that no other run holds the book, before starting
+    # Prefect: bad input fails in a second, with nothing written. (The flow takes the
+    # book's lock for real; this is only the early, friendly check.)
+    book, _, _ = _load(manuscript, max_input_chars)
+    if (out_dir / book.slug).is_dir():
+        from narrator.lock import book_lock
+        from narrator.store import BookPaths
+
+        with book_lock(BookPaths.for_book(out_dir, book.slug)):
+            pass
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     progress = logging.getLogger("narrator.progress")

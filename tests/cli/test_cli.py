@@ -201,3 +201,14 @@ def test_clean_of_a_book_never_narrated_is_a_clear_error(tmp_path: Path) -> None
     proc = narrate("clean", str(SAMPLE), "--out", str(tmp_path))
     assert proc.returncode == 2
     assert "nothing to clean" in proc.stderr
+
+
+def test_a_second_run_of_a_busy_book_exits_5_at_once(tmp_path: Path) -> None:
+    from narrator.lock import book_lock
+    from narrator.store import BookPaths
+
+    with book_lock(BookPaths.for_book(tmp_path, "the-keeper-of-tern-rock")):
+        proc = narrate("run", str(SAMPLE), "--out", str(tmp_path))
+    assert proc.returncode == 5, proc.stderr
+    assert "another run is narrating this book" in proc.stderr
+    assert f"pid {os.getpid()}" in proc.stderr
