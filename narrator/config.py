@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from narrator.models import Frozen
@@ -63,20 +63,10 @@ class NarrationParams(Frozen):
     pauses: PauseSettings = PauseSettings()
     master: MasterSettings = MasterSettings()
 
-    @model_validator(mode="after")
-    def _manuscript_is_a_path(self) -> NarrationParams:
-        if str(self.manuscript).strip() == "":
-            raise ValueError("manuscript must be a file path")
-        return self
-
 
 class Settings(BaseSettings):
     """Machine-level settings, read from ``NARRATOR_*`` environment variables."""
 
     model_config = SettingsConfigDict(env_prefix="NARRATOR_", frozen=True)
 
-    home: Path = Field(
-        default=Path.home() / ".narrator",
-        description="state that outlives a run (caches, ledgers); NARRATOR_HOME",
-    )
     workers: int = Field(default=2, ge=1, le=64, description="chunks processed at once")

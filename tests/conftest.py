@@ -14,7 +14,6 @@ import pytest
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="narrator-test-prefect-")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ["NARRATOR_HOME"] = tempfile.mkdtemp(prefix="narrator-test-home-")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "inputs" / "the-keeper-of-tern-rock.md"
