@@ -13,6 +13,7 @@ from narrator.engines import engines_for
 from narrator.lock import book_lock, remove_stale_temporaries
 from narrator.models import Book, BookResult, ChapterAudio, Chunk, ChunkResult
 from narrator.plan import chapter_title
+from narrator.publish import BookInfo
 from narrator.store import BookPaths
 from tasks.artifacts import publish_book, report_progress, start_progress
 from tasks.audio import export_book_task, render_chapter_task
@@ -102,12 +103,10 @@ def _narrate(
         )
     chapters = [render.result() for render in renders]
 
-    return export_book_task(
+    info = BookInfo(
         title=book.title,
         author=params.author,
         engine=engines.speech.identity,
         verifier=engines.transcriber.identity,
-        paths=paths,
-        chapters=chapters,
-        results=results,
     )
+    return export_book_task(info, paths, chapters, results)

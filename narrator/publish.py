@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
 from narrator.atomic import write_text_atomic
 from narrator.audio.export import build_m4b
-from narrator.models import BookResult, ChapterAudio, ChunkResult
+from narrator.models import BookResult, ChapterAudio, ChunkResult, Frozen
 from narrator.store import BookPaths, current_build, fingerprint, save_build
 
 # Bump to rebuild every M4B (e.g. after changing its encoding or tags).
@@ -20,12 +22,17 @@ def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+class BookInfo(Frozen):
+    """What a finished book says about itself: tags and the engines that made it."""
+
+    title: str
+    author: str | None
+    engine: str = Field(description="identity of the speech engine")
+    verifier: str = Field(description="identity of the transcriber that verified it")
+
+
 def manifest(
-    *,
-    title: str,
-    author: str | None,
-    engine: str,
-    verifier: str,
+    info: BookInfo,
     paths: BookPaths,
     chapters: Sequence[ChapterAudio],
     results: Sequence[Sequence[ChunkResult]],
@@ -35,10 +42,10 @@ def manifest(
     File paths are relative to the book's folder.
     """
     return {
-        "title": title,
-        "author": author,
-        "engine": engine,
-        "verifier": verifier,
+        "title": info.title,
+        "author": info.author,
+        "engine": info.engine,
+        "verifier": info.verifier,
         "m4b": _rel(paths.m4b, paths.root),
         "duration_s": round(sum(c.duration_s for c in chapters), 3),
         "chapters": [
@@ -101,11 +108,7 @@ def report_markdown(data: dict[str, Any]) -> str:
 
 
 def export_book(
-    *,
-    title: str,
-    author: str | None,
-    engine: str,
-    verifier: str,
+    info: BookInfo,
     paths: BookPaths,
     chapters: Sequence[ChapterAudio],
     results: Sequence[Sequence[ChunkResult]],
@@ -119,30 +122,24 @@ def export_book(
     key = fingerprint(
         version=M4B_VERSION,
         chapters=[(c.master.name, c.master.stat().st_size, c.title) for c in chapters],
-        title=title,
-        author=author,
+        title=info.title,
+        author=info.author,
     )
     if current_build(paths.m4b_record, key, [paths.m4b]) is None:
-        build_m4b([(c.master, c.title) for c in chapters], paths.m4b, title=title, author=author)
+        build_m4b(
+            [(c.master, c.title) for c in chapters], paths.m4b, title=info.title, author=info.author
+        )
         save_build(paths.m4b_record, key, paths.m4b.name)
     current = {c.file for c in chapters}
     for stale in paths.chapters_dir.glob("*.mp3"):
         if stale not in current:
             stale.unlink()
-    data = manifest(
-        title=title,
-        author=author,
-        engine=engine,
-        verifier=verifier,
-        paths=paths,
-        chapters=chapters,
-        results=results,
-    )
+    data = manifest(info, paths, chapters, results)
     write_text_atomic(paths.manifest, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(paths.report, report_markdown(data))
     all_results = [r for chapter in results for r in chapter]
     return BookResult(
-        title=title,
+        title=info.title,
         out_dir=paths.root,
         m4b=paths.m4b,
         manifest=paths.manifest,

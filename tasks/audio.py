@@ -12,5 +12,5 @@ render_chapter_task = task(
     render_chapter, name="render-chapter", task_run_name="render {title}", cache_policy=NO_CACHE
 )
 export_book_task = task(
-    export_book, name="export-book", task_run_name="export {title}", cache_policy=NO_CACHE
+    export_book, name="export-book", task_run_name="export {info.title}", cache_policy=NO_CACHE
 )
