@@ -258,6 +258,49 @@ def clean(
     )
 
 
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Audio files or folders of them.")],
+    preset: Annotated[str, typer.Option(help="acx, ebu-r128 or podcast.")] = "acx",
+    json_: JsonOpt = False,
+) -> None:
+    """Check audio files against a delivery standard; exit 1 if any rule fails.
+
+    Measures RMS, peak, true peak, integrated loudness (ITU-R BS.1770), noise floor,
+    head and tail room tone, sample rate, bitrate and channels.
+
+    Examples:
+
+      narrate check outputs/the-keeper-of-tern-rock/chapters --preset acx
+
+      narrate check book.m4b --preset ebu-r128 --json
+    """
+    from narrator.audio.check import check_paths
+
+    results = check_paths(files, preset)
+    failed = sum(1 for _, _, rules in results if not all(r.passed for r in rules))
+    if json_:
+        print(json.dumps(
+            [{"file": str(path), "passed": all(r.passed for r in rules),
+              "measurement": measurement.model_dump(),
+              "rules": [r.model_dump() for r in rules]}
+             for path, measurement, rules in results],
+            indent=2,
+        ))  # fmt: skip
+    else:
+        for path, _, rules in results:
+            table = Table(title=f"{path} ({preset})", title_justify="left")
+            for column in ("rule", "measured", "limit", "result"):
+                table.add_column(column)
+            for r in rules:
+                verdict = "[green]pass[/green]" if r.passed else "[red]FAIL[/red]"
+                table.add_row(r.rule, r.measured, r.limit, verdict)
+            out.print(table)
+        out.print(f"{len(results) - failed} of {len(results)} files pass {preset}")
+    if failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point: run the CLI, turning narrator's errors into exit codes."""
     try:
