@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import av
 import pytest
@@ -12,18 +12,28 @@ import pytest
 from narrator.config import NarrationParams
 from narrator.models import BookResult
 
+if TYPE_CHECKING:
+    from prefect.states import State
+
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def narrated(
+def narrated_state(
     prefect_harness: None, tiny_book: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[BookResult, dict[str, Any]]:
-    """Narrate the tiny book once for every test of this module."""
+) -> State:
+    """Narrate the tiny book once for every test of this module; its final flow-run state."""
     from flows.narrate import narrate_book
 
     out = tmp_path_factory.mktemp("out")
-    result = narrate_book(NarrationParams(manuscript=tiny_book, out_dir=out, author="Test Author"))
+    params = NarrationParams(manuscript=tiny_book, out_dir=out, author="Test Author")
+    return narrate_book(params, return_state=True)
+
+
+@pytest.fixture(scope="module")
+def narrated(narrated_state: State) -> tuple[BookResult, dict[str, Any]]:
+    """The narrated book and its manifest."""
+    result = narrated_state.result()
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
     return result, manifest
 
@@ -164,13 +174,22 @@ def test_editing_one_sentence_redoes_only_its_chunk_and_chapter(
     assert any("walked home" in t for t in texts)
 
 
-def test_run_publishes_progress_chapter_table_and_report(narrated: tuple[BookResult, dict]) -> None:
+def test_run_publishes_progress_chapter_table_and_report(narrated_state: State) -> None:
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterKey,
+    )
 
+    # Only this run's artifacts: other tests narrate the same book (and some kill it midway).
+    run_id = narrated_state.state_details.flow_run_id
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(like_="a-tiny-book-"))
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(like_="a-tiny-book-"),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]),
+            )
         )
     by_key = {a.key: a for a in artifacts}
     assert {"a-tiny-book-progress", "a-tiny-book-chapters", "a-tiny-book-report"} <= set(by_key)
