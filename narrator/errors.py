@@ -9,6 +9,9 @@ an API key.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 
@@ -79,9 +82,40 @@ class PermanentProviderError(EngineError):
 
 
 class BudgetExhausted(NarratorError):
-    """The request budget for the current window is spent; resume after it resets."""
+    """The request budget for the current window is spent; resume after it resets.
+
+    ``used`` and ``limit`` count requests in the current budget day; ``resets_at``
+    (timezone-aware, UTC) is when the next one starts.
+    """
 
     exit_code = 3
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        used: int,
+        limit: int,
+        resets_at: datetime,
+        hint: str | None = None,
+    ) -> None:
+        self.used = used
+        self.limit = limit
+        self.resets_at = resets_at
+        super().__init__(message, hint=hint)
+
+    def __reduce__(self) -> tuple[Callable[[], BudgetExhausted], tuple[()]]:
+        # Exceptions unpickle as cls(*args), which would drop the keyword-only
+        # attributes (and fail); Prefect pickles a failed task's exception.
+        rebuild = partial(
+            type(self),
+            self.message,
+            used=self.used,
+            limit=self.limit,
+            resets_at=self.resets_at,
+            hint=self.hint,
+        )
+        return rebuild, ()
 
 
 class BookBusy(TransientError):
