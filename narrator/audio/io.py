@@ -7,7 +7,9 @@ therefore cannot read compressed formats here (design notes, "Audio").
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import BinaryIO
 
 import av
 import numpy as np
@@ -16,7 +18,7 @@ import soundfile as sf
 from narrator.atomic import atomic_path
 from narrator.errors import AudioError
 
-__all__ = ["read_audio", "write_flac"]
+__all__ = ["decode_audio", "read_audio", "write_flac"]
 
 _SOUNDFILE_SUFFIXES = {".flac", ".wav"}
 # Samples per write call: keeps the clipped int16 conversion to a few MB even for an
@@ -24,13 +26,13 @@ _SOUNDFILE_SUFFIXES = {".flac", ".wav"}
 _WRITE_BLOCK = 1 << 20
 
 
-def _read_soundfile(path: Path) -> tuple[np.ndarray, int]:
+def _read_soundfile(path: Path | BinaryIO) -> tuple[np.ndarray, int]:
     data, rate = sf.read(path, dtype="float32", always_2d=True)
     return data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0], rate
 
 
-def _read_pyav(path: Path) -> tuple[np.ndarray, int]:
-    with av.open(str(path)) as container:
+def _read_pyav(path: Path | BinaryIO) -> tuple[np.ndarray, int]:
+    with av.open(path if isinstance(path, io.IOBase) else str(path)) as container:
         if not container.streams.audio:
             raise AudioError(f"{path}: no audio stream", hint="pass an audio file")
         stream = container.streams.audio[0]
@@ -66,6 +68,31 @@ def read_audio(path: Path) -> tuple[np.ndarray, int]:
         ) from exc
     if samples.size == 0:
         raise AudioError(f"{path}: the file holds no audio samples", hint="re-create the file")
+    return samples, int(rate)
+
+
+PCM_RATE = 24_000
+"""Sample rate of OpenAI's ``pcm`` response format (raw 16-bit little-endian mono), Hz."""
+
+
+def decode_audio(data: bytes, fmt: str) -> tuple[np.ndarray, int]:
+    """Decode an in-memory audio response (``fmt``: wav, flac, mp3, opus, aac, pcm).
+
+    Returns mono float32 samples in [-1, 1] and the sample rate (Hz). Raises
+    :class:`AudioError` when the bytes are empty or cannot be decoded.
+    """
+    if fmt == "pcm":
+        if len(data) < 2:
+            raise AudioError("the pcm response holds no samples")
+        pcm = np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")
+        return pcm.astype(np.float32) / 32768.0, PCM_RATE
+    reader = _read_soundfile if fmt in {"wav", "flac"} else _read_pyav
+    try:
+        samples, rate = reader(io.BytesIO(data))
+    except (OSError, sf.LibsndfileError, av.FFmpegError, ValueError, RuntimeError) as exc:
+        raise AudioError(f"the {fmt} response cannot be decoded ({exc})") from exc
+    if samples.size == 0:
+        raise AudioError(f"the {fmt} response holds no audio samples")
     return samples, int(rate)
 
 

@@ -34,6 +34,9 @@ class SpeechEngine(Protocol):
     identity: str
     max_input_chars: int
 
-    def synthesize(self, text: str) -> Speech:
-        """Speak ``text`` and return the audio; raises a ``NarratorError`` subclass."""
+    def synthesize(self, text: str, *, label: str = "") -> Speech:
+        """Speak ``text`` and return the audio; raises a ``NarratorError`` subclass.
+
+        ``label`` (a chunk id) names the request in logs, the ledger and errors.
+        """
         ...

@@ -119,7 +119,7 @@ class PiperEngine:
             volume=10 ** (PEAK_DBFS / 20),
         )
 
-    def synthesize(self, text: str) -> Speech:
+    def synthesize(self, text: str, *, label: str = "") -> Speech:
         """Speak ``text``; sentences are joined with ``SENTENCE_GAP_S`` seconds of silence.
 
         Raises ``EngineError`` when the text is longer than ``max_input_chars`` or
@@ -139,7 +139,7 @@ class PiperEngine:
         ]
         if not sentences or not any(np.any(audio) for audio in sentences):
             raise EngineError(
-                f"Piper produced no audio for {text[:60]!r}",
+                f"Piper produced no audio for {label or 'the text'} ({text[:60]!r})",
                 hint="the text has nothing speakable (only punctuation or symbols); "
                 "remove it from the manuscript or spell it out in words",
             )

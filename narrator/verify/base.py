@@ -15,6 +15,9 @@ class Transcriber(Protocol):
 
     identity: str
 
-    def transcribe(self, audio_path: Path) -> str:
-        """Return what is heard in the audio file (any format ffmpeg/PyAV decodes)."""
+    def transcribe(self, audio_path: Path, *, label: str = "") -> str:
+        """Return what is heard in the audio file (any format ffmpeg/PyAV decodes).
+
+        ``label`` (a chunk id) names the request in logs, the ledger and errors.
+        """
         ...

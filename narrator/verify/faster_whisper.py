@@ -78,7 +78,7 @@ class WhisperTranscriber:
         self.beam_size = beam_size
         self.identity = f"faster-whisper/{MODEL_NAME}/{COMPUTE_TYPE}/beam={beam_size}"
 
-    def transcribe(self, audio_path: Path) -> str:
+    def transcribe(self, audio_path: Path, *, label: str = "") -> str:
         """Return the text heard in ``audio_path`` (any format PyAV decodes; resampled to 16 kHz).
 
         Raises ``EngineError`` when the file is missing or cannot be decoded.
@@ -103,6 +103,6 @@ class WhisperTranscriber:
             return " ".join(segment.text.strip() for segment in segments).strip()
         except Exception as exc:  # PyAV and CTranslate2 raise many unrelated types
             raise EngineError(
-                f"could not transcribe {audio_path}: {exc}",
+                f"could not transcribe {label or audio_path} ({audio_path}): {exc}",
                 hint="check that the file is a readable audio file (WAV, FLAC, MP3)",
             ) from exc

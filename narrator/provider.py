@@ -1,0 +1,253 @@
+"""Calling an OpenAI-compatible speech API: the client, the one retry layer, the budget.
+
+Oxlo (and any pay-per-request provider) charges every HTTP request, retries
+included, so every attempt goes through :meth:`Provider.call`, which
+
+1. reserves the attempt in the request ledger *before* it is sent (the budget is
+   never exceeded, even by a crash between sending and recording),
+2. sends it through an SDK client built with ``max_retries=0`` (the SDK's own
+   retries would multiply ours and bypass the ledger; design notes),
+3. maps the SDK's exceptions onto narrator's transient/permanent split, and
+4. retries transient failures with tenacity: exponential backoff with full jitter,
+   ``Retry-After`` honoured, attempts and total time both capped (issue #3).
+
+The API key lives only in the SDK client; it is never part of a message, a log
+line, a record or an identity string.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+import openai
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+from narrator.budget import Clock, RequestLedger
+from narrator.errors import (
+    ConfigError,
+    NarratorError,
+    PermanentProviderError,
+    TransientProviderError,
+)
+
+log = logging.getLogger("narrator.provider")
+
+T = TypeVar("T")
+
+KEY_VARIABLES = ("NARRATOR_API_KEY", "OXLO_API_KEY", "OPENAI_API_KEY")
+"""Environment variables searched for the API key, in this order (issue #3)."""
+
+TRANSIENT_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
+"""HTTP statuses worth retrying: timeouts, conflicts, rate limits, server errors (issue #3)."""
+
+MAX_RETRY_AFTER_S = 120.0
+"""Longest ``Retry-After`` we sleep for, seconds; a larger value ends the attempts
+instead of stalling a worker for minutes (the run can resume later)."""
+
+
+def api_key_from_env() -> str | None:
+    """Return the first non-empty key among :data:`KEY_VARIABLES`, or ``None``."""
+    for name in KEY_VARIABLES:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def account_of(base_url: str) -> str:
+    """The budget account for an endpoint: its host and port (never the key)."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(
+            f"base URL {base_url!r} is not an http(s) URL",
+            hint="pass the API root, e.g. https://api.oxlo.ai/v1 or http://127.0.0.1:8000/v1",
+        )
+    return parts.netloc.rsplit("@", 1)[-1]  # drop any user:password@ from the account name
+
+
+class BadResponse(TransientProviderError):
+    """A 200 response whose body is unusable (empty, undecodable, implausible audio).
+
+    It counts as a failed attempt and is retried like a 5xx (issue #3).
+    """
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long one request is retried.
+
+    ``max_attempts`` counts every HTTP attempt (the first included); ``max_total_s``
+    caps the time from the first attempt to the last retry's start, seconds;
+    backoff waits are random in [0, min(max_backoff_s, base_s * 2**n)] seconds
+    ("full jitter", so concurrent workers do not retry in lockstep).
+    """
+
+    max_attempts: int = 6
+    max_total_s: float = 600.0
+    base_s: float = 1.0
+    max_backoff_s: float = 60.0
+
+
+class ServerBusy(TransientProviderError):
+    """A retryable HTTP status (408, 409, 429, 5xx), with the server's ``Retry-After``."""
+
+    def __init__(self, message: str, *, retry_after_s: float | None) -> None:
+        super().__init__(
+            message, hint="the provider is busy or failing; narrator retries with backoff"
+        )
+        self.retry_after_s = retry_after_s
+
+
+class _RetryAfterWait:
+    """Tenacity wait: the server's ``Retry-After`` when it sent one, else jittered backoff."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self._backoff = wait_random_exponential(multiplier=policy.base_s, max=policy.max_backoff_s)
+
+    def __call__(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        if isinstance(exc, ServerBusy) and exc.retry_after_s is not None:
+            return exc.retry_after_s
+        return self._backoff(state)
+
+
+def _retry_after_s(response: httpx.Response) -> float | None:
+    """``Retry-After`` (or ``retry-after-ms``) in seconds, when the server sent a usable one."""
+    headers = response.headers
+    try:
+        if "retry-after-ms" in headers:
+            value = float(headers["retry-after-ms"]) / 1000
+        elif "retry-after" in headers:
+            value = float(headers["retry-after"])
+        else:
+            return None
+    except ValueError:  # an HTTP date: rare for APIs; fall back to our own backoff
+        return None
+    return value if 0 <= value <= MAX_RETRY_AFTER_S else None
+
+
+def _server_message(exc: openai.APIStatusError) -> str:
+    """The error message from an OpenAI-shaped body, or the status line."""
+    body = exc.body
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return error["message"][:300]
+    return "no error message"
+
+
+_PERMANENT_HINTS = {
+    400: "the request was rejected: check the model, voice, response format and speed settings",
+    401: "the API key was refused: set NARRATOR_API_KEY (or OXLO_API_KEY / OPENAI_API_KEY) "
+    "to a valid key",
+    403: "the API key may not use this model or endpoint: check your plan",
+    404: "unknown model or endpoint: check --base-url and the model names "
+    "(GET <base-url>/models lists them)",
+    413: "the request is too large: lower max_input_chars, or verify on the embedded transcriber",
+    422: "the server could not process the input: lower max_input_chars, or check the text "
+    "of this chunk",
+}
+
+
+class Provider:
+    """One OpenAI-compatible endpoint: an SDK client, its request ledger and retry policy.
+
+    Thread-safe: the SDK client and the ledger may be shared by worker threads.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        timeout_s: float,
+        ledger: RequestLedger,
+        policy: RetryPolicy,
+        clock: Clock,
+    ) -> None:
+        """``timeout_s`` bounds one HTTP attempt, in seconds."""
+        self.base_url = base_url.rstrip("/")
+        self.account = account_of(base_url)
+        self.ledger = ledger
+        self.policy = policy
+        self._clock = clock
+        self._api_key = api_key
+        # max_retries=0: tenacity below is the only retry layer (issue #3).
+        self.client = openai.OpenAI(
+            base_url=self.base_url, api_key=api_key, max_retries=0, timeout=timeout_s
+        )
+
+    def call(self, kind: str, label: str, send: Callable[[openai.OpenAI], T]) -> T:
+        """Run ``send(client)`` as one budgeted, retried request and return its result.
+
+        ``kind`` ("speech", "transcription") and ``label`` (a chunk id) name the request
+        in the ledger and in messages. ``send`` may raise :class:`BadResponse` to reject
+        a 200 response. Raises :class:`PermanentProviderError` at once,
+        :class:`TransientProviderError` when the retries are spent, and
+        :class:`~narrator.errors.BudgetExhausted` when the day's budget is.
+        """
+        retrying = Retrying(
+            retry=retry_if_exception_type(TransientProviderError),
+            stop=stop_after_attempt(self.policy.max_attempts)
+            | stop_after_delay(self.policy.max_total_s),
+            wait=_RetryAfterWait(self.policy),
+            sleep=self._clock.sleep,
+            before_sleep=lambda state: log.warning(
+                "%s %s attempt %d failed, retrying: %s",
+                kind,
+                label,
+                state.attempt_number,
+                state.outcome.exception() if state.outcome else "",
+            ),
+            reraise=True,
+        )
+        return retrying(self._attempt, kind, label, send)
+
+    def _attempt(self, kind: str, label: str, send: Callable[[openai.OpenAI], T]) -> T:
+        reservation = self.ledger.reserve(kind, label)
+        status: int | None = None
+        try:
+            result = send(self.client)
+            status = 200
+        except openai.APIStatusError as exc:
+            status = exc.status_code
+            self.ledger.record(reservation, status=status, ok=False)
+            raise self._status_error(kind, label, exc) from None
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            self.ledger.record(reservation, status=None, ok=False)
+            what = "timed out" if isinstance(exc, openai.APITimeoutError) else "lost its connection"
+            raise TransientProviderError(
+                f"{kind} request for {label} to {self.account} {what}",
+                hint="the server is slow or unreachable; narrator retries, and a later run resumes",
+            ) from None
+        except NarratorError:
+            self.ledger.record(reservation, status=status or 200, ok=False)
+            raise
+        self.ledger.record(reservation, status=status, ok=True)
+        return result
+
+    def _status_error(
+        self, kind: str, label: str, exc: openai.APIStatusError
+    ) -> ServerBusy | PermanentProviderError:
+        # Some providers echo the key they were sent in a 401 message: never pass it on.
+        said = _server_message(exc).replace(self._api_key, "[redacted]")
+        message = f"{kind} request for {label} to {self.account} failed with HTTP "
+        message += f"{exc.status_code}: {said}"
+        if exc.status_code in TRANSIENT_STATUSES:
+            return ServerBusy(message, retry_after_s=_retry_after_s(exc.response))
+        hint = _PERMANENT_HINTS.get(exc.status_code, "check the provider settings")
+        return PermanentProviderError(message, hint=hint)
