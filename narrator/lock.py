@@ -56,10 +56,9 @@ def remove_stale_temporaries(paths: BookPaths) -> int:
 
     Call only while holding :func:`book_lock`, or a live run's files would go too.
     """
-    stale = [
-        *paths.root.rglob(f"{TMP_PREFIX}*"),
-        *paths.chunks_dir.glob("*.try*.flac"),  # attempts of a chunk being verified
-    ]
+    # Only temporaries: an attempt's audio (<key>.<chunk>.tryN.flac) is whole, since it
+    # was written atomically, and paid for, so the next run verifies it instead.
+    stale = list(paths.root.rglob(f"{TMP_PREFIX}*"))
     for path in stale:
         path.unlink(missing_ok=True)
     if stale:

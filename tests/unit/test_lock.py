@@ -61,11 +61,12 @@ def test_stale_temporaries_are_removed_and_finished_files_kept(tmp_path: Path) -
     paths.chapters_dir.mkdir(parents=True)
     stale = [
         paths.chunks_dir / f"{TMP_PREFIX}abc.flac",
-        paths.chunks_dir / "0123.c01-0002.try1.flac",
         paths.chapters_dir / f"{TMP_PREFIX}x.mp3",
         paths.root / f"{TMP_PREFIX}y.m4b",
     ]
-    kept = [paths.chunks_dir / "0123.flac", paths.chapters_dir / "01-one.mp3", paths.m4b]
+    # An attempt's audio is whole (written atomically) and paid for: the next run verifies it.
+    attempt = paths.chunks_dir / "0123.c01-0002.try1.flac"
+    kept = [paths.chunks_dir / "0123.flac", attempt, paths.chapters_dir / "01-one.mp3", paths.m4b]
     for path in stale + kept:
         path.write_bytes(b"x")
     assert remove_stale_temporaries(paths) == len(stale)
