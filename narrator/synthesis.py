@@ -1,21 +1,54 @@
-"""Synthesize one chunk and verify it by round-trip transcription.
+"""Synthesize chunks and verify them by round-trip transcription.
 
 A chunk that fails verification is synthesized again, up to ``max_attempts``
 times; the best attempt is then kept and flagged, never dropped (issue #2).
+
+Chunks are handled in *batches* of consecutive chunks. On the embedded
+transcriber a batch is one chunk. A remote transcriber is paid per request, so
+the chunks of a batch are heard in one request: their audio is joined with gaps,
+transcribed with timestamps, and the heard words are attributed back to each
+chunk; a chunk whose attribution is ambiguous is checked again alone (issue #3).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from narrator.audio.io import write_flac
+from narrator.atomic import TMP_PREFIX
+from narrator.audio.io import read_audio, write_flac
 from narrator.engines import Engines
-from narrator.models import Chunk, ChunkAudio, ChunkResult, Verification
-from narrator.store import BookPaths, chunk_key, load_cached_result, save_result
-from narrator.verify.scoring import score
+from narrator.errors import AudioError, BudgetExhausted
+from narrator.models import BudgetWait, Chunk, ChunkAudio, ChunkResult, Verification
+from narrator.store import BookPaths, chunk_key, finished_chunks, load_cached_result, save_result
+from narrator.verify.base import Transcriber
+from narrator.verify.batching import attribute, concatenate
+from narrator.verify.openai_compat import RemoteTranscriber
+from narrator.verify.scoring import score, truncated_at
 
 log = logging.getLogger("narrator.progress")
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One synthesized attempt of a chunk, stored at ``path``."""
+
+    path: Path
+    duration_s: float
+    sample_rate: int
+
+
+@dataclass
+class _Best:
+    """The best attempt of a chunk so far; its audio is at the chunk's final path."""
+
+    verification: Verification
+    duration_s: float
+    sample_rate: int
+    attempts: int
 
 
 def _better(a: Verification, b: Verification | None) -> bool:
@@ -25,56 +58,164 @@ def _better(a: Verification, b: Verification | None) -> bool:
     return (a.passed, -a.wer, -a.cer) > (b.passed, -b.wer, -b.cer)
 
 
-def narrate_chunk(
-    chunk: Chunk, engines: Engines, paths: BookPaths, *, max_attempts: int, speed: float
-) -> ChunkResult:
-    """Return ``chunk``'s verified audio, from the cache when it is already there.
+def _synthesized(engines: Engines, chunk: Chunk, candidate: Path) -> _Attempt:
+    """Synthesize ``chunk`` into ``candidate`` unless a run that died before verifying it
+    already did.
 
-    Every attempt is transcribed and scored; the first that passes is kept. When
-    none passes, the attempt with the lowest word error rate is kept and the
-    result is ``flagged``.
+    The attempt's audio is kept before it is verified, so a crash during verification
+    never pays for the same synthesis twice (issue #4). ``write_flac`` is atomic, so a
+    file that is there is whole; one that does not decode is synthesized again.
     """
-    key = chunk_key(chunk.spoken, engines.speech.identity)
-    cached = load_cached_result(paths, chunk, key, engines.transcriber.identity)
-    if cached is not None:
-        log.info("%s cached (%s)", chunk.id, "passed" if cached.verification.passed else "flagged")
-        return cached
+    if candidate.is_file():
+        try:
+            samples, rate = read_audio(candidate)
+            return _Attempt(candidate, len(samples) / rate, rate)
+        except AudioError:
+            log.info("%s: %s does not decode; synthesizing again", chunk.id, candidate.name)
+    speech = engines.speech.synthesize(chunk.spoken, label=chunk.id)
+    write_flac(candidate, speech.samples, speech.sample_rate)
+    return _Attempt(candidate, speech.duration_s, speech.sample_rate)
 
-    final = paths.chunk_audio(key)
-    best: Verification | None = None
-    best_duration = 0.0
-    sample_rate = 0
-    attempts = 0
-    for attempts in range(1, max_attempts + 1):
-        speech = engines.speech.synthesize(chunk.spoken)
-        # The chunk id keeps two chunks with identical text (a repeated "No.") from racing.
-        candidate = final.with_name(f"{key}.{chunk.id}.try{attempts}.flac")
-        write_flac(candidate, speech.samples, speech.sample_rate)
-        heard = engines.transcriber.transcribe(candidate)
-        verification = score(chunk.spoken, heard, speech.duration_s, speed=speed)
-        if _better(verification, best):
-            # A rename within one folder is atomic, so `final` is always a whole file.
-            os.replace(candidate, final)
-            best, best_duration, sample_rate = verification, speech.duration_s, speech.sample_rate
-        else:
-            candidate.unlink()
-        if verification.passed:
+
+def _hear(
+    transcriber: Transcriber, chunks: Sequence[Chunk], attempts: Sequence[_Attempt], workdir: Path
+) -> list[str]:
+    """What the transcriber hears in each attempt: one request for the whole batch when
+    the transcriber is remote, one per chunk otherwise or when attribution is ambiguous."""
+    if len(chunks) == 1 or not isinstance(transcriber, RemoteTranscriber):
+        return [
+            transcriber.transcribe(a.path, label=c.id)
+            for c, a in zip(chunks, attempts, strict=True)
+        ]
+    label = f"{chunks[0].id}..{chunks[-1].id}"
+    joined = workdir / f"{TMP_PREFIX}batch-{label}.flac"
+    try:
+        spans = concatenate([a.path for a in attempts], joined)
+        heard = attribute(transcriber.transcribe_timed(joined, label=label), spans)
+    finally:
+        joined.unlink(missing_ok=True)
+    for index, text in enumerate(heard):
+        if text is None:
+            log.info(
+                "%s: words straddle a neighbour in the batch; checking it alone", chunks[index].id
+            )
+            heard[index] = transcriber.transcribe(attempts[index].path, label=chunks[index].id)
+    return [text or "" for text in heard]
+
+
+def narrate_batch(
+    chunks: Sequence[Chunk], engines: Engines, paths: BookPaths, *, max_attempts: int, speed: float
+) -> tuple[ChunkResult, ...]:
+    """Return every chunk's verified audio, from the store when it is already there.
+
+    Each round synthesizes the chunks still failing, hears them (one request per
+    batch on a remote transcriber) and scores them; a chunk keeps its best attempt.
+    After ``max_attempts`` rounds a chunk that never passed is kept and ``flagged``.
+    """
+    keys = {c.id: chunk_key(c.spoken, engines.speech.identity) for c in chunks}
+    results: dict[str, ChunkResult] = {}
+    for chunk in chunks:
+        cached = load_cached_result(paths, chunk, keys[chunk.id], engines.transcriber.identity)
+        if cached is not None:
+            log.info(
+                "%s cached (%s)", chunk.id, "passed" if cached.verification.passed else "flagged"
+            )
+            results[chunk.id] = cached
+    pending = [c for c in chunks if c.id not in results]
+    best: dict[str, _Best] = {}
+    for attempt in range(1, max_attempts + 1):
+        if not pending:
             break
-        log.info("%s attempt %d failed verification: %s", chunk.id, attempts, verification.reason)
+        # The chunk id keeps two chunks with identical text (a repeated "No.") from racing.
+        tries = [
+            _synthesized(
+                engines,
+                c,
+                paths.chunk_audio(keys[c.id]).with_name(f"{keys[c.id]}.{c.id}.try{attempt}.flac"),
+            )
+            for c in pending
+        ]
+        heard = _hear(engines.transcriber, pending, tries, paths.chunks_dir)
+        still_failing = []
+        for chunk, tried, text in zip(pending, tries, heard, strict=True):
+            verification = score(chunk.spoken, text, tried.duration_s, speed=speed)
+            previous = best.get(chunk.id)
+            if _better(verification, previous.verification if previous else None):
+                # A rename within one folder is atomic, so the final file is always whole.
+                os.replace(tried.path, paths.chunk_audio(keys[chunk.id]))
+                best[chunk.id] = _Best(verification, tried.duration_s, tried.sample_rate, attempt)
+            else:
+                tried.path.unlink()
+            best[chunk.id].attempts = attempt
+            if verification.passed:
+                results[chunk.id] = _finish(chunk, keys[chunk.id], best[chunk.id], engines, paths)
+            else:
+                log.info(
+                    "%s attempt %d failed verification: %s", chunk.id, attempt, verification.reason
+                )
+                _learn_from(engines, chunk, text)
+                still_failing.append(chunk)
+        pending = still_failing
+    for chunk in pending:
+        results[chunk.id] = _finish(chunk, keys[chunk.id], best[chunk.id], engines, paths)
+    return tuple(results[c.id] for c in chunks)
 
-    assert best is not None  # max_attempts >= 1 is enforced by NarrationParams
+
+def _learn_from(engines: Engines, chunk: Chunk, heard: str) -> None:
+    """When the engine stopped early, let it lower its input limit for the next attempt."""
+    cut = truncated_at(chunk.spoken, heard)
+    limit = engines.speech.learn_truncation(cut) if cut is not None else None
+    if limit is not None:
+        log.warning(
+            "%s: the engine stopped after about %d of %d characters; from now on it gets "
+            "at most %d characters per request",
+            chunk.id,
+            cut,
+            len(chunk.spoken),
+            limit,
+        )
+
+
+def _finish(chunk: Chunk, key: str, best: _Best, engines: Engines, paths: BookPaths) -> ChunkResult:
     result = ChunkResult(
         chunk=chunk,
         audio=ChunkAudio(
-            chunk_id=chunk.id, path=final, sample_rate=sample_rate, duration_s=best_duration
+            chunk_id=chunk.id,
+            path=paths.chunk_audio(key),
+            sample_rate=best.sample_rate,
+            duration_s=best.duration_s,
         ),
-        verification=best,
-        attempts=attempts,
-        flagged=not best.passed,
+        verification=best.verification,
+        attempts=best.attempts,
+        flagged=not best.verification.passed,
     )
     save_result(paths, key, engines.transcriber.identity, result)
     if result.flagged:
-        log.warning("%s FLAGGED after %d attempts: %s", chunk.id, attempts, best.reason)
+        log.warning(
+            "%s FLAGGED after %d attempts: %s", chunk.id, best.attempts, best.verification.reason
+        )
     else:
-        log.info("%s passed (WER %.2f, attempt %d)", chunk.id, best.wer, attempts)
+        log.info("%s passed (WER %.2f, attempt %d)", chunk.id, best.verification.wer, best.attempts)
     return result
+
+
+def budget_wait(
+    exc: BudgetExhausted,
+    title: str,
+    chunks: Iterable[Chunk],
+    paths: BookPaths,
+    engines: Engines,
+) -> BudgetWait:
+    """Describe a run the request budget stopped: what is done and when it can go on."""
+    chunks = list(chunks)
+    done = finished_chunks(paths, chunks, engines.speech.identity, engines.transcriber.identity)
+    wait = BudgetWait(
+        title=title,
+        done_chunks=done,
+        total_chunks=len(chunks),
+        used=exc.used,
+        limit=exc.limit,
+        resets_at=exc.resets_at,
+    )
+    log.warning("%s", wait.message)
+    return wait

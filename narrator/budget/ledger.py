@@ -51,6 +51,15 @@ _SCHEMA = (
         recorded_at REAL
     )""",
     "CREATE INDEX requests_account_at ON requests (account, at)",
+    # What an endpoint taught us (issue #3, adaptive chunk size): the longest input a
+    # model speaks in full, learned from truncated audio.
+    """CREATE TABLE input_limits (
+        account TEXT NOT NULL,
+        model TEXT NOT NULL,
+        max_input_chars INTEGER NOT NULL,
+        learned_at REAL NOT NULL,
+        PRIMARY KEY (account, model)
+    )""",
 )
 
 
@@ -158,6 +167,34 @@ class RequestLedger:
             resets_at=end,
             per_minute=self.limits.per_minute,
         )
+
+    def input_limit(self, model: str) -> int | None:
+        """The learned longest input (characters) ``model`` speaks in full, if one was learned."""
+        with contextlib.closing(self._connect()) as db:
+            row = db.execute(
+                "SELECT max_input_chars FROM input_limits WHERE account = ? AND model = ?",
+                (self.account, model),
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def learn_input_limit(self, model: str, max_input_chars: int) -> int:
+        """Record that ``model`` truncates inputs longer than ``max_input_chars`` characters.
+
+        Limits only ever go down; returns the limit now in force.
+        """
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO input_limits (account, model, max_input_chars, learned_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (account, model) DO UPDATE SET "
+                "max_input_chars = MIN(max_input_chars, excluded.max_input_chars), "
+                "learned_at = excluded.learned_at",
+                (self.account, model, max_input_chars, self._clock.now().timestamp()),
+            )
+            row = db.execute(
+                "SELECT max_input_chars FROM input_limits WHERE account = ? AND model = ?",
+                (self.account, model),
+            ).fetchone()
+        return int(row[0])
 
     def history(self, days: int = 7) -> list[tuple[date, int]]:
         """Requests per budget day for the last ``days`` budget days, newest (today) first.

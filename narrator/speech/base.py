@@ -34,6 +34,14 @@ class SpeechEngine(Protocol):
     identity: str
     max_input_chars: int
 
+    def learn_truncation(self, chars_spoken: int) -> int | None:
+        """Verification heard only the first ``chars_spoken`` characters of a longer input.
+
+        An engine whose endpoint truncates long inputs lowers its ``max_input_chars``
+        and returns the new limit; one that never truncates returns None.
+        """
+        ...
+
     def synthesize(self, text: str, *, label: str = "") -> Speech:
         """Speak ``text`` and return the audio; raises a ``NarratorError`` subclass.
 

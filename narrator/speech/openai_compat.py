@@ -7,12 +7,14 @@ plausible length for its text; otherwise it counts as a failed attempt (issue #3
 
 from __future__ import annotations
 
+import numpy as np
 import openai
 
 from narrator.audio.io import decode_audio
 from narrator.errors import AudioError, ConfigError
 from narrator.provider import BadResponse, Provider
 from narrator.speech.base import Speech
+from narrator.text.chunking import split_text
 from narrator.verify.scoring import expected_duration_s
 
 MIN_PLAUSIBLE_FACTOR = 0.3
@@ -22,6 +24,16 @@ MAX_PLAUSIBLE_SLACK_S = 3.0
 is not speech of this text (truncated, empty, babbling). The bounds are deliberately
 looser than verification's (0.6x-1.6x): remote voices speak at their own rates, and
 verification makes the fine decision after transcribing."""
+
+
+MIN_INPUT_CHARS = 100
+LEARNED_LIMIT_MARGIN = 0.9
+"""A learned input limit is 90 % of what the endpoint was heard to speak (the position
+is estimated from words, so leave a margin), and never below 100 characters."""
+
+PIECE_GAP_S = 0.3
+"""Silence between the pieces of a chunk spoken in several requests, seconds: about a
+sentence pause, as the pieces end at sentences where they can."""
 
 
 class RemoteSpeechEngine:
@@ -47,15 +59,45 @@ class RemoteSpeechEngine:
         self.voice = voice
         self.speed = speed
         self.response_format = response_format
-        self.max_input_chars = max_input_chars
+        self.configured_input_chars = max_input_chars
         # Everything besides the text that shapes the audio; the key is not part of it.
         self.identity = (
             f"openai-compat/{provider.account}/{model}/{voice}/speed={speed:g}/{response_format}"
         )
 
-    def synthesize(self, text: str, *, label: str = "") -> Speech:
-        """Speak ``text`` in one request (retried and budgeted by the provider)."""
+    @property
+    def max_input_chars(self) -> int:
+        """The longest text sent in one request: the configured limit, or the lower one
+        learned from this endpoint truncating longer inputs (characters)."""
+        learned = self._provider.ledger.input_limit(self.model)
+        return min(self.configured_input_chars, learned or self.configured_input_chars)
 
+    def learn_truncation(self, chars_spoken: int) -> int | None:
+        """The endpoint spoke only about ``chars_spoken`` characters of a longer input:
+        lower this endpoint's and model's limit for every later request (recorded in the
+        ledger, so other runs and processes use it too). Returns the new limit, or None
+        when it is not lower than the one in force."""
+        limit = max(MIN_INPUT_CHARS, int(chars_spoken * LEARNED_LIMIT_MARGIN))
+        if limit >= self.max_input_chars:
+            return None
+        return self._provider.ledger.learn_input_limit(self.model, limit)
+
+    def synthesize(self, text: str, *, label: str = "") -> Speech:
+        """Speak ``text``: in one request, or in sentence-aligned pieces, one request each,
+        when it is longer than the limit learned for this endpoint."""
+        limit = self.max_input_chars
+        if len(text) <= limit:
+            return self._request(text, label)
+        pieces = [
+            self._request(piece, f"{label}/{n}")
+            for n, piece in enumerate(split_text(text, limit, source=label or "chunk"), 1)
+        ]
+        rate = pieces[0].sample_rate
+        gap = np.zeros(round(PIECE_GAP_S * rate), dtype=np.float32)
+        joined = [part for piece in pieces for part in (gap, piece.samples)][1:]
+        return Speech(samples=np.concatenate(joined), sample_rate=rate)
+
+    def _request(self, text: str, label: str) -> Speech:
         def send(client: openai.OpenAI) -> Speech:
             response = client.audio.speech.create(
                 model=self.model,

@@ -119,6 +119,10 @@ class PiperEngine:
             volume=10 ** (PEAK_DBFS / 20),
         )
 
+    def learn_truncation(self, chars_spoken: int) -> None:
+        """Piper speaks any input in full; a short transcript is a bad take, not a limit."""
+        return None
+
     def synthesize(self, text: str, *, label: str = "") -> Speech:
         """Speak ``text``; sentences are joined with ``SENTENCE_GAP_S`` seconds of silence.
 

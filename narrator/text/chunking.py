@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrator.errors import ConfigError, ManuscriptError
-from narrator.models import Boundary, Chapter, Chunk
+from narrator.models import Boundary, Chapter, Chunk, Sentence
+from narrator.text.sentences import split_sentences
 from narrator.text.spoken import to_spoken
 
 # A long sentence is cut after clause punctuation, or before a spaced dash.
@@ -118,3 +119,17 @@ def pack_chunks(
             )
         )
     return tuple(chunks)
+
+
+def split_text(text: str, max_chars: int, *, source: Path | str = "chunk") -> list[str]:
+    """Cut one request's text into pieces of at most ``max_chars`` characters, at
+    sentence ends first, then clauses, then words; the pieces joined with spaces are
+    ``text`` (its whitespace normalized).
+
+    For an endpoint that turned out to speak less than it accepts (issue #3).
+    """
+    sentences = tuple(
+        Sentence(text=s, paragraph=0, boundary=Boundary.SENTENCE) for s in split_sentences(text)
+    )
+    chapter = Chapter(index=1, title=None, line=1, sentences=sentences)
+    return [c.text for c in pack_chunks(chapter, max_chars, by_paragraph=False, source=source)]

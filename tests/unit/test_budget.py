@@ -434,3 +434,14 @@ def test_budget_exhausted_survives_pickling() -> None:
         "spent", 60, 60, datetime(2026, 11, 29, tzinfo=UTC), "wait",
     )  # fmt: skip
     assert str(copy) == str(error)
+
+
+def test_learned_input_limits_only_go_down_and_are_per_model(tmp_path: Path) -> None:
+    ledger = RequestLedger(tmp_path / "l.sqlite", BudgetLimits(), account="api.example")
+    assert ledger.input_limit("kokoro-82m") is None
+    assert ledger.learn_input_limit("kokoro-82m", 900) == 900
+    assert ledger.learn_input_limit("kokoro-82m", 1200) == 900  # never raised again
+    assert ledger.learn_input_limit("kokoro-82m", 600) == 600
+    other = RequestLedger(tmp_path / "l.sqlite", BudgetLimits(), account="api.example")
+    assert other.input_limit("kokoro-82m") == 600  # persistent, shared
+    assert other.input_limit("tts-1") is None
