@@ -5,19 +5,23 @@ from __future__ import annotations
 from uuid import UUID
 
 from prefect import flow, unmapped
-from prefect.futures import PrefectFuture, as_completed
+from prefect.futures import PrefectFuture, as_completed, wait
+from prefect.states import Completed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from narrator.config import NarrationParams, Settings
-from narrator.engines import engines_for
+from narrator.engines import engine_notes
+from narrator.errors import BudgetExhausted
 from narrator.lock import book_lock, remove_stale_temporaries
-from narrator.models import Book, BookResult, ChapterAudio, Chunk, ChunkResult
-from narrator.plan import chapter_title
+from narrator.models import AWAITING_BUDGET, Book, BookResult, ChapterAudio, Chunk, ChunkResult
+from narrator.plan import chapter_title, verification_batches
 from narrator.publish import BookInfo
 from narrator.store import BookPaths
-from tasks.artifacts import publish_book, report_progress, start_progress
+from narrator.synthesis import budget_wait
+from tasks.artifacts import publish_book, publish_wait, report_progress, start_progress
 from tasks.audio import export_book_task, render_chapter_task
-from tasks.speech import narrate_chunk_task
+from tasks.secrets import engines
+from tasks.speech import narrate_chunks_task
 from tasks.text import parse_manuscript
 
 
@@ -32,11 +36,14 @@ def narrate_chapter(
     done_before: int,
     total_chunks: int,
 ) -> tuple[ChunkResult, ...]:
-    """Synthesize and verify one chapter's chunks on the worker pool."""
-    futures = narrate_chunk_task.map(chunks, unmapped(params), unmapped(paths))
-    for done, _ in enumerate(as_completed(futures), start=done_before + 1):
+    """Synthesize and verify one chapter's chunks, in batches, on the worker pool."""
+    batches = verification_batches(chunks, remote=params.verify == "remote", speed=params.speed)
+    futures = narrate_chunks_task.map(batches, unmapped(params), unmapped(paths))
+    done = done_before
+    for future in as_completed(futures):
+        done += len(future.result())
         report_progress(progress, done, total_chunks)
-    return tuple(f.result() for f in futures)
+    return tuple(result for future in futures for result in future.result())
 
 
 # One render at a time: a chapter's audio is held in memory while it is mastered.
@@ -46,14 +53,25 @@ def narrate_chapter(
     flow_run_name="{params.manuscript}",
     task_runner=ThreadPoolTaskRunner(max_workers=1),
 )
-def narrate_book(params: NarrationParams) -> BookResult:
-    """Narrate a manuscript into a verified, chapterized audiobook."""
+def narrate_book(params: NarrationParams) -> BookResult | State:
+    """Narrate a manuscript into a verified, chapterized audiobook.
+
+    When the request budget runs out, the run ends Completed, named
+    ``AwaitingBudget``, with a :class:`BudgetWait` saying what is done and when the
+    budget resets; the next run continues where this one stopped (issue #3).
+    """
     book, chunks = parse_manuscript(params)
     paths = BookPaths.for_book(params.out_dir, book.slug)
     # One run per book; a killed run's half-written files are cleared first (issue #4).
     with book_lock(paths):
         remove_stale_temporaries(paths)
-        result = _narrate(params, book, chunks, paths)
+        try:
+            result = _narrate(params, book, chunks, paths)
+        except BudgetExhausted as exc:
+            all_chunks = [c for chapter in chunks for c in chapter]
+            waiting = budget_wait(exc, book.title, all_chunks, paths, engines(params))
+            publish_wait(book.slug, waiting)
+            return Completed(name=AWAITING_BUDGET, message=waiting.message, data=waiting)
     publish_book(book.slug, result)
     return result
 
@@ -67,7 +85,6 @@ def _narrate(
     """Chapters as subflows, each rendered while the next one synthesizes, then the book."""
     progress = start_progress(book.slug)
     total = sum(len(c) for c in chunks)
-    engines = engines_for(params)
     chapter_flow = narrate_chapter.with_options(
         task_runner=ThreadPoolTaskRunner(max_workers=Settings().workers)
     )
@@ -77,15 +94,20 @@ def _narrate(
     done = 0
     for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True):
         title = chapter_title(book, chapter)
-        chapter_results = chapter_flow(
-            title=title,
-            chunks=chapter_chunks,
-            params=params,
-            paths=paths,
-            progress=progress,
-            done_before=done,
-            total_chunks=total,
-        )
+        try:
+            chapter_results = chapter_flow(
+                title=title,
+                chunks=chapter_chunks,
+                params=params,
+                paths=paths,
+                progress=progress,
+                done_before=done,
+                total_chunks=total,
+            )
+        except BudgetExhausted:
+            # Chapters whose chunks are all paid for still get their files.
+            wait(renders)
+            raise
         done += len(chapter_chunks)
         results.append(chapter_results)
         renders.append(
@@ -106,7 +128,8 @@ def _narrate(
     info = BookInfo(
         title=book.title,
         author=params.author,
-        engine=engines.speech.identity,
-        verifier=engines.transcriber.identity,
+        engine=engines(params).speech.identity,
+        verifier=engines(params).transcriber.identity,
+        notes=engine_notes(engines(params)),
     )
     return export_book_task(info, paths, chapters, results)

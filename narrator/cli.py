@@ -20,9 +20,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from narrator.config import NarrationParams
-from narrator.errors import ConfigError, NarratorError
-from narrator.models import Book, BookResult, Chunk
+from narrator.config import NarrationParams, RemoteSettings
+from narrator.errors import BudgetExhausted, ConfigError, NarratorError
+from narrator.models import AWAITING_BUDGET, Book, BookResult, Chunk
 from narrator.plan import chunk_book, make_plan
 
 app = typer.Typer(
@@ -43,16 +43,47 @@ MaxCharsOpt = Annotated[
     typer.Option("--max-input-chars", min=40, help="Characters per request (default: engine's)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+EngineOpt = Annotated[
+    str, typer.Option(help="auto (remote when an API key is set), embedded or remote.")
+]
+VerifyOpt = Annotated[
+    str, typer.Option(help="Transcriber for verification: embedded (free) or remote.")
+]
+BaseUrlOpt = Annotated[str, typer.Option(help="OpenAI-compatible API root.")]
+BudgetOpt = Annotated[
+    str, typer.Option(help="Requests allowed: free, pro, premium, unlimited, or '800/day,30/min'.")
+]
 EXIT_FLAGGED = 4
+_REMOTE_DEFAULTS = RemoteSettings()
+
+
+def _remote(
+    base_url: str,
+    budget: str,
+    tts_model: str = _REMOTE_DEFAULTS.tts_model,
+    voice: str = _REMOTE_DEFAULTS.voice,
+    asr_model: str = _REMOTE_DEFAULTS.asr_model,
+    response_format: str = _REMOTE_DEFAULTS.response_format,
+    api_key_block: str | None = None,
+) -> RemoteSettings:
+    return RemoteSettings(
+        base_url=base_url,
+        budget=budget,
+        tts_model=tts_model,
+        voice=voice,
+        asr_model=asr_model,
+        response_format=response_format,  # type: ignore[arg-type]
+        api_key_block=api_key_block,
+    )
 
 
 def _load(
-    manuscript: Path, max_chars: int | None
+    manuscript: Path, max_chars: int | None, params: NarrationParams | None = None
 ) -> tuple[Book, tuple[tuple[Chunk, ...], ...], int]:
     from narrator.engines import packing_for
     from narrator.text import load_book
 
-    params = NarrationParams(manuscript=manuscript, max_input_chars=max_chars)
+    params = params or NarrationParams(manuscript=manuscript, max_input_chars=max_chars)
     book = load_book(manuscript)
     limit, by_paragraph = packing_for(params)
     return book, chunk_book(book, limit, by_paragraph=by_paragraph), limit
@@ -95,28 +126,48 @@ def split(
 
 @app.command()
 def plan(
-    manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_: JsonOpt = False
+    manuscript: ManuscriptArg,
+    max_input_chars: MaxCharsOpt = None,
+    engine: EngineOpt = "auto",
+    verify: VerifyOpt = "embedded",
+    json_: JsonOpt = False,
 ) -> None:
-    """Estimate the work (chapters, characters, chunks, engine requests) without synthesizing.
+    """Estimate the work (chapters, chunks, requests, days of budget) without synthesizing.
 
     Examples:
 
       narrate plan inputs/the-keeper-of-tern-rock.md
 
-      narrate plan book.txt --max-input-chars 4096 --json
+      narrate plan book.txt --engine remote --verify remote --json
     """
-    book, chunks, limit = _load(manuscript, max_input_chars)
-    result = make_plan(book, chunks, limit)
+    from narrator.engines import engine_kind
+
+    params = NarrationParams(
+        manuscript=manuscript,
+        max_input_chars=max_input_chars,
+        engine=engine,  # type: ignore[arg-type]
+        verify=verify,  # type: ignore[arg-type]
+    )
+    book, chunks, limit = _load(manuscript, max_input_chars, params)
+    result = make_plan(book, chunks, limit, remote=engine_kind(params) == "remote", verify=verify)
     if json_:
         print(result.model_dump_json(indent=2))
         return
+    r = result.requests
     out.print(
         f"[bold]{result.title}[/bold]: {result.chapters} chapters, "
-        f"{result.characters:,} characters, "
+        f"{result.characters:,} characters, {result.sentences:,} sentences, "
         f"{result.chunks} chunks of at most {result.max_input_chars} characters\n"
-        f"requests: {result.requests.synthesis} synthesis + {result.requests.verification} "
-        f"verification = {result.requests.total} (first attempts)"
+        f"{result.engine} engine, {verify} verification\n"
+        f"requests: {r.synthesis} synthesis + {r.verification} verification = {r.total} "
+        f"(first attempts; one request per sentence would be {result.per_sentence_requests})\n"
+        f"paid requests: {result.paid_requests}"
     )
+    if result.days:
+        out.print(
+            "days on each plan: "
+            + ", ".join(f"{name} {days}" for name, days in result.days.items())
+        )
 
 
 class _ProgressHandler(logging.Handler):
@@ -163,6 +214,23 @@ def run(
     max_input_chars: MaxCharsOpt = None,
     max_attempts: Annotated[int, typer.Option(help="Synthesis attempts per chunk.")] = 3,
     titles: Annotated[bool, typer.Option(help="Speak chapter titles.")] = True,
+    engine: EngineOpt = "auto",
+    verify: VerifyOpt = "embedded",
+    base_url: BaseUrlOpt = _REMOTE_DEFAULTS.base_url,
+    tts_model: Annotated[str, typer.Option(help="Remote speech model.")] = (
+        _REMOTE_DEFAULTS.tts_model
+    ),
+    voice: Annotated[str, typer.Option(help="Remote voice.")] = _REMOTE_DEFAULTS.voice,
+    asr_model: Annotated[str, typer.Option(help="Remote transcription model.")] = (
+        _REMOTE_DEFAULTS.asr_model
+    ),
+    response_format: Annotated[str, typer.Option(help="Remote audio format.")] = (
+        _REMOTE_DEFAULTS.response_format
+    ),
+    budget: BudgetOpt = _REMOTE_DEFAULTS.budget,
+    api_key_block: Annotated[
+        str | None, typer.Option(help="Prefect Secret block holding the API key.")
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Exit 4 if any chunk is flagged.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
@@ -176,6 +244,8 @@ def run(
       narrate run inputs/the-keeper-of-tern-rock.md
 
       narrate run book.txt --out audiobooks --author "A. Writer" --speed 1.1
+
+      OXLO_API_KEY=... narrate run book.md --budget pro
     """
     params = NarrationParams(
         manuscript=manuscript,
@@ -186,11 +256,16 @@ def run(
         max_input_chars=max_input_chars,
         max_attempts=max_attempts,
         announce_titles=titles,
+        engine=engine,  # type: ignore[arg-type]
+        verify=verify,  # type: ignore[arg-type]
+        remote=_remote(
+            base_url, budget, tts_model, voice, asr_model, response_format, api_key_block
+        ),
     )
     # Read the manuscript, and check that no other run holds the book, before starting
     # Prefect: bad input fails in a second, with nothing written. (The flow takes the
     # book's lock for real; this is only the early, friendly check.)
-    book, _, _ = _load(manuscript, max_input_chars)
+    book, _, _ = _load(manuscript, max_input_chars, params)
     if (out_dir / book.slug).is_dir():
         from narrator.lock import book_lock
         from narrator.store import BookPaths
@@ -205,7 +280,11 @@ def run(
 
     from flows.narrate import narrate_book
 
-    result = narrate_book(params)
+    state = narrate_book(params, return_state=True)
+    if state.name == AWAITING_BUDGET:
+        err.print(f"[yellow]{state.message}[/yellow]", highlight=False)
+        raise typer.Exit(BudgetExhausted.exit_code)
+    result = state.result()
     _summary(result)
     if strict and result.flagged:
         raise typer.Exit(EXIT_FLAGGED)
@@ -299,6 +378,78 @@ def check(
         out.print(f"{len(results) - failed} of {len(results)} files pass {preset}")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless shared.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="TCP port (0 picks a free one).")] = 8000,
+    max_request_mb: Annotated[float, typer.Option(help="Largest request body, MB.")] = 25.0,
+    fault_rate: Annotated[
+        float, typer.Option(help="Fail this fraction of requests on purpose (testing).")
+    ] = 0.0,
+    fault_seed: Annotated[int, typer.Option(help="Seed of the injected faults.")] = 0,
+) -> None:
+    """Serve the embedded engine as an OpenAI-compatible speech API.
+
+    POST /v1/audio/speech, POST /v1/audio/transcriptions and GET /v1/models. Set
+    NARRATOR_SERVE_TOKEN to require "Authorization: Bearer <token>".
+
+    Examples:
+
+      narrate serve --port 8000
+
+      narrate run book.md --engine remote --base-url http://127.0.0.1:8000/v1 \\
+        --tts-model piper-en_US-joe-medium --voice joe --budget unlimited
+    """
+    from narrator.faults import FaultConfig
+    from narrator.server import ServeConfig, SpeechServer
+
+    token = os.environ.get("NARRATOR_SERVE_TOKEN") or None
+    config = ServeConfig(
+        host=host,
+        port=port,
+        token=token,
+        max_request_bytes=int(max_request_mb * 1024 * 1024),
+    )
+    faults = FaultConfig(rate=fault_rate, seed=fault_seed) if fault_rate > 0 else None
+    server = SpeechServer(config, faults=faults)
+    logging.getLogger("narrator.server").addHandler(_ProgressHandler())
+    logging.getLogger("narrator.server").setLevel(logging.INFO)
+    server.serve_forever()  # logs the URL it listens on (the real port when --port 0)
+
+
+@app.command()
+def budget(
+    base_url: BaseUrlOpt = _REMOTE_DEFAULTS.base_url,
+    budget: BudgetOpt = _REMOTE_DEFAULTS.budget,
+    json_: JsonOpt = False,
+) -> None:
+    """Show today's request use for an endpoint, what remains and when it resets.
+
+    Examples:
+
+      narrate budget --budget pro
+
+      narrate budget --base-url http://127.0.0.1:8000/v1 --json
+    """
+    from narrator.engines import ledger_for
+
+    ledger = ledger_for(_remote(base_url, budget))
+    usage = ledger.usage()
+    if json_:
+        print(usage.model_dump_json(indent=2))
+        return
+    limit = "unlimited" if usage.limit is None else str(usage.limit)
+    remaining = "unlimited" if usage.remaining is None else str(usage.remaining)
+    out.print(
+        f"{usage.account}: {usage.used} requests used today of {limit}; {remaining} remain; "
+        f"resets at {usage.resets_at:%Y-%m-%d %H:%M} UTC"
+    )
+    for day, count in ledger.history():
+        out.print(f"  {day}: {count} requests")
 
 
 def main() -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from narrator.budget import parse_budget
 from narrator.models import Frozen
 
 
@@ -42,6 +43,41 @@ class MasterSettings(Frozen):
     ceiling_dbfs: float = Field(default=-3.0, ge=-20, le=0, description="dBFS")
 
 
+class RemoteSettings(Frozen):
+    """An OpenAI-compatible speech API (issue #3); Oxlo.ai by default.
+
+    The API key is deliberately not a field: parameters are stored by Prefect and
+    shown in its UI. It comes from ``NARRATOR_API_KEY`` / ``OXLO_API_KEY`` /
+    ``OPENAI_API_KEY`` or from the Prefect Secret block named by ``api_key_block``.
+    """
+
+    base_url: str = Field(default="https://api.oxlo.ai/v1", description="API root URL")
+    tts_model: str = Field(default="kokoro-82m", description="speech model")
+    voice: str = Field(default="af_heart", description="voice of the speech model")
+    response_format: Literal["wav", "flac", "mp3", "opus", "aac", "pcm"] = Field(
+        default="wav", description="audio format requested; lossless keeps mastering clean"
+    )
+    asr_model: str = Field(default="whisper-large-v3", description="transcription model")
+    max_input_chars: int = Field(
+        default=4096, ge=40, le=100_000, description="characters one speech request may carry"
+    )
+    timeout_s: float = Field(default=120.0, gt=0, le=3600, description="per request, seconds")
+    budget: str = Field(
+        default="free",
+        description="request budget: free (60/day), pro (1000/day), premium (5000/day), "
+        "unlimited, or e.g. '800/day,30/min'",
+    )
+    api_key_block: str | None = Field(
+        default=None, description="name of a Prefect Secret block holding the API key"
+    )
+
+    @field_validator("budget")
+    @classmethod
+    def _valid_budget(cls, value: str) -> str:
+        parse_budget(value)  # raises ConfigError naming the accepted forms
+        return value
+
+
 class NarrationParams(Frozen):
     """Everything that defines one narration run."""
 
@@ -51,7 +87,15 @@ class NarrationParams(Frozen):
         default=None, description="book title; default: first H1 or file name"
     )
     author: str | None = None
-    engine: Literal["embedded"] = "embedded"
+    engine: Literal["auto", "embedded", "remote"] = Field(
+        default="auto",
+        description="speech engine; auto: remote when an API key is set, else embedded",
+    )
+    verify: Literal["embedded", "remote"] = Field(
+        default="embedded",
+        description="transcriber for verification; embedded costs no requests",
+    )
+    remote: RemoteSettings = RemoteSettings()
     speed: float = Field(default=1.0, gt=0.25, le=4.0, description="speaking rate, 1.0 = normal")
     max_input_chars: int | None = Field(
         default=None, ge=40, le=100_000, description="characters per request; None: engine default"
@@ -70,3 +114,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NARRATOR_", frozen=True)
 
     workers: int = Field(default=2, ge=1, le=64, description="chunks processed at once")
+    ledger: Path = Field(
+        default=Path("~/.local/state/narrator/requests.sqlite"),
+        description="request ledger shared by every run on this machine (issue #3)",
+    )
+    retry_attempts: int = Field(default=6, ge=1, le=50, description="HTTP attempts per request")
+    retry_max_s: float = Field(
+        default=600.0, gt=0, description="longest time spent retrying one request, seconds"
+    )

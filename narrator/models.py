@@ -6,6 +6,7 @@ clients), so Prefect can hash, persist and cache them cheaply.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -141,3 +142,28 @@ class BookResult(Frozen):
     chunks: int
     flagged: int
     duration_s: float = Field(ge=0, description="seconds")
+
+
+AWAITING_BUDGET = "AwaitingBudget"
+"""Name of the Completed state a run ends in when the request budget runs out (issue #3)."""
+
+
+class BudgetWait(Frozen):
+    """A run that stopped because the day's request budget is spent; it resumes later."""
+
+    title: str
+    done_chunks: int = Field(ge=0, description="chunks synthesized and verified so far")
+    total_chunks: int = Field(ge=0)
+    used: int = Field(ge=0, description="requests used in the current budget day")
+    limit: int = Field(ge=0, description="requests allowed per budget day")
+    resets_at: datetime = Field(description="when the next budget day starts, UTC")
+
+    @property
+    def message(self) -> str:
+        """One line for the CLI, the Prefect state and the report."""
+        return (
+            f"waiting for budget: {self.done_chunks} of {self.total_chunks} chunks of "
+            f"{self.title!r} are done; {self.used} of {self.limit} requests used today. "
+            f"The budget resets at {self.resets_at:%Y-%m-%d %H:%M} UTC; run again then to "
+            "continue (finished chunks are kept)."
+        )

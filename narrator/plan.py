@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 from pydantic import Field
 
+from narrator.budget import PRESETS
 from narrator.models import Book, Chapter, Chunk, Frozen
 from narrator.text.chunking import pack_chunks
+from narrator.verify.batching import plan_batches
+from narrator.verify.scoring import expected_duration_s
 
 
 class Requests(Frozen):
@@ -17,14 +23,34 @@ class Requests(Frozen):
 
 
 class Plan(Frozen):
-    """What ``narrate plan`` reports (its JSON keys are a public contract, issue #2)."""
+    """What ``narrate plan`` reports (its JSON keys are a public contract, issues #2, #3)."""
 
     title: str
+    engine: str = Field(description="embedded or remote")
     chapters: int = Field(ge=0)
     characters: int = Field(ge=0, description="characters sent to the engine")
+    sentences: int = Field(ge=0)
     chunks: int = Field(ge=0)
     requests: Requests
+    paid_requests: int = Field(
+        ge=0, description="requests sent to a paid remote API (first attempts)"
+    )
+    per_sentence_requests: int = Field(
+        ge=0, description="one synthesis and one transcription request per sentence (naive)"
+    )
     max_input_chars: int = Field(ge=1)
+    days: dict[str, int] = Field(
+        default_factory=dict, description="budget days per plan preset (remote engine only)"
+    )
+
+
+BATCH_MAX_AUDIO_S = 15 * 60.0
+"""Longest batch of chunks sent in one remote transcription request, seconds.
+
+The 25 MB upload limit allows about 13 min of 16-kHz FLAC (``plan_batches`` applies
+it); 15 min only caps batches on servers with a larger limit, keeping each request
+well inside the default 120-s timeout of a GPU Whisper.
+"""
 
 
 def chunk_book(book: Book, max_chars: int, *, by_paragraph: bool) -> tuple[tuple[Chunk, ...], ...]:
@@ -42,17 +68,64 @@ def chapter_title(book: Book, chapter: Chapter) -> str:
     return book.title if len(book.chapters) == 1 else f"Chapter {chapter.index}"
 
 
-def make_plan(book: Book, chunks: tuple[tuple[Chunk, ...], ...], max_chars: int) -> Plan:
-    """Count chapters, characters, chunks and engine requests of a chunked book."""
+def verification_batches(
+    chunks: Sequence[Chunk], *, remote: bool, speed: float
+) -> list[tuple[Chunk, ...]]:
+    """Group a chapter's chunks for verification: single chunks, or for a remote
+    transcriber consecutive chunks of up to ``BATCH_MAX_AUDIO_S`` predicted seconds."""
+    if not remote:
+        return [(c,) for c in chunks]
+    durations = [expected_duration_s(c.spoken, speed=speed) for c in chunks]
+    return [
+        tuple(chunks[i] for i in group)
+        for group in plan_batches(durations, max_audio_s=BATCH_MAX_AUDIO_S)
+    ]
+
+
+def make_plan(
+    book: Book,
+    chunks: tuple[tuple[Chunk, ...], ...],
+    max_chars: int,
+    *,
+    remote: bool = False,
+    verify: str = "embedded",
+    speed: float = 1.0,
+) -> Plan:
+    """Count chapters, characters, chunks and first-attempt requests of a chunked book.
+
+    Synthesis is one request per chunk. Verification is one per chunk on the embedded
+    transcriber, and one per batch of consecutive chunks (up to ``BATCH_MAX_AUDIO_S``
+    of predicted speech) on a remote one. ``days`` divides the paid requests (remote
+    engine and remote verification) by each plan's daily quota.
+    """
     flat = [c for chapter in chunks for c in chapter]
-    # One synthesis and one transcription per chunk (issue #2: for the embedded engine,
-    # requests are the engine calls the run would make).
     n = len(flat)
+    sentences = sum(len(chapter.sentences) for chapter in book.chapters)
+    remote_verify = verify == "remote"
+    batches = sum(
+        len(verification_batches(chapter, remote=remote_verify, speed=speed)) for chapter in chunks
+    )
+    verification = batches
+    paid = (n if remote else 0) + (verification if remote_verify else 0)
+    days = (
+        {
+            name: math.ceil(paid / limits.per_day)
+            for name, limits in PRESETS.items()
+            if limits.per_day is not None
+        }
+        if paid
+        else {}
+    )
     return Plan(
         title=book.title,
+        engine="remote" if remote else "embedded",
         chapters=len(book.chapters),
         characters=sum(len(c.spoken) for c in flat),
+        sentences=sentences,
         chunks=n,
-        requests=Requests(synthesis=n, verification=n, total=2 * n),
+        requests=Requests(synthesis=n, verification=verification, total=n + verification),
+        paid_requests=paid,
+        per_sentence_requests=2 * sentences,
         max_input_chars=max_chars,
+        days=days,
     )

@@ -29,6 +29,9 @@ class BookInfo(Frozen):
     author: str | None
     engine: str = Field(description="identity of the speech engine")
     verifier: str = Field(description="identity of the transcriber that verified it")
+    notes: tuple[str, ...] = Field(
+        default=(), description="what the run learned, e.g. a lowered input limit"
+    )
 
 
 def manifest(
@@ -46,6 +49,7 @@ def manifest(
         "author": info.author,
         "engine": info.engine,
         "verifier": info.verifier,
+        "notes": list(info.notes),
         "m4b": _rel(paths.m4b, paths.root),
         "duration_s": round(sum(c.duration_s for c in chapters), 3),
         "chapters": [
@@ -102,6 +106,8 @@ def report_markdown(data: dict[str, Any]) -> str:
             f"{c['reason']}\n  - text: {c['text']}\n  - heard: {c['heard']}"
             for c in bad
         ]
+    if data.get("notes"):
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in data["notes"]]
     lines += ["", "## Flagged chunks", ""]
     lines += flagged or ["None: every chunk passed round-trip verification."]
     return "\n".join(lines) + "\n"

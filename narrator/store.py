@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,3 +177,14 @@ def current_build(record: Path, key: str, outputs: Sequence[Path]) -> str | None
 def save_build(record: Path, key: str, payload: str) -> None:
     """Record that ``payload`` was built from ``key`` (write it after the outputs)."""
     write_text_atomic(record, json.dumps({"key": key, "payload": payload}))
+
+
+def finished_chunks(
+    paths: BookPaths, chunks: Iterable[Chunk], speech_identity: str, verifier_identity: str
+) -> int:
+    """How many of ``chunks`` have an intact stored result (synthesized and verified)."""
+    return sum(
+        load_cached_result(paths, c, chunk_key(c.spoken, speech_identity), verifier_identity)
+        is not None
+        for c in chunks
+    )

@@ -11,7 +11,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
-from narrator.models import BookResult
+from narrator.models import BookResult, BudgetWait
 
 
 def _key(slug: str, what: str) -> str:
@@ -50,3 +50,12 @@ def publish_book(slug: str, result: BookResult) -> None:
     )
     report = result.report.read_text(encoding="utf-8")
     create_markdown_artifact(report, key=_key(slug, "report"), description="Run report")
+
+
+def publish_wait(slug: str, wait: BudgetWait) -> None:
+    """Publish why the run stopped early: the budget, what is done, when to resume."""
+    create_markdown_artifact(
+        f"# {wait.title}\n\n**Waiting for budget.** {wait.message}\n",
+        key=_key(slug, "report"),
+        description="Run report",
+    )

@@ -1,4 +1,4 @@
-"""The per-chunk task: synthesize, verify, re-synthesize or flag."""
+"""The chunk task: synthesize a batch of chunks, verify, re-synthesize or flag."""
 
 from __future__ import annotations
 
@@ -8,41 +8,52 @@ from prefect import task
 from prefect.context import TaskRunContext
 
 from narrator.config import NarrationParams
-from narrator.engines import engines_for
 from narrator.models import Chunk, ChunkResult
 from narrator.store import BookPaths, chunk_key, fingerprint, load_cached_result
-from narrator.synthesis import narrate_chunk
+from narrator.synthesis import narrate_batch
+from tasks.secrets import engines as engines_for
 
 
-def chunk_cache_key(_: TaskRunContext, parameters: dict[str, Any]) -> str | None:
-    """Prefect's cache key for a chunk: the same content key as the chunk store (issue #4).
+def chunks_cache_key(_: TaskRunContext, parameters: dict[str, Any]) -> str | None:
+    """Prefect's cache key for a batch: the chunk store's content keys (issue #4).
 
     The store on disk is the truth. Prefect's cached result is offered only while
-    the store still holds the chunk's audio and record; otherwise (None) the task
-    runs and the store decides. The key also covers the chunk's id and position,
-    which the returned record carries, and the output folder its paths point into.
+    the store still holds every chunk's audio and record; otherwise (None) the task
+    runs and the store decides. The key also covers the chunks' ids and positions,
+    which the returned records carry, and the output folder their paths point into.
     """
-    chunk: Chunk = parameters["chunk"]
+    chunks: tuple[Chunk, ...] = parameters["chunks"]
     params: NarrationParams = parameters["params"]
     paths: BookPaths = parameters["paths"]
     engines = engines_for(params)
-    key = chunk_key(chunk.spoken, engines.speech.identity)
-    if load_cached_result(paths, chunk, key, engines.transcriber.identity) is None:
+    keys = [chunk_key(c.spoken, engines.speech.identity) for c in chunks]
+    verifier = engines.transcriber.identity
+    if any(
+        load_cached_result(paths, c, k, verifier) is None for c, k in zip(chunks, keys, strict=True)
+    ):
         return None
     return fingerprint(
-        chunk=chunk.model_dump(), content=key, verifier=engines.transcriber.identity,
-        root=paths.root,
-    )  # fmt: skip
+        chunks=[c.model_dump() for c in chunks], content=keys, verifier=verifier, root=paths.root
+    )
+
+
+def _run_name() -> str:
+    from prefect.runtime import task_run
+
+    chunks: tuple[Chunk, ...] = task_run.parameters["chunks"]
+    return chunks[0].id if len(chunks) == 1 else f"{chunks[0].id}..{chunks[-1].id}"
 
 
 @task(
-    name="narrate-chunk",
-    task_run_name="{chunk.id}",
-    cache_key_fn=chunk_cache_key,
+    name="narrate-chunks",
+    task_run_name=_run_name,
+    cache_key_fn=chunks_cache_key,
     persist_result=True,
 )
-def narrate_chunk_task(chunk: Chunk, params: NarrationParams, paths: BookPaths) -> ChunkResult:
-    """Synthesize and verify one chunk (engines load once per worker process)."""
-    return narrate_chunk(
-        chunk, engines_for(params), paths, max_attempts=params.max_attempts, speed=params.speed
+def narrate_chunks_task(
+    chunks: tuple[Chunk, ...], params: NarrationParams, paths: BookPaths
+) -> tuple[ChunkResult, ...]:
+    """Synthesize and verify a batch of consecutive chunks (one, unless verified remotely)."""
+    return narrate_batch(
+        chunks, engines_for(params), paths, max_attempts=params.max_attempts, speed=params.speed
     )

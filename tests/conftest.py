@@ -14,6 +14,10 @@ import pytest
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="narrator-test-prefect-")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Never the user's request ledger or API key: `--engine auto` is embedded in tests.
+os.environ["NARRATOR_LEDGER"] = os.path.join(tempfile.mkdtemp(prefix="narrator-test-"), "l.sqlite")
+for _name in ("NARRATOR_API_KEY", "OXLO_API_KEY", "OPENAI_API_KEY"):
+    os.environ.pop(_name, None)
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "inputs" / "the-keeper-of-tern-rock.md"

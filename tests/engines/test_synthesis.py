@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import soundfile as sf
 
 from narrator.config import NarrationParams
 from narrator.engines import engines_for
-from narrator.models import Boundary, Chunk
+from narrator.models import Boundary, Chunk, ChunkResult
 from narrator.store import BookPaths, chunk_key
-from narrator.synthesis import narrate_chunk
+from narrator.synthesis import narrate_batch
 
 pytestmark = pytest.mark.slow
+
+
+def narrate_one(chunk: Chunk, *args: Any, **kwargs: Any) -> ChunkResult:
+    """One chunk is a batch of one."""
+    (result,) = narrate_batch((chunk,), *args, **kwargs)
+    return result
 
 
 def chunk(text: str, spoken: str | None = None) -> Chunk:
@@ -35,7 +42,7 @@ def engines():  # type: ignore[no-untyped-def]
 def test_a_clear_sentence_passes_first_time_and_is_cached(engines, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     paths = BookPaths.for_book(tmp_path, "book")
     c = chunk("The keeper rowed across the bay before the tide turned.")
-    result = narrate_chunk(c, engines, paths, max_attempts=3, speed=1.0)
+    result = narrate_one(c, engines, paths, max_attempts=3, speed=1.0)
     assert result.verification.passed and not result.flagged
     assert result.attempts == 1
     assert result.audio.path == paths.chunk_audio(chunk_key(c.spoken, engines.speech.identity))
@@ -43,7 +50,7 @@ def test_a_clear_sentence_passes_first_time_and_is_cached(engines, tmp_path: Pat
     assert list(paths.chunks_dir.glob("*.try*")) == []  # no attempt files left behind
 
     before = result.audio.path.stat().st_mtime_ns
-    again = narrate_chunk(c, engines, paths, max_attempts=3, speed=1.0)
+    again = narrate_one(c, engines, paths, max_attempts=3, speed=1.0)
     assert again.verification == result.verification
     assert result.audio.path.stat().st_mtime_ns == before  # not synthesized again
 
@@ -55,7 +62,7 @@ def test_a_chunk_that_never_verifies_is_retried_then_kept_and_flagged(
     c = chunk("The keeper trimmed the wick and wrote the log before the tide turned.")
     # The scorer is told the voice speaks at 0.3x while it speaks at 1x, so every
     # real attempt is "too short for its text" (truncated): the duration rule fails.
-    result = narrate_chunk(c, engines, paths, max_attempts=2, speed=0.3)
+    result = narrate_one(c, engines, paths, max_attempts=2, speed=0.3)
     assert result.flagged and not result.verification.passed
     assert result.attempts == 2
     assert "too short" in (result.verification.reason or "")
@@ -67,8 +74,8 @@ def test_a_chunk_that_never_verifies_is_retried_then_kept_and_flagged(
 def test_damaged_cached_audio_is_synthesized_again(engines, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     paths = BookPaths.for_book(tmp_path, "book")
     c = chunk("The gulls followed her halfway home.")
-    first = narrate_chunk(c, engines, paths, max_attempts=3, speed=1.0)
+    first = narrate_one(c, engines, paths, max_attempts=3, speed=1.0)
     first.audio.path.write_bytes(b"not audio at all")
-    again = narrate_chunk(c, engines, paths, max_attempts=3, speed=1.0)
+    again = narrate_one(c, engines, paths, max_attempts=3, speed=1.0)
     assert sf.info(str(again.audio.path)).frames > 0
     assert again.verification.passed

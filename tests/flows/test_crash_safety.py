@@ -93,7 +93,9 @@ def test_killed_run_resumes_without_paying_twice(
     calls: list[str] = []
     original = PiperEngine.synthesize
     monkeypatch.setattr(
-        PiperEngine, "synthesize", lambda self, text: calls.append(text) or original(self, text)
+        PiperEngine,
+        "synthesize",
+        lambda self, text, **kw: calls.append(text) or original(self, text, **kw),
     )
     result = narrate_book(NarrationParams(manuscript=tiny_book, out_dir=out))
 

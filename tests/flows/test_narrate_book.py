@@ -103,9 +103,9 @@ def spoken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     original = PiperEngine.synthesize
 
-    def counting(self: PiperEngine, text: str):  # type: ignore[no-untyped-def]
+    def counting(self: PiperEngine, text: str, **kwargs: str):  # type: ignore[no-untyped-def]
         calls.append(text)
-        return original(self, text)
+        return original(self, text, **kwargs)
 
     monkeypatch.setattr(PiperEngine, "synthesize", counting)
     return calls

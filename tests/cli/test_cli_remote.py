@@ -1,0 +1,91 @@
+"""The CLI's remote side: `narrate plan` on a novel, `narrate budget`, exit 3 on a spent budget."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.generate import manuscript
+from narrator.server import SPEECH_MODEL, VOICE, ServeConfig, SpeechServer
+
+NARRATE = Path(sys.executable).with_name("narrate")
+
+
+def narrate(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(NARRATE), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="module")
+def novel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated full-length novel: about 700,000 characters in 60 chapters."""
+    path = tmp_path_factory.mktemp("novel") / "novel.md"
+    path.write_text(manuscript(700_000, chapters=60), encoding="utf-8")
+    return path
+
+
+def test_plan_of_a_novel_counts_requests_and_days_per_plan(novel: Path) -> None:
+    local = json.loads(narrate("plan", str(novel), "--engine", "remote", "--json").stdout)
+    remote = json.loads(
+        narrate("plan", str(novel), "--engine", "remote", "--verify", "remote", "--json").stdout
+    )
+    assert local["chapters"] == 60 and local["characters"] > 690_000
+    # Chunks fill up to 4,096 characters: far fewer requests than sentences.
+    assert local["chunks"] <= math.ceil(local["characters"] / 4096) + 60
+    assert local["paid_requests"] == local["chunks"]  # embedded verification is free
+    assert remote["paid_requests"] == remote["chunks"] + remote["requests"]["verification"]
+    assert remote["requests"]["verification"] < remote["chunks"]  # batched
+    assert local["per_sentence_requests"] > 50 * local["paid_requests"]
+    assert local["days"] == {
+        "free": math.ceil(local["paid_requests"] / 60),
+        "pro": math.ceil(local["paid_requests"] / 1000),
+        "premium": math.ceil(local["paid_requests"] / 5000),
+    }
+    text = narrate("plan", str(novel), "--engine", "remote").stdout
+    assert f"paid requests: {local['paid_requests']}" in text and "free " in text
+
+
+def test_an_unknown_budget_is_a_clean_error(tiny_book: Path) -> None:
+    proc = narrate("plan", str(tiny_book), "--engine", "remote", "--json")
+    assert proc.returncode == 0
+    proc = narrate("budget", "--budget", "lots")
+    assert proc.returncode == 2
+    assert "lots" in proc.stderr and "free" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_a_spent_budget_exits_3_saying_what_is_done_and_when_it_resets(
+    prefect_harness: None, tiny_book: Path, tmp_path: Path
+) -> None:
+    import prefect.settings
+
+    env = {
+        "PREFECT_API_URL": str(prefect.settings.PREFECT_API_URL.value()),
+        "NARRATOR_LEDGER": str(tmp_path / "ledger.sqlite"),
+    }
+    with SpeechServer(ServeConfig(port=0)) as server:
+        url = server.url
+        args = [
+            "run", str(tiny_book), "--out", str(tmp_path / "out"), "--engine", "remote",
+            "--base-url", url, "--tts-model", SPEECH_MODEL, "--voice", VOICE,
+            "--budget", "1/day", "--max-input-chars", "60",
+        ]  # fmt: skip
+        proc = narrate(*args, env=env)
+        assert server.stats.requests == 1
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    assert "waiting for budget: 1 of" in proc.stderr
+    assert "resets at" in proc.stderr and "UTC" in proc.stderr
+    budget = narrate("budget", "--base-url", url, "--budget", "1/day", env=env)
+    assert budget.returncode == 0
+    assert "1 requests used today of 1; 0 remain" in budget.stdout
