@@ -33,7 +33,8 @@ def orphans(paths: BookPaths, keys: Iterable[str], chapters: int) -> list[Path]:
     found += [
         path
         for path in paths.masters_dir.glob("*")
-        if path.is_file() and not (path.stem.isdigit() and int(path.stem) <= chapters)
+        if path.is_file()
+        and not ((n := path.name.split(".", 1)[0]).isdigit() and int(n) <= chapters)
     ]
     return sorted(found)
 

@@ -106,6 +106,9 @@ class BookPaths:
     def chapter_record(self, index: int) -> Path:
         return self.masters_dir / f"{index:02d}.json"
 
+    def chapter_check(self, index: int) -> Path:
+        return self.masters_dir / f"{index:02d}.check.json"
+
     @property
     def m4b_record(self) -> Path:
         return self.root / "cache" / "m4b.json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from uuid import UUID
 
 from prefect.artifacts import (
@@ -30,20 +31,26 @@ def report_progress(artifact_id: UUID, done: int, total: int) -> None:
 
 
 def publish_book(slug: str, result: BookResult) -> None:
-    """Publish the chapter table and the run's report."""
+    """Publish the chapter table (with each file's compliance check) and the run's report."""
+    data = json.loads(result.manifest.read_text(encoding="utf-8"))
     create_table_artifact(
         [
             {
-                "chapter": c.index,
-                "title": c.title,
-                "duration_s": round(c.duration_s, 1),
-                "lufs": round(c.lufs, 1),
-                "peak_dbfs": round(c.peak_dbfs, 1),
-                "chunks": len(c.placements),
-                "flagged": c.flagged,
-                "file": str(c.file),
+                "chapter": ch["index"],
+                "title": ch["title"],
+                "duration_s": round(ch["duration_s"], 1),
+                "lufs": round(ch["lufs"], 1),
+                "peak_dbfs": round(ch["peak_dbfs"], 1),
+                "chunks": len(ch["chunks"]),
+                "attempts": sum(c["attempts"] for c in ch["chunks"]),
+                "flagged": sum(c["flagged"] for c in ch["chunks"]),
+                "check": ch["check"]["preset"] + (" pass" if ch["check"]["passed"] else " FAIL"),
+                "rms_db": ch["check"]["rms_db"],
+                "true_peak_dbtp": ch["check"]["true_peak_dbtp"],
+                "noise_floor_db": ch["check"]["noise_floor_db"],
+                "file": str(result.out_dir / ch["file"]),
             }
-            for c in result.chapters
+            for ch in data["chapters"]
         ],
         key=_key(slug, "chapters"),
         description=f"Chapters of {result.title}",

@@ -6,6 +6,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from narrator.publish import export_book
+from narrator.qc import check_chapters
 from narrator.render import render_chapter
 
 render_chapter_task = task(
@@ -13,4 +14,10 @@ render_chapter_task = task(
 )
 export_book_task = task(
     export_book, name="export-book", task_run_name="export {info.title}", cache_policy=NO_CACHE
+)
+check_chapters_task = task(
+    check_chapters,
+    name="check-chapters",
+    task_run_name="check chapters ({preset})",
+    cache_policy=NO_CACHE,
 )

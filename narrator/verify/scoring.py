@@ -548,9 +548,7 @@ def truncated_at(expected: str, heard: str) -> int | None:
     ).get_matching_blocks()
     matched = sum(block.size for block in blocks)
     last = max((block.a + block.size for block in blocks if block.size), default=0)
-    if (
-        len(expected_words) - last < TRUNCATION_MISSING_WORDS
-        or matched < TRUNCATION_HEARD_MATCH * len(heard_words)
-    ):
+    missing = len(expected_words) - last
+    if missing < TRUNCATION_MISSING_WORDS or matched < TRUNCATION_HEARD_MATCH * len(heard_words):
         return None
     return int(len(expected) * last / len(expected_words))
