@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
 from narrator.atomic import write_text_atomic
-from narrator.audio.export import build_m4b
-from narrator.models import BookResult, ChapterAudio, ChunkResult, Frozen
+from narrator.audio.export import BookTags, build_m4b, encode_chapter, find_cover
+from narrator.config import NarrationParams
+from narrator.engines import Engines, engine_notes
+from narrator.models import Book, BookResult, ChapterAudio, ChunkResult, Frozen
+from narrator.qc import ChapterCheck
 from narrator.store import BookPaths, current_build, fingerprint, save_build
 
 # Bump to rebuild every M4B (e.g. after changing its encoding or tags).
@@ -32,6 +37,53 @@ class BookInfo(Frozen):
     notes: tuple[str, ...] = Field(
         default=(), description="what the run learned, e.g. a lowered input limit"
     )
+    narrator: str | None = Field(default=None, description="the voice credited as narrator")
+    year: int | None = None
+    genre: str = "Audiobook"
+    cover: Path | None = Field(default=None, description="cover image (JPEG or PNG)")
+
+    @property
+    def tags(self) -> BookTags:
+        """The M4B's tags."""
+        return BookTags(
+            title=self.title,
+            author=self.author,
+            narrator=self.narrator,
+            year=self.year,
+            genre=self.genre,
+            cover=self.cover,
+        )
+
+
+def _extra_format(
+    info: BookInfo, paths: BookPaths, chapter: ChapterAudio, total: int, fmt: str
+) -> Path:
+    """Encode ``chapter`` as ``fmt`` (flac, opus) beside its MP3, unless it is current."""
+    out = chapter.file.with_suffix(f".{fmt}")
+    tags = {"title": chapter.title, "album": info.title, "artist": info.author,
+            "track": chapter.index, "total": total}  # fmt: skip
+    key = fingerprint(master=(chapter.master.name, chapter.master.stat().st_size), **tags)
+    record = paths.masters_dir / f"{chapter.index:02d}.{fmt}.json"
+    if current_build(record, key, [out]) is None:
+        encode_chapter(chapter.master, out, **tags)  # type: ignore[arg-type]
+        save_build(record, key, out.name)
+    return out
+
+
+def book_info(params: NarrationParams, book: Book, engines: Engines) -> BookInfo:
+    """The finished book's tags and provenance; the cover is found beside the manuscript
+    unless ``params.cover`` names one, and the year is this year unless given."""
+    return BookInfo(
+        title=book.title,
+        author=params.author,
+        engine=engines.speech.identity,
+        verifier=engines.transcriber.identity,
+        notes=engine_notes(engines),
+        narrator=engines.speech.credit,
+        year=params.year or datetime.now(UTC).year,
+        genre=params.genre,
+        cover=params.cover or find_cover(params.manuscript),
+    )
 
 
 def manifest(
@@ -39,6 +91,7 @@ def manifest(
     paths: BookPaths,
     chapters: Sequence[ChapterAudio],
     results: Sequence[Sequence[ChunkResult]],
+    checks: Sequence[ChapterCheck],
 ) -> dict[str, Any]:
     """The machine-readable record of a finished book (keys are a public contract, issue #2).
 
@@ -49,6 +102,10 @@ def manifest(
         "author": info.author,
         "engine": info.engine,
         "verifier": info.verifier,
+        "narrator": info.narrator,
+        "year": info.year,
+        "genre": info.genre,
+        "cover": info.cover.name if info.cover else None,
         "notes": list(info.notes),
         "m4b": _rel(paths.m4b, paths.root),
         "duration_s": round(sum(c.duration_s for c in chapters), 3),
@@ -60,6 +117,7 @@ def manifest(
                 "duration_s": round(chapter.duration_s, 3),
                 "lufs": round(chapter.lufs, 2),
                 "peak_dbfs": round(chapter.peak_dbfs, 2),
+                "check": _check_record(check),
                 "chunks": [
                     {
                         "id": r.chunk.id,
@@ -77,9 +135,35 @@ def manifest(
                     for r, place in zip(chunk_results, chapter.placements, strict=True)
                 ],
             }
-            for chapter, chunk_results in zip(chapters, results, strict=True)
+            for chapter, chunk_results, check in zip(chapters, results, checks, strict=True)
         ],
     }
+
+
+def _check_record(check: ChapterCheck) -> dict[str, Any]:
+    """A chapter file's compliance check as the manifest shows it."""
+    m = check.measurement
+    return {
+        "preset": check.preset,
+        "passed": check.passed,
+        "failed": list(check.failed),
+        "rms_db": round(m.rms_db, 2),
+        "peak_dbfs": round(m.peak_dbfs, 2),
+        "true_peak_dbtp": round(m.true_peak_dbtp, 2),
+        "lufs": round(m.lufs, 2),
+        "noise_floor_db": round(m.noise_floor_db, 2),
+        "head_s": round(m.head_s, 3),
+        "tail_s": round(m.tail_s, 3),
+        "sample_rate": m.sample_rate,
+        "bitrate": m.bitrate,
+        "channels": m.channels,
+    }
+
+
+def _verdict(check: dict[str, Any]) -> str:
+    if check["passed"]:
+        return f"{check['preset']} pass"
+    return f"{check['preset']} FAIL: {', '.join(check['failed'])}"
 
 
 def report_markdown(data: dict[str, Any]) -> str:
@@ -91,15 +175,16 @@ def report_markdown(data: dict[str, Any]) -> str:
         f"Audiobook: `{data['m4b']}`, {data['duration_s'] / 60:.1f} min "
         f"(engine `{data['engine']}`, verified with `{data['verifier']}`).",
         "",
-        "| # | chapter | file | duration (s) | LUFS | peak (dBFS) | chunks | flagged |",
-        "|---|---|---|---|---|---|---|---|",
+        "| # | chapter | file | duration (s) | LUFS | peak (dBFS) | chunks | flagged | check |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     flagged: list[str] = []
     for ch in chapters:
         bad = [c for c in ch["chunks"] if c["flagged"]]
         lines.append(
             f"| {ch['index']} | {ch['title']} | `{ch['file']}` | {ch['duration_s']:.1f} "
-            f"| {ch['lufs']:.1f} | {ch['peak_dbfs']:.1f} | {len(ch['chunks'])} | {len(bad)} |"
+            f"| {ch['lufs']:.1f} | {ch['peak_dbfs']:.1f} | {len(ch['chunks'])} | {len(bad)} "
+            f"| {_verdict(ch['check'])} |"
         )
         flagged += [
             f"- `{c['id']}` ({c['start_s']:.1f}-{c['end_s']:.1f} s in `{ch['file']}`): "
@@ -118,29 +203,33 @@ def export_book(
     paths: BookPaths,
     chapters: Sequence[ChapterAudio],
     results: Sequence[Sequence[ChunkResult]],
+    checks: Sequence[ChapterCheck],
+    formats: Sequence[str] = (),
 ) -> BookResult:
     """Write the M4B, the manifest and the report; return the finished book's record.
 
-    The M4B is rebuilt only when a chapter or a tag changed (issue #4). Chapter MP3s
-    left over from an earlier version of the book (a renamed or removed chapter) are
-    deleted, so the folder always matches the manifest.
+    The M4B is rebuilt only when a chapter or a tag changed (issue #4). Chapter files
+    left over from an earlier version of the book (a renamed or removed chapter, a
+    format no longer asked for) are deleted, so the folder always matches the manifest.
     """
+    cover = info.cover.read_bytes() if info.cover else b""
     key = fingerprint(
         version=M4B_VERSION,
         chapters=[(c.master.name, c.master.stat().st_size, c.title) for c in chapters],
-        title=info.title,
-        author=info.author,
+        tags=info.tags.model_dump(exclude={"cover"}),
+        cover=hashlib.sha256(cover).hexdigest(),
     )
     if current_build(paths.m4b_record, key, [paths.m4b]) is None:
-        build_m4b(
-            [(c.master, c.title) for c in chapters], paths.m4b, title=info.title, author=info.author
-        )
+        build_m4b([(c.master, c.title) for c in chapters], paths.m4b, info.tags)
         save_build(paths.m4b_record, key, paths.m4b.name)
     current = {c.file for c in chapters}
-    for stale in paths.chapters_dir.glob("*.mp3"):
+    current |= {
+        _extra_format(info, paths, c, len(chapters), fmt) for c in chapters for fmt in formats
+    }
+    for stale in paths.chapters_dir.iterdir():
         if stale not in current:
             stale.unlink()
-    data = manifest(info, paths, chapters, results)
+    data = manifest(info, paths, chapters, results, checks)
     write_text_atomic(paths.manifest, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     write_text_atomic(paths.report, report_markdown(data))
     all_results = [r for chapter in results for r in chapter]

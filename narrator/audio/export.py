@@ -14,11 +14,14 @@ from functools import cache
 from pathlib import Path
 
 import soundfile as sf
+from mutagen.mp4 import MP4, MP4Cover
+from pydantic import Field
 
 from narrator.atomic import atomic_path
 from narrator.errors import AudioError
+from narrator.models import Frozen
 
-__all__ = ["build_m4b", "encode_mp3", "ffmpeg_exe"]
+__all__ = ["CHAPTER_FORMATS", "BookTags", "build_m4b", "encode_chapter", "ffmpeg_exe", "find_cover"]
 
 # ACX: MP3 at 192 kbps CBR or more, 44.1 kHz; one mono channel is accepted.
 _MP3_RATE_HZ = 44_100
@@ -27,6 +30,7 @@ _MP3_BITRATE = "192k"
 # book near 300 MB.
 _M4B_BITRATE = "64k"
 _GENRE = "Audiobook"
+_COVER_SUFFIXES = (".jpg", ".jpeg", ".png")
 _STDERR_TAIL_CHARS = 2000
 
 
@@ -68,7 +72,19 @@ def _duration_s(path: Path) -> tuple[float, int]:
     return info.frames / info.samplerate, info.samplerate
 
 
-def encode_mp3(
+CHAPTER_FORMATS: dict[str, tuple[str, ...]] = {
+    # ACX: 44.1 kHz, 192 kbps CBR or more (-b:a alone is CBR in libmp3lame), mono.
+    "mp3": ("-ar", str(_MP3_RATE_HZ), "-c:a", "libmp3lame", "-b:a", _MP3_BITRATE,
+            "-id3v2_version", "3", "-f", "mp3"),
+    # Lossless, at the master's own rate.
+    "flac": ("-c:a", "flac", "-f", "flac"),
+    # Opus runs at 48 kHz; 48 kbps mono is transparent for speech.
+    "opus": ("-ar", "48000", "-c:a", "libopus", "-b:a", "48k", "-f", "ogg"),
+}  # fmt: skip
+"""ffmpeg output options per chapter format; the format name is also the file suffix."""
+
+
+def encode_chapter(
     source_flac: Path,
     out: Path,
     *,
@@ -78,11 +94,15 @@ def encode_mp3(
     track: int,
     total: int,
 ) -> None:
-    """Encode ``source_flac`` to ``out`` as ACX-style MP3: 44,100 Hz mono, 192 kbps CBR.
-
-    Writes ID3v2.3 tags: title, album, artist (when given), genre and
-    ``track/total``. ``out`` appears atomically.
+    """Encode ``source_flac`` to ``out`` in the format its suffix names (see
+    :data:`CHAPTER_FORMATS`): mono, tagged with title, album, artist (when given),
+    genre and ``track/total``. ``out`` appears atomically.
     """
+    fmt = out.suffix.lstrip(".")
+    if fmt not in CHAPTER_FORMATS:
+        raise AudioError(
+            f"{out}: no chapter format {fmt!r}", hint=f"use one of {', '.join(CHAPTER_FORMATS)}"
+        )
     tags = {
         "title": title,
         "album": album,
@@ -99,29 +119,11 @@ def encode_mp3(
     with atomic_path(Path(out)) as tmp:
         _run_ffmpeg(
             [
-                "-i",
-                str(source_flac),
-                "-map",
-                "0:a:0",
-                "-map_metadata",
-                "-1",
-                "-ac",
-                "1",
-                "-ar",
-                str(_MP3_RATE_HZ),
-                "-c:a",
-                "libmp3lame",
-                "-b:a",
-                _MP3_BITRATE,  # -b:a alone is CBR in libmp3lame
-                *metadata,
-                "-id3v2_version",
-                "3",
-                "-f",
-                "mp3",
-                str(tmp),
+                "-i", str(source_flac), "-map", "0:a:0", "-map_metadata", "-1", "-ac", "1",
+                *metadata, *CHAPTER_FORMATS[fmt], str(tmp),
             ],
-            f"encode {source_flac} to MP3",
-        )
+            f"encode {source_flac} to {fmt}",
+        )  # fmt: skip
 
 
 def _ffmeta_escape(value: str) -> str:
@@ -155,16 +157,50 @@ def _concat_entry(path: Path) -> str:
     return "file '" + str(path.resolve()).replace("'", "'\\''") + "'"
 
 
-def build_m4b(
-    chapters: Sequence[tuple[Path, str]], out: Path, *, title: str, author: str | None
-) -> None:
+class BookTags(Frozen):
+    """What the M4B says about the book (iTunes-style MP4 atoms)."""
+
+    title: str
+    author: str | None = None
+    narrator: str | None = Field(default=None, description="the voice that reads the book")
+    year: int | None = Field(default=None, ge=1000, le=9999)
+    genre: str = _GENRE
+    cover: Path | None = Field(default=None, description="a JPEG or PNG image")
+
+
+def _tag_m4b(path: Path, tags: BookTags) -> None:
+    """Add what ffmpeg's ipod muxer cannot write: the narrator atom and the cover."""
+    mp4 = MP4(path)
+    assert mp4.tags is not None  # ffmpeg always writes an ilst
+    if tags.narrator:
+        # ©nrt is the narrator atom Apple Books and Audible read; composer is the
+        # fallback many other players show.
+        mp4.tags["©nrt"] = [tags.narrator]
+    if tags.cover is not None:
+        data = tags.cover.read_bytes()
+        kind = MP4Cover.FORMAT_PNG if data[:8] == b"\x89PNG\r\n\x1a\n" else MP4Cover.FORMAT_JPEG
+        mp4.tags["covr"] = [MP4Cover(data, imageformat=kind)]
+    mp4.save()
+
+
+def find_cover(manuscript: Path) -> Path | None:
+    """A cover image supplied beside a manuscript: ``<name>.jpg|.jpeg|.png``, or
+    ``cover.jpg|.jpeg|.png`` in a folder named like the manuscript (``inputs/<book>/``)."""
+    folder = manuscript.with_suffix("")
+    candidates = [manuscript.with_suffix(s) for s in _COVER_SUFFIXES]
+    candidates += [folder / f"cover{s}" for s in _COVER_SUFFIXES]
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def build_m4b(chapters: Sequence[tuple[Path, str]], out: Path, tags: BookTags) -> None:
     """Join lossless chapter files into one M4B audiobook with a marker per chapter.
 
     ``chapters`` holds (chapter FLAC, chapter title) in reading order; all must
     share one sample rate. The audio is encoded once, as mono AAC at 64 kbps, and
-    tagged with the book title (as title and album), author (as artist, when
-    given) and genre "Audiobook". Chapter start times come from the FLAC headers,
-    so they are exact to the millisecond. ``out`` appears atomically.
+    tagged with the book title (as title and album), author (as artist and album
+    artist), narrator (©nrt and composer), year, genre, track 1/1 and the cover.
+    Chapter start times come from the FLAC headers, so they are exact to the
+    millisecond. ``out`` appears atomically.
     """
     if not chapters:
         raise AudioError(f"{out}: no chapters to put in the audiobook")
@@ -175,11 +211,19 @@ def build_m4b(
             f"{out}: chapter masters differ in sample rate ({sorted(rates)} Hz)",
             hint="render every chapter with the same speech engine and voice",
         )
-    tags = {"title": title, "album": title, "genre": _GENRE}
-    if author:
-        tags["artist"] = author
+    atoms = {
+        "title": tags.title,
+        "album": tags.title,
+        "artist": tags.author,
+        "album_artist": tags.author,
+        "composer": tags.narrator,
+        "date": str(tags.year) if tags.year else None,
+        "genre": tags.genre,
+        "track": "1/1",
+    }
     metadata = _ffmetadata(
-        [(d, t) for (d, _), (_, t) in zip(durations, chapters, strict=True)], tags
+        [(d, t) for (d, _), (_, t) in zip(durations, chapters, strict=True)],
+        {key: value for key, value in atoms.items() if value},
     )
     with tempfile.TemporaryDirectory(prefix="narrator-m4b-") as scratch:
         listing, ffmeta = Path(scratch, "chapters.txt"), Path(scratch, "chapters.ffmeta")
@@ -216,3 +260,7 @@ def build_m4b(
                 ],
                 f"build the audiobook {out}",
             )
+            _tag_m4b(tmp, tags)
+
+
+encode_mp3 = encode_chapter  # TODO(remove once render.py calls encode_chapter)

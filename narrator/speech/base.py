@@ -32,6 +32,7 @@ class SpeechEngine(Protocol):
     """
 
     identity: str
+    credit: str  # the voice credited as narrator in the tags, e.g. "kokoro-82m (af_heart)"
     max_input_chars: int
 
     def learn_truncation(self, chars_spoken: int) -> int | None:

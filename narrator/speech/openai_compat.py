@@ -60,6 +60,7 @@ class RemoteSpeechEngine:
         self.speed = speed
         self.response_format = response_format
         self.configured_input_chars = max_input_chars
+        self.credit = f"{model} ({voice})"
         # Everything besides the text that shapes the audio; the key is not part of it.
         self.identity = (
             f"openai-compat/{provider.account}/{model}/{voice}/speed={speed:g}/{response_format}"

@@ -113,6 +113,7 @@ class PiperEngine:
         self.speed = speed
         self.max_input_chars = max_input_chars
         self.identity = f"piper/{VOICE_NAME}/speed={speed:g}"
+        self.credit = f"Piper ({VOICE_NAME})"
         self._config = SynthesisConfig(
             length_scale=1.0 / speed,
             normalize_audio=True,

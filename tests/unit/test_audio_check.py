@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from narrator.audio.check import PRESETS, Measurement, check, check_paths, measure
-from narrator.audio.export import encode_mp3, ffmpeg_exe
+from narrator.audio.export import encode_chapter, ffmpeg_exe
 from narrator.audio.io import write_flac
 from narrator.errors import AudioError, ConfigError
 
@@ -47,7 +47,7 @@ def flac(path: Path, samples: np.ndarray, sr: int = SR) -> Path:
 def mp3(tmp_path: Path, samples: np.ndarray) -> Path:
     source = flac(tmp_path / "source.flac", samples)
     out = tmp_path / "chapter.mp3"
-    encode_mp3(source, out, title="One", album="Book", artist=None, track=1, total=1)
+    encode_chapter(source, out, title="One", album="Book", artist=None, track=1, total=1)
     return out
 
 

@@ -9,13 +9,21 @@ import mutagen
 import numpy as np
 import pytest
 import soundfile as sf
+from mutagen.mp4 import MP4Cover
 
 from narrator.atomic import TMP_PREFIX
-from narrator.audio.export import build_m4b, encode_mp3
+from narrator.audio.export import BookTags, build_m4b, encode_chapter, find_cover
 from narrator.audio.io import read_audio, write_flac
 from narrator.errors import AudioError
 
 SR = 22_050
+
+
+# A valid 1x1 PNG (signature, IHDR, IDAT, IEND).
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def tone(seconds: float, freq: float = 440.0) -> np.ndarray:
@@ -52,6 +60,27 @@ def test_stereo_wav_is_read_as_mono(tmp_path: Path) -> None:
     np.testing.assert_allclose(y, left / 2, atol=1e-4)
 
 
+@pytest.mark.parametrize(
+    ("suffix", "codec", "rate"), [(".flac", "flac", SR), (".opus", "opus", 48_000)]
+)
+def test_optional_chapter_formats_decode_with_their_tags(
+    tmp_path: Path, suffix: str, codec: str, rate: int
+) -> None:
+    source = flac(tmp_path / "c01.flac", 2.0)
+    out = tmp_path / f"01-one{suffix}"
+    encode_chapter(source, out, title="One", album="A Book", artist=None, track=1, total=3)
+    with av.open(str(out)) as container:
+        stream = container.streams.audio[0]
+        assert (stream.codec_context.name, stream.rate, stream.channels) == (codec, rate, 1)
+        assert container.duration / 1e6 == pytest.approx(2.0, abs=0.1)
+    tags = mutagen.File(out).tags
+    assert tags["title"] == ["One"] and tags["album"] == ["A Book"]
+    with pytest.raises(AudioError, match="no chapter format 'ogg'"):
+        encode_chapter(
+            source, tmp_path / "x.ogg", title="t", album="a", artist=None, track=1, total=1
+        )
+
+
 @pytest.mark.parametrize("name", ["junk.flac", "junk.mp3"])
 def test_undecodable_file_names_the_file(tmp_path: Path, name: str) -> None:
     bad = tmp_path / name
@@ -71,7 +100,7 @@ def test_empty_file_is_rejected(tmp_path: Path) -> None:
 def test_mp3_meets_acx_format_and_carries_tags(tmp_path: Path) -> None:
     source = flac(tmp_path / "c02.flac", 3.0)
     out = tmp_path / "mp3" / "02 Two.mp3"
-    encode_mp3(source, out, title="Two", album="A Book", artist="A. Writer", track=2, total=5)
+    encode_chapter(source, out, title="Two", album="A Book", artist="A. Writer", track=2, total=5)
 
     with av.open(str(out)) as container:
         stream = container.streams.audio[0]
@@ -93,7 +122,12 @@ def test_m4b_has_a_marker_per_chapter(tmp_path: Path) -> None:
         for i, (d, t) in enumerate(zip(durations, titles, strict=True))
     ]
     out = tmp_path / "book.m4b"
-    build_m4b(chapters, out, title="A Book", author="A. Writer")
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(PNG)
+    tags = BookTags(
+        title="A Book", author="A. Writer", narrator="Piper (joe)", year=2026, cover=cover
+    )
+    build_m4b(chapters, out, tags)
 
     with av.open(str(out)) as container:
         marks = container.chapters()
@@ -102,18 +136,35 @@ def test_m4b_has_a_marker_per_chapter(tmp_path: Path) -> None:
     assert [m["metadata"]["title"] for m in marks] == titles
     starts = [float(m["start"] * m["time_base"]) for m in marks]
     assert starts == pytest.approx([0.0, 1.0, 2.5], abs=0.1)
-    tags = mutagen.File(out).tags
+    atoms = mutagen.File(out).tags
     assert (
-        tags["©nam"] == ["A Book"] and tags["©ART"] == ["A. Writer"] and tags["©alb"] == ["A Book"]
+        atoms["©nam"] == ["A Book"]
+        and atoms["©ART"] == ["A. Writer"]
+        and atoms["©alb"] == ["A Book"]
+        and atoms["aART"] == ["A. Writer"]
     )
+    assert atoms["©nrt"] == ["Piper (joe)"] and atoms["©wrt"] == ["Piper (joe)"]
+    assert atoms["©day"] == ["2026"] and atoms["©gen"] == ["Audiobook"]
+    assert atoms["trkn"] == [(1, 1)]
+    assert bytes(atoms["covr"][0]) == PNG and atoms["covr"][0].imageformat == MP4Cover.FORMAT_PNG
     assert leftovers(tmp_path) == []
+
+
+def test_a_cover_beside_the_manuscript_is_found(tmp_path: Path) -> None:
+    book = tmp_path / "my-book.md"
+    assert find_cover(book) is None
+    (tmp_path / "my-book").mkdir()
+    (tmp_path / "my-book" / "cover.png").write_bytes(PNG)
+    assert find_cover(book) == tmp_path / "my-book" / "cover.png"
+    (tmp_path / "my-book.jpg").write_bytes(b"jpeg")
+    assert find_cover(book) == tmp_path / "my-book.jpg"  # the file beside it wins
 
 
 def test_failed_encodes_raise_and_leave_no_temp_files(tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     with pytest.raises(AudioError, match="ffmpeg failed.*nowhere.flac"):
-        encode_mp3(
+        encode_chapter(
             tmp_path / "nowhere.flac",
             out_dir / "x.mp3",
             title="t",
@@ -123,5 +174,5 @@ def test_failed_encodes_raise_and_leave_no_temp_files(tmp_path: Path) -> None:
             total=1,
         )
     with pytest.raises(AudioError, match="nowhere.flac"):
-        build_m4b([(tmp_path / "nowhere.flac", "One")], out_dir / "x.m4b", title="t", author=None)
+        build_m4b([(tmp_path / "nowhere.flac", "One")], out_dir / "x.m4b", BookTags(title="t"))
     assert list(out_dir.iterdir()) == []
