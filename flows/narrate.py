@@ -10,16 +10,15 @@ from prefect.states import Completed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from narrator.config import NarrationParams, Settings
-from narrator.engines import engine_notes
 from narrator.errors import BudgetExhausted
 from narrator.lock import book_lock, remove_stale_temporaries
 from narrator.models import AWAITING_BUDGET, Book, BookResult, ChapterAudio, Chunk, ChunkResult
-from narrator.plan import chapter_title, verification_batches
-from narrator.publish import BookInfo
+from narrator.plan import Part, verification_batches
+from narrator.publish import book_info
 from narrator.store import BookPaths
 from narrator.synthesis import budget_wait
 from tasks.artifacts import publish_book, publish_wait, report_progress, start_progress
-from tasks.audio import export_book_task, render_chapter_task
+from tasks.audio import check_chapters_task, export_book_task, render_chapter_task
 from tasks.secrets import engines
 from tasks.speech import narrate_chunks_task
 from tasks.text import parse_manuscript
@@ -60,15 +59,15 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
     ``AwaitingBudget``, with a :class:`BudgetWait` saying what is done and when the
     budget resets; the next run continues where this one stopped (issue #3).
     """
-    book, chunks = parse_manuscript(params)
+    book, parts = parse_manuscript(params)
     paths = BookPaths.for_book(params.out_dir, book.slug)
     # One run per book; a killed run's half-written files are cleared first (issue #4).
     with book_lock(paths):
         remove_stale_temporaries(paths)
         try:
-            result = _narrate(params, book, chunks, paths)
+            result = _narrate(params, book, parts, paths)
         except BudgetExhausted as exc:
-            all_chunks = [c for chapter in chunks for c in chapter]
+            all_chunks = [c for part in parts for c in part.chunks]
             waiting = budget_wait(exc, book.title, all_chunks, paths, engines(params))
             publish_wait(book.slug, waiting)
             return Completed(name=AWAITING_BUDGET, message=waiting.message, data=waiting)
@@ -79,12 +78,13 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
 def _narrate(
     params: NarrationParams,
     book: Book,
-    chunks: tuple[tuple[Chunk, ...], ...],
+    parts: tuple[Part, ...],
     paths: BookPaths,
 ) -> BookResult:
-    """Chapters as subflows, each rendered while the next one synthesizes, then the book."""
+    """Chapters (or parts of long ones) as subflows, each rendered while the next one
+    synthesizes, then the book."""
     progress = start_progress(book.slug)
-    total = sum(len(c) for c in chunks)
+    total = sum(len(part.chunks) for part in parts)
     chapter_flow = narrate_chapter.with_options(
         task_runner=ThreadPoolTaskRunner(max_workers=Settings().workers)
     )
@@ -92,12 +92,11 @@ def _narrate(
     renders: list[PrefectFuture[ChapterAudio]] = []
     results: list[tuple[ChunkResult, ...]] = []
     done = 0
-    for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True):
-        title = chapter_title(book, chapter)
+    for part in parts:
         try:
             chapter_results = chapter_flow(
-                title=title,
-                chunks=chapter_chunks,
+                title=part.title,
+                chunks=part.chunks,
                 params=params,
                 paths=paths,
                 progress=progress,
@@ -108,13 +107,13 @@ def _narrate(
             # Chapters whose chunks are all paid for still get their files.
             wait(renders)
             raise
-        done += len(chapter_chunks)
+        done += len(part.chunks)
         results.append(chapter_results)
         renders.append(
             render_chapter_task.submit(
-                index=chapter.index,
-                title=title,
-                total_chapters=len(book.chapters),
+                index=part.index,
+                title=part.title,
+                total_chapters=len(parts),
                 results=chapter_results,
                 paths=paths,
                 book_title=book.title,
@@ -125,11 +124,6 @@ def _narrate(
         )
     chapters = [render.result() for render in renders]
 
-    info = BookInfo(
-        title=book.title,
-        author=params.author,
-        engine=engines(params).speech.identity,
-        verifier=engines(params).transcriber.identity,
-        notes=engine_notes(engines(params)),
-    )
-    return export_book_task(info, paths, chapters, results)
+    info = book_info(params, book, engines(params))
+    checks = check_chapters_task(chapters, paths, params.master.check_preset)
+    return export_book_task(info, paths, chapters, results, checks, params.formats)

@@ -20,10 +20,10 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from narrator.config import NarrationParams, RemoteSettings
+from narrator.config import NarrationParams, RemoteSettings, master_settings
 from narrator.errors import BudgetExhausted, ConfigError, NarratorError
 from narrator.models import AWAITING_BUDGET, Book, BookResult, Chunk
-from narrator.plan import chunk_book, make_plan
+from narrator.plan import book_parts, chunk_book, make_plan
 
 app = typer.Typer(
     name="narrate",
@@ -228,9 +228,29 @@ def run(
         _REMOTE_DEFAULTS.response_format
     ),
     budget: BudgetOpt = _REMOTE_DEFAULTS.budget,
+    master: Annotated[
+        str, typer.Option(help="Mastering preset: acx, ebu-r128 or podcast.")
+    ] = "acx",
+    target_lufs: Annotated[
+        float | None, typer.Option(help="Custom integrated loudness target, LUFS.")
+    ] = None,
+    ceiling_dbfs: Annotated[
+        float | None, typer.Option(help="Custom true-peak ceiling, dBTP.")
+    ] = None,
     api_key_block: Annotated[
         str | None, typer.Option(help="Prefect Secret block holding the API key.")
     ] = None,
+    formats: Annotated[
+        list[str] | None, typer.Option("--format", help="Also write chapters as flac or opus.")
+    ] = None,
+    cover: Annotated[
+        Path | None, typer.Option(help="Cover image (default: <manuscript>.jpg/.png).")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Year tag (default: this year).")] = None,
+    genre: Annotated[str, typer.Option(help="Genre tag.")] = "Audiobook",
+    max_part_minutes: Annotated[
+        float, typer.Option(help="Split longer chapters into parts (ACX: 120).")
+    ] = 120.0,
     strict: Annotated[bool, typer.Option(help="Exit 4 if any chunk is flagged.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
@@ -261,6 +281,12 @@ def run(
         remote=_remote(
             base_url, budget, tts_model, voice, asr_model, response_format, api_key_block
         ),
+        master=master_settings(master, target_lufs=target_lufs, ceiling_dbfs=ceiling_dbfs),
+        formats=tuple(formats or ()),
+        cover=cover,
+        year=year,
+        genre=genre,
+        max_part_minutes=max_part_minutes,
     )
     # Read the manuscript, and check that no other run holds the book, before starting
     # Prefect: bad input fails in a second, with nothing written. (The flow takes the
@@ -328,8 +354,9 @@ def clean(
         )
     identity = engines_for(params).speech.identity
     keys = [chunk_key(c.spoken, identity) for chapter in chunks for c in chapter]
+    files = len(book_parts(book, chunks, max_part_minutes=params.max_part_minutes, speed=speed))
     with book_lock(paths):
-        report = clean_book(paths, keys, len(book.chapters), dry_run=dry_run)
+        report = clean_book(paths, keys, files, dry_run=dry_run)
     verb = "would free" if dry_run else "freed"
     out.print(
         f"{report.files} unused cached files, {verb} {report.bytes / 1e6:.1f} MB; "

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from narrator.budget import parse_budget
+from narrator.errors import ConfigError
 from narrator.models import Frozen
 
 
@@ -33,14 +34,59 @@ class PauseSettings(Frozen):
 
 
 class MasterSettings(Frozen):
-    """Loudness targets for each chapter.
+    """Loudness targets for each chapter, and the delivery standard its files are checked by.
 
-    The default (-20 LUFS integrated, -3 dBFS ceiling) is common for spoken-word TTS
-    and sits inside ACX's RMS window of -23 to -18 dB (issue #2).
+    The default is the ``acx`` preset: -20 LUFS integrated with a -3 dBTP true-peak
+    ceiling, common for spoken-word TTS and inside ACX's RMS window of -23 to -18 dB
+    (issues #2, #5). Every chapter gets its own gain to the same target, so the
+    chapters of a book land within 1 LU of each other.
     """
 
+    preset: Literal["acx", "ebu-r128", "podcast", "custom"] = Field(
+        default="acx", description="what the targets come from"
+    )
     target_lufs: float = Field(default=-20.0, ge=-40, le=-5, description="LUFS")
-    ceiling_dbfs: float = Field(default=-3.0, ge=-20, le=0, description="dBFS")
+    ceiling_dbfs: float = Field(
+        default=-3.0, ge=-20, le=0, description="true-peak ceiling, dBTP (4x oversampled)"
+    )
+
+    @property
+    def check_preset(self) -> str:
+        """The standard ``narrate run`` checks its chapter files against."""
+        return "acx" if self.preset == "custom" else self.preset
+
+
+MASTER_PRESETS: dict[str, MasterSettings] = {
+    "acx": MasterSettings(),
+    # EBU R 128: -23 LUFS, true peak at most -1 dBTP. The master's ceiling is 0.5 dB
+    # lower because the delivered files are lossy: MP3 and AAC decoders overshoot the
+    # master's peaks by up to about 0.5 dB (EBU Tech 3343 advises the same margin).
+    "ebu-r128": MasterSettings(preset="ebu-r128", target_lufs=-23.0, ceiling_dbfs=-1.5),
+    # AES TD1004: -16 LUFS stereo, -19 LUFS for mono (narrator's chapters are mono),
+    # at most -1 dBTP (the same 0.5 dB margin for lossy files).
+    "podcast": MasterSettings(preset="podcast", target_lufs=-19.0, ceiling_dbfs=-1.5),
+}
+
+
+def master_settings(
+    preset: str, *, target_lufs: float | None = None, ceiling_dbfs: float | None = None
+) -> MasterSettings:
+    """A preset by name, with optional custom target (LUFS) and ceiling (dBTP) on top."""
+    if preset not in MASTER_PRESETS:
+        raise ConfigError(
+            f"unknown mastering preset {preset!r}",
+            hint=f"use one of {', '.join(MASTER_PRESETS)}, optionally with --target-lufs "
+            "and --ceiling-dbfs",
+        )
+    settings = MASTER_PRESETS[preset]
+    custom = {
+        name: value
+        for name, value in (("target_lufs", target_lufs), ("ceiling_dbfs", ceiling_dbfs))
+        if value is not None
+    }
+    if not custom:
+        return settings
+    return MasterSettings.model_validate({**settings.model_dump(), **custom, "preset": "custom"})
 
 
 class RemoteSettings(Frozen):
@@ -104,6 +150,24 @@ class NarrationParams(Frozen):
         default=3, ge=1, le=10, description="synthesis attempts per chunk before it is flagged"
     )
     announce_titles: bool = Field(default=True, description="speak each chapter's title")
+    year: int | None = Field(
+        default=None, ge=1000, le=9999, description="year tag; default: the current year"
+    )
+    genre: str = Field(default="Audiobook", min_length=1, description="genre tag")
+    max_part_minutes: float = Field(
+        default=120.0,
+        gt=0,
+        le=24 * 60,
+        description="a chapter longer than this is split into parts (ACX: 120 min per file)",
+    )
+    formats: tuple[Literal["flac", "opus"], ...] = Field(
+        default=(), description="chapter files to write besides the MP3s"
+    )
+    cover: Path | None = Field(
+        default=None,
+        description="cover image (JPEG or PNG); default: <manuscript>.jpg/.png or "
+        "<manuscript folder>/<name>/cover.jpg/.png when there is one",
+    )
     pauses: PauseSettings = PauseSettings()
     master: MasterSettings = MasterSettings()
 

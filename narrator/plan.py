@@ -61,6 +61,57 @@ def chunk_book(book: Book, max_chars: int, *, by_paragraph: bool) -> tuple[tuple
     )
 
 
+class Part(Frozen):
+    """One chapter file: a whole chapter, or a part of one too long for one file."""
+
+    index: int = Field(ge=1, description="1-based file number in the book")
+    title: str
+    chunks: tuple[Chunk, ...]
+
+
+PART_PLANNING_FACTOR = 0.85
+"""Parts are cut where the *predicted* speaking time reaches 85 % of the limit: the
+prediction is within about 15 % of real speech, so a part stays under ACX's 120 min."""
+
+
+def book_parts(
+    book: Book,
+    chunks: tuple[tuple[Chunk, ...], ...],
+    *,
+    max_part_minutes: float,
+    speed: float = 1.0,
+) -> tuple[Part, ...]:
+    """The book's chapter files: each chapter whole, or in equal parts when its predicted
+    speech is longer than ``max_part_minutes`` (ACX: at most 120 min per file; issue #5).
+    A part is titled "<chapter> (Part i of n)"; parts end at chunk boundaries."""
+    limit_s = max_part_minutes * 60 * PART_PLANNING_FACTOR
+    parts: list[Part] = []
+    for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True):
+        title = chapter_title(book, chapter)
+        seconds = [expected_duration_s(c.spoken, speed=speed) for c in chapter_chunks]
+        count = max(1, math.ceil(sum(seconds) / limit_s))
+        groups = _even_groups(chapter_chunks, seconds, count)
+        for i, group in enumerate(groups, 1):
+            name = title if len(groups) == 1 else f"{title} (Part {i} of {len(groups)})"
+            parts.append(Part(index=len(parts) + 1, title=name, chunks=group))
+    return tuple(parts)
+
+
+def _even_groups(
+    chunks: Sequence[Chunk], seconds: Sequence[float], count: int
+) -> list[tuple[Chunk, ...]]:
+    """Cut ``chunks`` into at most ``count`` consecutive groups of about equal duration."""
+    share = sum(seconds) / count
+    groups: list[list[Chunk]] = [[]]
+    elapsed = 0.0
+    for chunk, duration in zip(chunks, seconds, strict=True):
+        if groups[-1] and elapsed + duration / 2 > share * len(groups) and len(groups) < count:
+            groups.append([])
+        groups[-1].append(chunk)
+        elapsed += duration
+    return [tuple(g) for g in groups]
+
+
 def chapter_title(book: Book, chapter: Chapter) -> str:
     """The title shown for a chapter: its heading, else the book title or 'Chapter N'."""
     if chapter.title:

@@ -68,6 +68,8 @@ def test_manifest_describes_chapters_and_files(narrated: tuple[BookResult, dict]
         assert chapter["file"].startswith("chapters/0")
         assert -21.5 < chapter["lufs"] < -18.5
         assert chapter["peak_dbfs"] <= -3.0 + 0.05
+        # narrate run checked its own MP3 against every ACX rule (issue #5).
+        assert chapter["check"]["preset"] == "acx" and chapter["check"]["passed"], chapter["check"]
     assert manifest["m4b"] == "a-tiny-book.m4b"
 
 
