@@ -1,22 +1,25 @@
 """``narrate_book``: manuscript in, verified chapter MP3s and an M4B out."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: a deployment's runner rebuilds the
+# flow's parameter model from these annotations, and string annotations left it
+# "not fully defined" (`NarrationParams`), failing every run by deployment.
 
 from uuid import UUID
 
 from prefect import flow, unmapped
 from prefect.futures import PrefectFuture, as_completed, wait
 from prefect.states import Completed, State
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from narrator.config import NarrationParams, Settings
 from narrator.errors import BudgetExhausted
 from narrator.lock import book_lock, remove_stale_temporaries
 from narrator.models import AWAITING_BUDGET, Book, BookResult, ChapterAudio, Chunk, ChunkResult
 from narrator.plan import Part, verification_batches
-from narrator.publish import book_info
+from narrator.publish import book_info, flagged_chunks
 from narrator.store import BookPaths
-from narrator.synthesis import budget_wait
+from narrator.synthesis import budget_markdown, budget_wait, ensure_budget, finished
+from tasks import events
 from tasks.artifacts import publish_book, publish_wait, report_progress, start_progress
 from tasks.audio import check_chapters_task, export_book_task, render_chapter_task
 from tasks.secrets import engines
@@ -61,18 +64,34 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
     """
     book, parts = parse_manuscript(params)
     paths = BookPaths.for_book(params.out_dir, book.slug)
+    run_engines = engines(params)
+    all_chunks = [c for part in parts for c in part.chunks]
     # One run per book; a killed run's half-written files are cleared first (issue #4).
     with book_lock(paths):
         remove_stale_temporaries(paths)
         try:
+            # A scheduled run that finds the budget spent ends here, in a second (issue #6).
+            ensure_budget(run_engines, len(all_chunks) - finished(paths, all_chunks, run_engines))
             result = _narrate(params, book, parts, paths)
         except BudgetExhausted as exc:
-            all_chunks = [c for part in parts for c in part.chunks]
-            waiting = budget_wait(exc, book.title, all_chunks, paths, engines(params))
-            publish_wait(book.slug, waiting)
+            waiting = budget_wait(exc, book.title, all_chunks, paths, run_engines)
+            budget = budget_markdown(run_engines, waiting.total_chunks - waiting.done_chunks)
+            publish_wait(book.slug, waiting, budget)
+            events.budget_exhausted(book.slug, waiting)
             return Completed(name=AWAITING_BUDGET, message=waiting.message, data=waiting)
-    publish_book(book.slug, result)
+    publish_book(book.slug, result, budget_markdown(run_engines, 0))
+    events.book_completed(book.slug, result)
+    events.chunks_flagged(book.slug, result.title, flagged_chunks(result))
     return result
+
+
+def _chunk_runner(settings: Settings) -> TaskRunner:
+    """Where chunk tasks run: this process's threads, or a Dask cluster's workers (issue #6)."""
+    if settings.dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=settings.dask_address)
+    return ThreadPoolTaskRunner(max_workers=settings.workers)
 
 
 def _narrate(
@@ -85,9 +104,7 @@ def _narrate(
     synthesizes, then the book."""
     progress = start_progress(book.slug)
     total = sum(len(part.chunks) for part in parts)
-    chapter_flow = narrate_chapter.with_options(
-        task_runner=ThreadPoolTaskRunner(max_workers=Settings().workers)
-    )
+    chapter_flow = narrate_chapter.with_options(task_runner=_chunk_runner(Settings()))
 
     renders: list[PrefectFuture[ChapterAudio]] = []
     results: list[tuple[ChunkResult, ...]] = []

@@ -449,6 +449,49 @@ def serve(
 
 
 @app.command()
+def deploy(
+    manuscript: ManuscriptArg,
+    name: Annotated[str, typer.Option(help="Deployment name (narrate-book/NAME).")] = "narrate",
+    cron: Annotated[
+        str | None, typer.Option(help="Schedule, e.g. '5 0 * * *' (UTC), after the budget resets.")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("outputs"),
+    engine: EngineOpt = "auto",
+    base_url: BaseUrlOpt = _REMOTE_DEFAULTS.base_url,
+    budget: BudgetOpt = _REMOTE_DEFAULTS.budget,
+) -> None:
+    """Serve the narrate-book flow as a deployment from this process (no work pool needed).
+
+    Runs until Ctrl-C, executing runs triggered from the UI, by the schedule or with
+    `prefect deployment run 'narrate-book/NAME'`. One run at a time: a run that starts
+    while another is going is cancelled, so overlapping schedules never share a budget.
+
+    Examples:
+
+      narrate deploy inputs/book.md --name nightly --cron '5 0 * * *' --budget pro
+    """
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
+    from flows.narrate import narrate_book
+
+    params = NarrationParams(
+        manuscript=manuscript.resolve(),
+        out_dir=out_dir.resolve(),
+        engine=engine,  # type: ignore[arg-type]
+        remote=_remote(base_url, budget),
+    )
+    _load(manuscript, None, params)  # a bad manuscript fails now, not at 00:05
+    narrate_book.serve(
+        name=name,
+        cron=cron,
+        parameters={"params": params.model_dump(mode="json")},
+        global_limit=ConcurrencyLimitConfig(
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+        ),
+    )
+
+
+@app.command()
 def budget(
     base_url: BaseUrlOpt = _REMOTE_DEFAULTS.base_url,
     budget: BudgetOpt = _REMOTE_DEFAULTS.budget,

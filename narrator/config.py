@@ -178,6 +178,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NARRATOR_", frozen=True)
 
     workers: int = Field(default=2, ge=1, le=64, description="chunks processed at once")
+    dask_address: str | None = Field(
+        default=None,
+        description="a Dask scheduler (tcp://host:8786): chunk tasks run on its workers",
+    )
     ledger: Path = Field(
         default=Path("~/.local/state/narrator/requests.sqlite"),
         description="request ledger shared by every run on this machine (issue #3)",

@@ -244,3 +244,9 @@ def export_book(
         flagged=sum(r.flagged for r in all_results),
         duration_s=sum(c.duration_s for c in chapters),
     )
+
+
+def flagged_chunks(result: BookResult) -> list[str]:
+    """Ids of the chunks the finished book kept although they never passed verification."""
+    data = json.loads(result.manifest.read_text(encoding="utf-8"))
+    return [c["id"] for ch in data["chapters"] for c in ch["chunks"] if c["flagged"]]

@@ -13,6 +13,7 @@ chunk; a chunk whose attribution is ambiguous is checked again alone (issue #3).
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -208,7 +209,7 @@ def budget_wait(
 ) -> BudgetWait:
     """Describe a run the request budget stopped: what is done and when it can go on."""
     chunks = list(chunks)
-    done = finished_chunks(paths, chunks, engines.speech.identity, engines.transcriber.identity)
+    done = finished(paths, chunks, engines)
     wait = BudgetWait(
         title=title,
         done_chunks=done,
@@ -219,3 +220,37 @@ def budget_wait(
     )
     log.warning("%s", wait.message)
     return wait
+
+
+def ensure_budget(engines: Engines, pending: int) -> None:
+    """Stop before any work when ``pending`` chunks remain but today's budget is spent, so
+    a scheduled run that finds nothing to spend ends in a second (issue #6)."""
+    if engines.provider is not None and pending:
+        engines.provider.ledger.ensure_available()
+
+
+def budget_markdown(engines: Engines, pending: int) -> str:
+    """The request budget as the run's summary shows it: used and left today, when it
+    resets, and the days the ``pending`` chunks still need (first attempts)."""
+    if engines.provider is None:
+        return "Embedded engine: no paid requests.\n"
+    usage = engines.provider.ledger.usage()
+    lines = [f"- requests used today at `{usage.account}`: {usage.used}"]
+    if usage.limit is not None:
+        # A chunk costs one synthesis request, and one verification request when the
+        # transcriber is remote (batched, so this is an upper bound).
+        per_chunk = 2 if isinstance(engines.transcriber, RemoteTranscriber) else 1
+        needed = pending * per_chunk
+        left = usage.remaining or 0
+        # Days including today: 0 when nothing is left, 1 when today's budget suffices.
+        days = min(needed, 1) if needed <= left else 1 + math.ceil((needed - left) / usage.limit)
+        lines += [
+            f"- left today: {left} of {usage.limit} (resets {usage.resets_at:%Y-%m-%d %H:%M} UTC)",
+            f"- chunks still to narrate: {pending}; estimated days to finish: {days}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def finished(paths: BookPaths, chunks: Iterable[Chunk], engines: Engines) -> int:
+    """How many of ``chunks`` are already synthesized and verified in the store."""
+    return finished_chunks(paths, chunks, engines.speech.identity, engines.transcriber.identity)

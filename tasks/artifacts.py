@@ -6,6 +6,7 @@ import json
 from uuid import UUID
 
 from prefect.artifacts import (
+    create_link_artifact,
     create_markdown_artifact,
     create_progress_artifact,
     create_table_artifact,
@@ -30,8 +31,9 @@ def report_progress(artifact_id: UUID, done: int, total: int) -> None:
     update_progress_artifact(artifact_id, 100.0 * done / max(total, 1))
 
 
-def publish_book(slug: str, result: BookResult) -> None:
-    """Publish the chapter table (with each file's compliance check) and the run's report."""
+def publish_book(slug: str, result: BookResult, budget: str) -> None:
+    """Publish the chapter table (with each file's compliance check), the run's report
+    with its budget, and a link to the audiobook."""
     data = json.loads(result.manifest.read_text(encoding="utf-8"))
     create_table_artifact(
         [
@@ -56,13 +58,26 @@ def publish_book(slug: str, result: BookResult) -> None:
         description=f"Chapters of {result.title}",
     )
     report = result.report.read_text(encoding="utf-8")
-    create_markdown_artifact(report, key=_key(slug, "report"), description="Run report")
+    outputs = (
+        f"## Outputs\n\n- audiobook: `{result.m4b}`\n- chapters: `{result.out_dir}/chapters`\n"
+    )
+    create_markdown_artifact(
+        f"{report}\n## Budget\n\n{budget}\n{outputs}",
+        key=_key(slug, "report"),
+        description="Run report",
+    )
+    create_link_artifact(
+        result.m4b.resolve().as_uri(),
+        link_text=result.m4b.name,
+        key=_key(slug, "audiobook"),
+        description=f"The audiobook of {result.title}",
+    )
 
 
-def publish_wait(slug: str, wait: BudgetWait) -> None:
+def publish_wait(slug: str, wait: BudgetWait, budget: str) -> None:
     """Publish why the run stopped early: the budget, what is done, when to resume."""
     create_markdown_artifact(
-        f"# {wait.title}\n\n**Waiting for budget.** {wait.message}\n",
+        f"# {wait.title}\n\n**Waiting for budget.** {wait.message}\n\n## Budget\n\n{budget}",
         key=_key(slug, "report"),
         description="Run report",
     )

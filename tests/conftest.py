@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,3 +55,25 @@ def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tiny") / "tiny.md"
     path.write_text(TINY_BOOK, encoding="utf-8")
     return path
+
+
+def _wait_for_events(name: str, resource: str, timeout_s: float = 30.0) -> list[Any]:
+    """The server's events called ``name`` about ``resource``; events are sent
+    asynchronously, so this polls for up to ``timeout_s`` seconds."""
+    from prefect.client.orchestration import get_client
+    from prefect.events.filters import EventFilter, EventNameFilter
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with get_client(sync_client=True) as client:
+            page = client.read_events(EventFilter(event=EventNameFilter(name=[name])), limit=50)
+        found = [e for e in page.events if e.resource.id == resource]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+@pytest.fixture()
+def events(prefect_harness: None) -> Callable[[str, str], list[Any]]:
+    """Look up the Prefect events narrator emitted: ``events(name, resource_id)``."""
+    return _wait_for_events

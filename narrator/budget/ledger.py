@@ -168,6 +168,12 @@ class RequestLedger:
             per_minute=self.limits.per_minute,
         )
 
+    def ensure_available(self) -> None:
+        """Raise :class:`BudgetExhausted` now if the budget day's requests are all spent."""
+        usage = self.usage()
+        if usage.limit is not None and usage.remaining == 0:
+            raise self._exhausted(usage.used, usage.limit, usage.resets_at)
+
     def input_limit(self, model: str) -> int | None:
         """The learned longest input (characters) ``model`` speaks in full, if one was learned."""
         with contextlib.closing(self._connect()) as db:

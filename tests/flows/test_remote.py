@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -98,10 +98,11 @@ def test_a_faulty_server_still_yields_a_verified_book_within_the_retry_bound(
 
     attempts = 8
     monkeypatch.setenv("NARRATOR_RETRY_ATTEMPTS", str(attempts))
-    faults = FaultConfig(rate=0.3, seed=3, slow_s=4.0)
+    # The timeout leaves room for a batch of chunks transcribed on a busy 2-core machine.
+    faults = FaultConfig(rate=0.3, seed=3, slow_s=12.0)
     with SpeechServer(ServeConfig(port=0), faults=faults) as server:
         url = server.url
-        params = _params(tiny_book, tmp_path, url, verify="remote", timeout_s=2.0)
+        params = _params(tiny_book, tmp_path, url, verify="remote", timeout_s=10.0)
         result = narrate_book(params)
         seen = server.stats
     chunks = _chunks(result)
@@ -119,6 +120,7 @@ def test_budget_stops_the_book_and_the_next_day_finishes_it_without_paying_twice
     tmp_path: Path,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
+    events: Callable[[str, str], list[Any]],
 ) -> None:
     from flows.narrate import narrate_book
 
@@ -137,6 +139,11 @@ def test_budget_stops_the_book_and_the_next_day_finishes_it_without_paying_twice
         assert waiting.done_chunks == 2 < waiting.total_chunks
         assert "resets at 2026-11-29 00:00 UTC" in state.message
         assert not (tmp_path / "a-tiny-book" / "a-tiny-book.m4b").exists()
+        exhausted = events("narrator.budget.exhausted", "narrator.book.a-tiny-book")
+        assert any(e.payload["done_chunks"] == 2 for e in exhausted)
+        # Issue #6: a run that finds the budget spent ends at once, sending nothing.
+        again = narrate_book(params, return_state=True)
+        assert again.name == AWAITING_BUDGET and server.stats.requests == 2
 
         days = 1
         while True:
