@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -199,29 +200,23 @@ def test_run_publishes_progress_chapter_table_and_report(narrated_state: State) 
     table = json.loads(by_key["a-tiny-book-chapters"].data)
     assert [row["title"] for row in table] == ["One", "Two"]
     assert set(table[0]) >= {"duration_s", "lufs", "peak_dbfs", "chunks", "flagged"}
-    assert "# A Tiny Book" in by_key["a-tiny-book-report"].data
+    report = by_key["a-tiny-book-report"].data
+    assert "# A Tiny Book" in report and "## Budget" in report and "## Outputs" in report
+    assert "no paid requests" in report
+    result = narrated_state.result()
+    assert result.m4b.resolve().as_uri() in by_key["a-tiny-book-audiobook"].data
+    assert {"attempts", "check", "rms_db", "true_peak_dbtp"} <= set(table[0])
 
 
-def test_store_on_disk_is_the_truth_over_prefects_cache(
-    narrated: tuple[BookResult, dict], tiny_book: Path, spoken: list[str]
+def test_run_emits_a_book_completed_event(
+    narrated_state: State, events: Callable[[str, str], list[Any]]
 ) -> None:
-    """Prefect's cached result is not trusted once the chunk's audio is gone."""
-    from flows.narrate import narrate_book
-    from narrator.store import chunk_key
-
-    result, _ = narrated
-    text = "The sea was calm, and the light stayed on all night."
-    victim = (
-        result.out_dir
-        / "cache"
-        / "chunks"
-        / f"{chunk_key(text, 'piper/en_US-joe-medium/speed=1')}.flac"
+    found = events("narrator.book.completed", "narrator.book.a-tiny-book")
+    result = narrated_state.result()
+    # Other tests narrate the same book too; this run's event names its own files.
+    assert any(
+        e.payload["m4b"] == str(result.m4b)
+        and e.payload["chunks"] == result.chunks
+        and e.payload["flagged"] == result.flagged
+        for e in found
     )
-    assert victim.is_file()
-    victim.unlink()
-    again = narrate_book(
-        NarrationParams(manuscript=tiny_book, out_dir=result.out_dir.parent, author="Test Author")
-    )
-    assert spoken and all(t == text for t in spoken), spoken
-    assert victim.is_file()
-    assert again.chunks == result.chunks
