@@ -2,22 +2,86 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 
-from narrator.audio.export import encode_mp3
-from narrator.audio.io import read_audio, write_flac
-from narrator.audio.loudness import master
-from narrator.audio.stitch import stitch
+import numpy as np
+import soundfile as sf
+
+from narrator.atomic import atomic_path
+from narrator.audio.export import encode_chapter
+from narrator.audio.io import read_audio
+from narrator.audio.loudness import Premaster
+from narrator.audio.stitch import Stitcher
 from narrator.config import MasterSettings, PauseSettings
 from narrator.errors import AudioError
-from narrator.models import ChapterAudio, ChunkPlacement, ChunkResult
+from narrator.models import Boundary, ChapterAudio, ChunkPlacement, ChunkResult
 from narrator.store import BookPaths, current_build, fingerprint, save_build
 
 log = logging.getLogger("narrator.progress")
 
 # Bump to re-render every chapter (e.g. after changing how chapters are mastered).
 RENDER_VERSION = 1
+
+
+def _chunk_audio(
+    results: Sequence[ChunkResult], index: int, title: str
+) -> Iterator[tuple[np.ndarray, int, Boundary]]:
+    """Decode each chunk in turn: mono float32 samples, sample rate (Hz), boundary after it."""
+    first_rate = 0
+    for result in results:
+        samples, rate = read_audio(result.audio.path)
+        if first_rate and rate != first_rate:
+            raise AudioError(
+                f"chapter {index} ({title!r}): chunk {result.chunk.id} is {rate} Hz "
+                f"but earlier chunks are {first_rate} Hz",
+                hint="all chunks of a chapter must come from one engine; re-run with one engine",
+            )
+        first_rate = rate
+        yield samples, rate, result.chunk.boundary
+
+
+@contextlib.contextmanager
+def _premaster(
+    results: Sequence[ChunkResult],
+    index: int,
+    title: str,
+    pauses: PauseSettings,
+    scratch: Path,
+) -> Iterator[tuple[Premaster, list[tuple[float, float]]]]:
+    """Stitch the chapter's chunks into a :class:`Premaster` whose scratch files are in ``scratch``.
+
+    Yields it with each chunk's ``(start_s, end_s)`` (seconds) in input order; one
+    chunk is decoded at a time. The scratch files are gone when the block exits.
+    """
+    chunks = _chunk_audio(results, index, title)
+    first = next(chunks, None)
+    if first is None:
+        raise AudioError(f"chapter {index} ({title!r}) has no audio chunks to stitch")
+    samples, sr, boundary = first
+    scratch.mkdir(parents=True, exist_ok=True)
+    with Premaster(sr, scratch) as premaster:
+        stitcher = Stitcher(sr, pauses, premaster.write)
+        spans = [stitcher.add(samples, boundary)]
+        del samples, first
+        spans += [stitcher.add(samples, boundary) for samples, _, boundary in chunks]
+        stitcher.finish()
+        yield premaster, spans
+
+
+def _write_master(path: Path, blocks: Iterable[np.ndarray], sr: int) -> None:
+    """Write mono float ``blocks`` (full scale = 1.0) at ``sr`` Hz as 16-bit FLAC, atomically.
+
+    Values outside [-1, 1] are clipped rather than wrapped.
+    """
+    with (
+        atomic_path(path) as tmp,
+        sf.SoundFile(tmp, "w", samplerate=sr, channels=1, subtype="PCM_16", format="FLAC") as fh,
+    ):
+        for block in blocks:
+            fh.write(np.clip(block, -1.0, 1.0))
 
 
 def render_chapter(
@@ -37,6 +101,10 @@ def render_chapter(
     Writes the lossless master (the M4B's source) and the chapter MP3, each atomically.
     A chapter whose inputs are unchanged since its last render is not rendered again,
     so its files keep their bytes (issue #4).
+
+    The chapter streams: chunks are stitched one at a time into scratch files
+    beside the master, then mastered block by block, so memory does not grow with
+    the chapter's length (issue #5).
     """
     master_path = paths.chapter_master(index)
     mp3 = paths.chapter_mp3(index, title)
@@ -57,25 +125,11 @@ def render_chapter(
             update={"file": mp3, "master": master_path}
         )
 
-    pieces = []
-    sample_rate = 0
-    for result in results:
-        samples, rate = read_audio(result.audio.path)
-        if sample_rate and rate != sample_rate:
-            raise AudioError(
-                f"chapter {index} ({title!r}): chunk {result.chunk.id} is {rate} Hz "
-                f"but earlier chunks are {sample_rate} Hz",
-                hint="all chunks of a chapter must come from one engine; re-run with one engine",
-            )
-        sample_rate = rate
-        pieces.append((samples, result.chunk.boundary))
-
-    stitched, spans = stitch(pieces, sample_rate, pauses)
-    mastered, report = master(stitched, sample_rate, mastering)
-    del stitched
-
-    write_flac(master_path, mastered, sample_rate)
-    encode_mp3(
+    with _premaster(results, index, title, pauses, paths.masters_dir) as (premaster, spans):
+        report = premaster.master(mastering)
+        _write_master(master_path, premaster.mastered(), premaster.sr)
+        duration_s = len(premaster) / premaster.sr
+    encode_chapter(
         master_path,
         mp3,
         title=title,
@@ -89,7 +143,7 @@ def render_chapter(
         title=title,
         file=mp3,
         master=master_path,
-        duration_s=len(mastered) / sample_rate,
+        duration_s=duration_s,
         lufs=report.lufs,
         peak_dbfs=report.peak_dbfs,
         placements=tuple(

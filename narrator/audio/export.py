@@ -262,5 +262,3 @@ def build_m4b(chapters: Sequence[tuple[Path, str]], out: Path, tags: BookTags) -
             )
             _tag_m4b(tmp, tags)
 
-
-encode_mp3 = encode_chapter  # TODO(remove once render.py calls encode_chapter)

@@ -1,14 +1,13 @@
 """Join a chapter's pieces of speech with pauses, without clicks, over room tone.
 
 Every piece is DC-corrected, trimmed to its audible part, and faded in and out
-with a short raised-cosine ramp, then added into one preallocated buffer that
-already holds low-level room tone. Nothing is concatenated piece by piece, so the
-cost is linear in the chapter's length.
+with a short raised-cosine ramp, then added onto low-level room tone and passed
+on (to a file) at once: memory holds one piece, whatever the chapter's length.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import numpy as np
 
@@ -16,7 +15,7 @@ from narrator.config import PauseSettings
 from narrator.errors import AudioError
 from narrator.models import Boundary
 
-__all__ = ["room_tone", "stitch", "trim_silence"]
+__all__ = ["RoomTone", "Stitcher", "trim_silence"]
 
 # RMS window of the silence detector: 10 ms is shorter than any phoneme but long
 # enough that one zero crossing inside a word is not mistaken for silence.
@@ -62,17 +61,24 @@ def trim_silence(
     return samples[start:end]
 
 
-def room_tone(n: int, *, level_dbfs: float = ROOM_TONE_DBFS) -> np.ndarray:
-    """Return ``n`` samples of deterministic white noise at ``level_dbfs`` RMS (float32).
+class RoomTone:
+    """Deterministic white noise at ``level_dbfs`` RMS (float32), drawn in consecutive pieces.
 
     Digital zero between sentences sounds like a dropout on headphones, and ACX
     rejects files whose pauses are not room tone; a fixed seed keeps stitching
-    reproducible (same input, same samples, same content hash).
+    reproducible (same input, same samples, same content hash). Drawing ``a``
+    then ``b`` samples gives exactly the ``a + b`` samples of one draw.
     """
-    rng = np.random.default_rng(_ROOM_TONE_SEED)
-    tone = rng.standard_normal(n, dtype=np.float32)
-    tone *= _to_linear(level_dbfs)
-    return tone
+
+    def __init__(self, *, level_dbfs: float = ROOM_TONE_DBFS) -> None:
+        self._rng = np.random.default_rng(_ROOM_TONE_SEED)
+        self._level = np.float32(_to_linear(level_dbfs))
+
+    def take(self, n: int) -> np.ndarray:
+        """The next ``n`` samples of the tone."""
+        tone = self._rng.standard_normal(n, dtype=np.float32)
+        tone *= self._level
+        return tone
 
 
 def _pause_s(boundary: Boundary, pauses: PauseSettings) -> float:
@@ -95,10 +101,8 @@ def _fade_edges(piece: np.ndarray, n: int) -> None:
     piece[-n:] *= ramp[::-1]
 
 
-def stitch(
-    pieces: Sequence[tuple[np.ndarray, Boundary]], sr: int, pauses: PauseSettings
-) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    """Join ``pieces`` (mono samples, boundary after it) into one chapter at ``sr`` Hz.
+class Stitcher:
+    """Join a chapter's pieces of speech (mono, ``sr`` Hz) one at a time, passing on the samples.
 
     Layout: ``pauses.head`` seconds, then each piece followed by the pause for its
     boundary (seconds, from ``pauses``). The last piece is always followed by
@@ -108,30 +112,51 @@ def stitch(
     both ends; pauses hold room tone at -75 dBFS RMS, which also runs quietly
     under the speech so the floor never switches on and off.
 
-    Returns the float32 chapter samples and each piece's ``(start_s, end_s)`` in
-    seconds within them, in input order.
+    Finished float32 samples go to ``write`` in order, a pause or a piece at a
+    time, so memory holds one piece whatever the chapter's length.
     """
-    if not pieces:
-        raise AudioError("nothing to stitch: the chapter has no audio pieces")
-    last = len(pieces) - 1
-    trimmed = []
-    gaps = []
-    for i, (samples, boundary) in enumerate(pieces):
+
+    def __init__(self, sr: int, pauses: PauseSettings, write: Callable[[np.ndarray], None]) -> None:
+        self._sr = sr
+        self._pauses = pauses
+        self._write = write
+        self._tone = RoomTone()
+        self._fade = round(_FADE_S * sr)
+        self._gap = round(pauses.head * sr)  # room tone owed before the next piece, samples
+        self._position = 0  # samples written
+        self._pieces = 0
+
+    def _emit_tone(self, n: int) -> None:
+        if n > 0:
+            self._write(self._tone.take(n))
+            self._position += n
+
+    def add(self, samples: np.ndarray, boundary: Boundary) -> tuple[float, float]:
+        """Append the next piece and the boundary after it; return its ``(start_s, end_s)``.
+
+        The times are seconds from the start of the chapter. ``samples`` is left
+        unchanged; a piece with no audible part keeps its place as an empty span.
+        """
         centred = np.asarray(samples, dtype=np.float32)
         centred = centred - np.float32(centred.mean()) if centred.size else centred
-        trimmed.append(trim_silence(centred, sr))
-        gaps.append(round((pauses.tail if i == last else _pause_s(boundary, pauses)) * sr))
+        # A slice of this method's own DC-corrected copy: fading it in place never
+        # touches the caller's array.
+        piece = trim_silence(centred, self._sr)
+        _fade_edges(piece, self._fade)
+        self._emit_tone(self._gap)
+        start = self._position
+        if len(piece):
+            block = self._tone.take(len(piece))
+            block += piece
+            self._write(block)
+            self._position += len(piece)
+        self._gap = round(_pause_s(boundary, self._pauses) * self._sr)
+        self._pieces += 1
+        return start / self._sr, self._position / self._sr
 
-    head = round(pauses.head * sr)
-    out = room_tone(head + sum(len(t) for t in trimmed) + sum(gaps))
-    fade = round(_FADE_S * sr)
-    spans = []
-    pos = head
-    for piece, gap in zip(trimmed, gaps, strict=True):
-        # `piece` is a slice of this function's own DC-corrected copy, so fading it
-        # in place never touches the caller's arrays.
-        _fade_edges(piece, fade)
-        out[pos : pos + len(piece)] += piece
-        spans.append((pos / sr, (pos + len(piece)) / sr))
-        pos += len(piece) + gap
-    return out, spans
+    def finish(self) -> int:
+        """End the chapter with ``pauses.tail`` of room tone; return its length in samples."""
+        if not self._pieces:
+            raise AudioError("nothing to stitch: the chapter has no audio pieces")
+        self._emit_tone(round(self._pauses.tail * self._sr))
+        return self._position

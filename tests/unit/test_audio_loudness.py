@@ -1,4 +1,8 @@
-"""Loudness meter and mastering: known signals in, known numbers out (ITU-R BS.1770-4)."""
+"""Loudness meter and mastering: known signals in, known numbers out (ITU-R BS.1770-4).
+
+Mastering streams over blocks of 2**20 samples; the tests that cross block edges
+also run with tiny blocks, which must not change a single sample.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,15 @@ import math
 import numpy as np
 import pyloudnorm
 import pytest
-from scipy.signal import lfilter
+from scipy.signal import lfilter, resample_poly
 
+from narrator.audio import loudness
 from narrator.audio.loudness import (
+    LoudnessMeter,
+    MasterReport,
+    PeakEnvelope,
+    Premaster,
     integrated_lufs,
-    master,
     rms_dbfs,
     sample_peak_dbfs,
     true_peak_dbfs,
@@ -20,6 +28,30 @@ from narrator.config import MasterSettings
 from narrator.errors import AudioError
 
 SR = 22_050
+
+
+def master(
+    x: np.ndarray, settings: MasterSettings, *, write_block: int = 12_345
+) -> tuple[np.ndarray, MasterReport]:
+    """Master ``x`` through a :class:`Premaster`, written in ``write_block``-sample pieces."""
+    with Premaster(SR) as premaster:
+        for start in range(0, len(x), write_block):
+            premaster.write(x[start : start + write_block])
+        report = premaster.master(settings)
+        out = np.concatenate(list(premaster.mastered()))
+    return out, report
+
+
+def whole_true_peak_dbfs(x: np.ndarray, oversample: int = 4) -> float:
+    """True peak of ``x`` upsampled in one piece (no blocks): the streaming meter's reference."""
+    upsampled = resample_poly(x.astype(np.float64), oversample, 1)
+    return 20 * math.log10(max(np.abs(upsampled).max(), np.abs(x).max()))
+
+
+def irregular(x: np.ndarray, seed: int = 0) -> list[np.ndarray]:
+    """``x`` cut into pieces of random sizes from 0 to 300,000 samples."""
+    cuts = np.cumsum(np.random.default_rng(seed).integers(0, 300_000, size=len(x) // 50_000))
+    return np.split(x, cuts[cuts < len(x)])
 
 
 def sine(freq: float, seconds: float, *, peak_dbfs: float, sr: int = SR, phase: float = 0.0):
@@ -86,7 +118,7 @@ def test_true_peak_finds_the_peak_between_samples() -> None:
 def test_master_hits_the_target_and_keeps_true_peak_under_the_ceiling() -> None:
     settings = MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0)
     x = speech_like(30)
-    out, report = master(x, SR, settings)
+    out, report = master(x, settings)
     measured_tp = true_peak_dbfs(out, SR)
     assert integrated_lufs(out, SR) == pytest.approx(-20.0, abs=0.5)
     assert report.lufs == pytest.approx(integrated_lufs(out, SR), abs=1e-9)
@@ -100,7 +132,7 @@ def test_quiet_input_gets_plain_gain() -> None:
     # A sine peaks 3 dB over its loudness: at -20 LUFS it peaks near -17 dBFS, far
     # under the ceiling, so mastering is one gain (-20 - (-33.01) = +13 dB), shape intact.
     x = sine(997, 5, peak_dbfs=-30)
-    out, report = master(x, SR, MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0))
+    out, report = master(x, MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0))
     assert report.gain_db == pytest.approx(-20.0 - integrated_lufs(x, SR), abs=1e-9)
     assert report.gain_db == pytest.approx(13.0, abs=0.1)
     np.testing.assert_allclose(out, x * 10 ** (report.gain_db / 20), atol=1e-6)
@@ -111,7 +143,7 @@ def test_limiter_holds_a_loud_burst_without_clipping() -> None:
     bed = sine(220, 6, peak_dbfs=-30)
     burst = slice(3 * SR, 3 * SR + SR // 2)  # 0.5 s of 1 kHz at full scale
     bed[burst] += sine(1000, 0.5, peak_dbfs=0.0)
-    out, _ = master(bed, SR, settings)
+    out, _ = master(bed, settings)
 
     assert true_peak_dbfs(out, SR) <= -3.0
     # Not a clipper: few samples sit at the maximum...
@@ -128,7 +160,107 @@ def test_limiter_holds_a_loud_burst_without_clipping() -> None:
 
 def test_master_rejects_silence() -> None:
     with pytest.raises(AudioError, match="silence"):
-        master(np.zeros(5 * SR, np.float32), SR, MasterSettings())
+        master(np.zeros(5 * SR, np.float32), MasterSettings())
     room_tone_only = np.random.default_rng(0).standard_normal(5 * SR).astype(np.float32) * 1e-4
     with pytest.raises(AudioError, match="silence"):
-        master(room_tone_only, SR, MasterSettings())
+        master(room_tone_only, MasterSettings())
+
+
+def test_meter_fed_in_any_blocks_agrees_with_pyloudnorm() -> None:
+    # 100 s spans three streaming blocks; the pieces fed are of random sizes, some empty.
+    x = speech_like(100, seed=3)
+    reference = pyloudnorm.Meter(SR).integrated_loudness(x.astype(np.float64))
+    meter = LoudnessMeter(SR)
+    for piece in irregular(x):
+        meter.feed(piece)
+    assert meter.lufs() == pytest.approx(reference, abs=0.01)
+    assert meter.lufs(gain_db=-6.0) == pytest.approx(reference - 6.0, abs=0.01)
+    # Gating is not fooled by the gain: the same blocks pass the gates.
+    assert integrated_lufs(x * np.float32(0.5), SR) == pytest.approx(
+        meter.lufs(gain_db=20 * math.log10(0.5)), abs=1e-6
+    )
+
+
+def test_peak_envelope_fed_in_any_blocks_matches_one_pass() -> None:
+    x = speech_like(40, seed=4)
+    envelope = PeakEnvelope()
+    pieces = [envelope.feed(piece) for piece in irregular(x)]
+    streamed = np.concatenate([*pieces, envelope.finish()])
+    phases = np.abs(resample_poly(x.astype(np.float64), 4, 1)).reshape(-1, 4)
+    whole = np.maximum(np.abs(x), phases.max(axis=1))
+    assert len(streamed) == len(x)
+    np.testing.assert_allclose(streamed, whole, rtol=1e-6, atol=1e-9)
+    assert true_peak_dbfs(x, SR) == pytest.approx(whole_true_peak_dbfs(x), abs=1e-5)
+
+
+def test_streaming_master_of_a_long_signal_meets_whole_array_measurements() -> None:
+    # 100 s at 22,050 Hz is 2.1 blocks of 2**20 samples: the measurements of the whole
+    # output, made without blocks, must agree with the report.
+    settings = MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0)
+    x = speech_like(100, seed=5)
+    out, report = master(x, settings)
+    whole_lufs = pyloudnorm.Meter(SR).integrated_loudness(out.astype(np.float64))
+    assert report.lufs == pytest.approx(whole_lufs, abs=0.05)
+    assert report.lufs == pytest.approx(-20.0, abs=0.1)
+    assert report.true_peak_dbfs == pytest.approx(whole_true_peak_dbfs(out), abs=0.1)
+    assert whole_true_peak_dbfs(out) <= -3.0
+    assert report.peak_dbfs == pytest.approx(20 * math.log10(np.abs(out).max()), abs=1e-4)
+
+
+def test_block_size_does_not_change_a_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The limiter's look-ahead and release cross block edges: tiny blocks, the same master.
+    settings = MasterSettings(target_lufs=-18.0, ceiling_dbfs=-3.0)
+    x = speech_like(30, seed=6)
+    reference, expected = master(x, settings)
+    monkeypatch.setattr(loudness, "_BLOCK", 4_099)
+    out, report = master(x, settings, write_block=777)
+    np.testing.assert_allclose(out, reference, atol=1e-6)
+    assert report.gain_db == pytest.approx(expected.gain_db, abs=1e-6)
+    assert report.lufs == pytest.approx(expected.lufs, abs=1e-6)
+
+
+@pytest.mark.parametrize("offset", [-3, 0, 5])
+def test_burst_on_a_block_edge_stays_under_the_ceiling(
+    offset: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full-scale click and a 1 kHz burst centred on the edge between the first two
+    # blocks (2**16 samples here): the look-ahead must see across the edge, or the
+    # peak escapes.
+    monkeypatch.setattr(loudness, "_BLOCK", 1 << 16)
+    settings = MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0)
+    x = speech_like(8, seed=7) * np.float32(0.3)
+    edge = (1 << 16) + offset
+    burst = sine(1000, 0.1, peak_dbfs=-1.0)
+    x[edge - len(burst) // 2 : edge - len(burst) // 2 + len(burst)] += burst
+    x[edge] = 1.0
+    x[edge + 1] = -1.0
+    out, report = master(x, settings)
+    assert whole_true_peak_dbfs(out) <= -3.0
+    assert report.true_peak_dbfs == pytest.approx(whole_true_peak_dbfs(out), abs=0.1)
+    # The edge is invisible: with 3**10-sample blocks the burst sits mid-block, same result.
+    monkeypatch.setattr(loudness, "_BLOCK", 3**10)
+    mid_block, _ = master(x, settings)
+    np.testing.assert_allclose(out, mid_block, atol=1e-6)
+
+
+def test_safety_net_trims_and_the_report_follows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A limiter that aims 1 dB over the ceiling leaves the last step to the safety net:
+    # one plain gain, after which the reported levels are the measured ones.
+    monkeypatch.setattr(loudness, "_LIMITER_MARGIN_DB", -1.0)
+    settings = MasterSettings(target_lufs=-16.0, ceiling_dbfs=-3.0)
+    out, report = master(speech_like(20, seed=8), settings)
+    assert report.trim_db < -0.5
+    assert whole_true_peak_dbfs(out) <= -3.0 - 0.05 + 0.01
+    assert report.true_peak_dbfs == pytest.approx(true_peak_dbfs(out, SR), abs=1e-4)
+    assert report.lufs == pytest.approx(integrated_lufs(out, SR), abs=1e-4)
+    assert report.peak_dbfs == pytest.approx(sample_peak_dbfs(out), abs=1e-4)
+
+
+def test_premaster_is_used_in_order() -> None:
+    with Premaster(SR) as premaster:
+        premaster.write(speech_like(2))
+        with pytest.raises(AudioError, match="master\\(\\) first"):
+            next(premaster.mastered())
+        premaster.master(MasterSettings())
+        with pytest.raises(AudioError, match="cannot grow"):
+            premaster.write(speech_like(1))

@@ -1,0 +1,106 @@
+"""An independent meter agrees: ffmpeg's ebur128 and astats filters read what narrator reports.
+
+narrator masters a minute of speech-like audio; ffmpeg (the bundled static build)
+then measures the written file with ``ebur128=peak=true`` (integrated loudness,
+true peak) and ``astats`` (RMS level), and so does :func:`narrator.audio.check.measure`.
+Issue #5: the two agree within 0.5 dB, for the lossless master and for its MP3.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from scipy.signal import lfilter
+
+from narrator.audio.check import Measurement, measure
+from narrator.audio.export import encode_chapter, ffmpeg_exe
+from narrator.audio.loudness import Premaster
+from narrator.config import MasterSettings
+
+SR = 22_050
+AGREEMENT_DB = 0.5
+
+
+def speech_like(seconds: float, *, seed: int = 11) -> np.ndarray:
+    """Phrases of syllable-rate noise bursts (reddish, like voiced speech) with pauses between.
+
+    Phrases last 1.5-4 s and pauses 0.3-1.2 s; within a phrase, bursts at about
+    4 Hz of random strength; the pauses are silent, as an engine returns them.
+    """
+    rng = np.random.default_rng(seed)
+    n = round(seconds * SR)
+    gate = np.zeros(n)
+    position = round(0.5 * SR)
+    while position < n:
+        phrase = round(rng.uniform(1.5, 4.0) * SR)
+        gate[position : position + phrase] = 1.0
+        position += phrase + round(rng.uniform(0.3, 1.2) * SR)
+    t = np.arange(n) / SR
+    syllables = np.clip(np.sin(2 * np.pi * 4.1 * t + rng.uniform(0, 6)), 0, None) ** 1.5
+    strength = np.repeat(rng.uniform(0.3, 1.0, n // SR * 4 + 4), SR // 4)[:n]
+    voiced = lfilter([1.0], [1.0, -0.95], rng.standard_normal(n)) * syllables * strength * gate
+    return (voiced / np.abs(voiced).max()).astype(np.float32)
+
+
+def ffmpeg_levels(path: Path) -> dict[str, float]:
+    """Integrated loudness (LUFS), true peak (dBTP) and RMS level (dBFS) as ffmpeg reads them."""
+    result = subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-i", str(path),
+         "-af", "ebur128=peak=true,astats=measure_perchannel=none", "-f", "null", "-"],
+        capture_output=True, check=True, text=True,
+    )  # fmt: skip
+    summary = result.stderr[result.stderr.rindex("Summary:") :]
+
+    def number(pattern: str, text: str) -> float:
+        match = re.search(pattern, text)
+        assert match, f"{pattern!r} not in ffmpeg's output:\n{result.stderr[-3000:]}"
+        return float(match.group(1))
+
+    return {
+        "lufs": number(r"I:\s+(-?[\d.]+) LUFS", summary),
+        "true_peak": number(r"True peak:\s+Peak:\s+(-?[\d.]+) dBFS", summary),
+        "rms": number(r"Overall[\s\S]*?RMS level dB:\s+(-?[\d.]+)", result.stderr),
+    }
+
+
+@pytest.fixture(scope="module")
+def mastered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, float]:
+    """One minute mastered by narrator: its FLAC master, its MP3, and the reported LUFS."""
+    folder = tmp_path_factory.mktemp("ffmpeg-agreement")
+    flac, mp3 = folder / "master.flac", folder / "chapter.mp3"
+    with Premaster(SR, folder) as premaster:
+        premaster.write(speech_like(60))
+        report = premaster.master(MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0))
+        sf.write(flac, np.concatenate(list(premaster.mastered())), SR, subtype="PCM_16")
+    encode_chapter(flac, mp3, title="t", album="a", artist=None, track=1, total=1)
+    return flac, mp3, report.lufs
+
+
+def assert_agree(ours: Measurement, theirs: dict[str, float]) -> None:
+    pairs = {
+        "lufs": ours.lufs,
+        "true_peak": ours.true_peak_dbtp,
+        "rms": ours.rms_db,
+    }
+    for name, value in pairs.items():
+        assert abs(value - theirs[name]) <= AGREEMENT_DB, (name, value, theirs[name])
+
+
+def test_ffmpeg_agrees_with_the_master(mastered: tuple[Path, Path, float]) -> None:
+    flac, _, reported_lufs = mastered
+    theirs = ffmpeg_levels(flac)
+    assert_agree(measure(flac), theirs)
+    assert abs(reported_lufs - theirs["lufs"]) <= AGREEMENT_DB
+    assert theirs["true_peak"] <= -3.0 + AGREEMENT_DB
+
+
+def test_ffmpeg_agrees_with_the_chapter_mp3(mastered: tuple[Path, Path, float]) -> None:
+    _, mp3, reported_lufs = mastered
+    theirs = ffmpeg_levels(mp3)
+    assert_agree(measure(mp3), theirs)
+    assert abs(reported_lufs - theirs["lufs"]) <= AGREEMENT_DB
