@@ -229,7 +229,7 @@ def run(
     ),
     budget: BudgetOpt = _REMOTE_DEFAULTS.budget,
     master: Annotated[
-        str, typer.Option(help="Mastering preset: acx, ebu-r128 or podcast.")
+        str, typer.Option(help="Mastering preset: acx, ebu-r128, podcast or none.")
     ] = "acx",
     target_lufs: Annotated[
         float | None, typer.Option(help="Custom integrated loudness target, LUFS.")

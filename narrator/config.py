@@ -45,10 +45,12 @@ class MasterSettings(Frozen):
     within 1 LU of each other.
     """
 
-    preset: Literal["acx", "ebu-r128", "podcast", "custom"] = Field(
+    preset: Literal["acx", "ebu-r128", "podcast", "none", "custom"] = Field(
         default="acx", description="what the targets come from"
     )
-    target_lufs: float = Field(default=-19.0, ge=-40, le=-5, description="LUFS")
+    target_lufs: float | None = Field(
+        default=-19.0, ge=-40, le=-5, description="LUFS; None keeps the engine's loudness"
+    )
     ceiling_dbfs: float = Field(
         default=-3.0, ge=-20, le=0, description="true-peak ceiling, dBTP (4x oversampled)"
     )
@@ -56,7 +58,7 @@ class MasterSettings(Frozen):
     @property
     def check_preset(self) -> str:
         """The standard ``narrate run`` checks its chapter files against."""
-        return "acx" if self.preset == "custom" else self.preset
+        return "acx" if self.preset in ("custom", "none") else self.preset
 
 
 MASTER_PRESETS: dict[str, MasterSettings] = {
@@ -68,6 +70,8 @@ MASTER_PRESETS: dict[str, MasterSettings] = {
     # AES TD1004: -16 LUFS stereo, -19 LUFS for mono (narrator's chapters are mono),
     # at most -1 dBTP (the same 0.5 dB margin for lossy files).
     "podcast": MasterSettings(preset="podcast", target_lufs=-19.0, ceiling_dbfs=-1.5),
+    # No loudness change; the true-peak limiter still keeps the files from clipping.
+    "none": MasterSettings(preset="none", target_lufs=None, ceiling_dbfs=-1.0),
 }
 
 

@@ -434,7 +434,9 @@ class Premaster:
                 f"the BS.1770 gate of {_ABSOLUTE_GATE_LUFS:.0f} LUFS",
                 hint="the speech engine returned silent audio; check the engine and its voice",
             )
-        target, ceiling = settings.target_lufs, settings.ceiling_dbfs
+        # No target (preset "none"): keep the measured loudness, only limit the peaks.
+        target = measured if settings.target_lufs is None else settings.target_lufs
+        ceiling = settings.ceiling_dbfs
         gain_db = target - measured
         # Secant steps: once the limiter works, 1 dB more gain adds well under 1 LU, so
         # re-aim with the slope measured between the last two passes.

@@ -24,7 +24,7 @@ from narrator.audio.loudness import (
     sample_peak_dbfs,
     true_peak_dbfs,
 )
-from narrator.config import MasterSettings
+from narrator.config import MASTER_PRESETS, MasterSettings
 from narrator.errors import AudioError
 
 SR = 22_050
@@ -136,6 +136,19 @@ def test_quiet_input_gets_plain_gain() -> None:
     assert report.gain_db == pytest.approx(-20.0 - integrated_lufs(x, SR), abs=1e-9)
     assert report.gain_db == pytest.approx(13.0, abs=0.1)
     np.testing.assert_allclose(out, x * 10 ** (report.gain_db / 20), atol=1e-6)
+
+
+def test_preset_none_keeps_the_loudness_and_only_limits_peaks() -> None:
+    none = MASTER_PRESETS["none"]
+    quiet = sine(997, 5, peak_dbfs=-30)
+    out, report = master(quiet, none)
+    assert report.gain_db == pytest.approx(0.0, abs=1e-9)
+    np.testing.assert_allclose(out, quiet, atol=1e-6)  # untouched
+    speech = speech_like(20)
+    loud = speech / np.abs(speech).max()  # peaks at 0 dBFS, over the -1 dBTP ceiling
+    out, report = master(loud, none)
+    assert report.lufs == pytest.approx(integrated_lufs(loud, SR), abs=0.5)
+    assert whole_true_peak_dbfs(out) <= none.ceiling_dbfs + 0.05
 
 
 def test_limiter_holds_a_loud_burst_without_clipping() -> None:
