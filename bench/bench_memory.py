@@ -28,46 +28,24 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 REPO = Path(__file__).resolve().parent.parent
 SR = 22_050  # Piper's rate
 CHUNK_S = 25.0  # a long Piper chunk
 CHUNK_FILES = 6  # distinct chunk files; chapters cycle through them
 
 
-def speech_like(seconds: float, seed: int) -> np.ndarray:
-    """Phrases of syllable-rate noise bursts with pauses, peak-normalized to 0 dBFS like Piper.
-
-    Phrases last 1.5-4 s, pauses 0.2-0.8 s; within a phrase, reddish noise (like
-    voiced speech) in bursts at about 4 Hz of random strength. 0.2 s of digital
-    silence at each end, as an engine returns a chunk.
-    """
-    from scipy.signal import lfilter
-
-    rng = np.random.default_rng(seed)
-    n = round(seconds * SR)
-    gate = np.zeros(n)
-    position = round(0.2 * SR)
-    while position < n - round(0.2 * SR):
-        phrase = min(round(rng.uniform(1.5, 4.0) * SR), n - round(0.2 * SR) - position)
-        gate[position : position + phrase] = 1.0
-        position += phrase + round(rng.uniform(0.2, 0.8) * SR)
-    t = np.arange(n) / SR
-    syllables = np.clip(np.sin(2 * np.pi * 4.1 * t + rng.uniform(0, 6)), 0, None) ** 1.5
-    strength = np.repeat(rng.uniform(0.3, 1.0, n // SR * 4 + 4), SR // 4)[:n]
-    voiced = lfilter([1.0], [1.0, -0.95], rng.standard_normal(n)) * syllables * strength * gate
-    return (voiced / np.abs(voiced).max()).astype(np.float32)
-
-
 def write_chunks(folder: Path) -> list[Path]:
     """Write the chunk files (16-bit FLAC, as synthesis stores them) once."""
     import soundfile as sf
 
+    # Here, not at the top: the child runs this file as a script, without the
+    # repository root (and so the bench package) on its path.
+    from bench.generate import speech_like
+
     paths = []
     for i in range(CHUNK_FILES):
         path = folder / f"chunk-{i}.flac"
-        sf.write(path, speech_like(CHUNK_S, seed=i), SR, subtype="PCM_16")
+        sf.write(path, speech_like(CHUNK_S, seed=i, sr=SR), SR, subtype="PCM_16")
         paths.append(path)
     return paths
 

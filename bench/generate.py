@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+from scipy.signal import lfilter
+
 SUBJECTS = [
     "The keeper",
     "Mr. Hollis",
@@ -101,3 +104,26 @@ def manuscript(chars: int, *, chapters: int, seed: int = 7) -> str:
             size += len(paragraph)
             parts.append(paragraph + "\n")
     return "\n".join(parts)
+
+
+def speech_like(seconds: float, *, seed: int = 1, sr: int = 22_050) -> np.ndarray:
+    """Speech-like audio at ``sr`` Hz: phrases of syllable-rate noise bursts with pauses,
+    peak-normalized to 0 dBFS like Piper (for benchmarks and audio tests).
+
+    Phrases last 1.5-4 s, pauses 0.2-0.8 s; within a phrase, reddish noise (like
+    voiced speech) in bursts at about 4 Hz of random strength. 0.2 s of digital
+    silence at each end, as an engine returns a chunk.
+    """
+    rng = np.random.default_rng(seed)
+    n = round(seconds * sr)
+    gate = np.zeros(n)
+    position = round(0.2 * sr)
+    while position < n - round(0.2 * sr):
+        phrase = min(round(rng.uniform(1.5, 4.0) * sr), n - round(0.2 * sr) - position)
+        gate[position : position + phrase] = 1.0
+        position += phrase + round(rng.uniform(0.2, 0.8) * sr)
+    t = np.arange(n) / sr
+    syllables = np.clip(np.sin(2 * np.pi * 4.1 * t + rng.uniform(0, 6)), 0, None) ** 1.5
+    strength = np.repeat(rng.uniform(0.3, 1.0, n // sr * 4 + 4), sr // 4)[:n]
+    voiced = lfilter([1.0], [1.0, -0.95], rng.standard_normal(n)) * syllables * strength * gate
+    return (voiced / np.abs(voiced).max()).astype(np.float32)

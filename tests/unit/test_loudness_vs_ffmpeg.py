@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from scipy.signal import lfilter
 
+from bench.generate import speech_like
 from narrator.audio.check import Measurement, measure
 from narrator.audio.export import encode_chapter, ffmpeg_exe
 from narrator.audio.loudness import Premaster
@@ -24,27 +24,6 @@ from narrator.config import MasterSettings
 
 SR = 22_050
 AGREEMENT_DB = 0.5
-
-
-def speech_like(seconds: float, *, seed: int = 11) -> np.ndarray:
-    """Phrases of syllable-rate noise bursts (reddish, like voiced speech) with pauses between.
-
-    Phrases last 1.5-4 s and pauses 0.3-1.2 s; within a phrase, bursts at about
-    4 Hz of random strength; the pauses are silent, as an engine returns them.
-    """
-    rng = np.random.default_rng(seed)
-    n = round(seconds * SR)
-    gate = np.zeros(n)
-    position = round(0.5 * SR)
-    while position < n:
-        phrase = round(rng.uniform(1.5, 4.0) * SR)
-        gate[position : position + phrase] = 1.0
-        position += phrase + round(rng.uniform(0.3, 1.2) * SR)
-    t = np.arange(n) / SR
-    syllables = np.clip(np.sin(2 * np.pi * 4.1 * t + rng.uniform(0, 6)), 0, None) ** 1.5
-    strength = np.repeat(rng.uniform(0.3, 1.0, n // SR * 4 + 4), SR // 4)[:n]
-    voiced = lfilter([1.0], [1.0, -0.95], rng.standard_normal(n)) * syllables * strength * gate
-    return (voiced / np.abs(voiced).max()).astype(np.float32)
 
 
 def ffmpeg_levels(path: Path) -> dict[str, float]:
@@ -74,7 +53,7 @@ def mastered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, floa
     folder = tmp_path_factory.mktemp("ffmpeg-agreement")
     flac, mp3 = folder / "master.flac", folder / "chapter.mp3"
     with Premaster(SR, folder) as premaster:
-        premaster.write(speech_like(60))
+        premaster.write(speech_like(60, seed=11, sr=SR))
         report = premaster.master(MasterSettings(target_lufs=-20.0, ceiling_dbfs=-3.0))
         sf.write(flac, np.concatenate(list(premaster.mastered())), SR, subtype="PCM_16")
     encode_chapter(flac, mp3, title="t", album="a", artist=None, track=1, total=1)
