@@ -72,6 +72,9 @@ def test_manifest_describes_chapters_and_files(narrated: tuple[BookResult, dict]
         # narrate run checked its own MP3 against every ACX rule (issue #5).
         assert chapter["check"]["preset"] == "acx" and chapter["check"]["passed"], chapter["check"]
     assert manifest["m4b"] == "a-tiny-book.m4b"
+    # Each chapter is gained on its own to one target: within 1 LU of each other (#5).
+    levels = [chapter["lufs"] for chapter in manifest["chapters"]]
+    assert max(levels) - min(levels) <= 1.0
 
 
 def test_chapter_mp3s_are_playable_and_as_long_as_the_manifest_says(
