@@ -50,6 +50,39 @@ class Chapter(Frozen):
     sentences: tuple[Sentence, ...]
 
 
+class Skipped(Frozen):
+    """A part of the source that is not narrated, and why (shown by ``narrate split``)."""
+
+    name: str = Field(description="what was skipped, e.g. 'cover.xhtml' or 'Copyright'")
+    reason: str = Field(description="why, e.g. 'epub:type copyright-page'")
+
+
+class CoverRef(Frozen):
+    """A cover image stored inside the source file (an EPUB's manifest item)."""
+
+    archive: Path = Field(description="the file that holds the image")
+    member: str = Field(description="the image's path inside the archive")
+    media_type: str = Field(description="e.g. image/jpeg")
+
+
+class Metadata(Frozen):
+    """What the source says about itself; each field may be missing."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = Field(default=None, description="BCP 47 tag, e.g. 'en' or 'en-GB'")
+    cover: CoverRef | None = None
+
+    @property
+    def author(self) -> str | None:
+        """The authors as one credit ("A and B", "A, B and C"), or None."""
+        if not self.authors:
+            return None
+        if len(self.authors) == 1:
+            return self.authors[0]
+        return ", ".join(self.authors[:-1]) + " and " + self.authors[-1]
+
+
 class Book(Frozen):
     """A parsed manuscript."""
 
@@ -57,6 +90,10 @@ class Book(Frozen):
     title: str
     slug: str
     chapters: tuple[Chapter, ...]
+    metadata: Metadata = Metadata()
+    skipped: tuple[Skipped, ...] = Field(
+        default=(), description="parts of the source that are not narrated"
+    )
 
 
 class Chunk(Frozen):

@@ -6,33 +6,41 @@ import re
 from pathlib import Path
 
 from narrator.models import Book
-from narrator.text.load import STDIN, read_manuscript
+from narrator.text.formats import ReadOptions, read_document
+from narrator.text.load import STDIN
 from narrator.text.slug import slugify
-from narrator.text.structure import parse_chapters
-
-_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+from narrator.text.structure import assemble
 
 
 def load_book(
-    source: Path | str, *, title: str | None = None, announce_titles: bool = True
+    source: Path | str,
+    *,
+    title: str | None = None,
+    announce_titles: bool = True,
+    include_all: bool = False,
 ) -> Book:
     """Parse the manuscript at ``source`` (``"-"`` reads standard input) into a Book.
 
-    ``.md``/``.markdown`` files are read as Markdown, anything else as plain text.
-    The title is ``title`` if given, else the Markdown ``#`` title, else the file
-    name made readable ("the_keeper-of-tern-rock.txt" -> "The Keeper Of Tern Rock").
-    With ``announce_titles``, each chapter's title is its first sentence.
+    The reader is chosen by the file's suffix (``narrator.text.formats``). The title
+    is ``title`` if given, else the one the file states (Markdown ``#`` title, EPUB
+    metadata, ...), else the file name made readable ("the_keeper-of-tern-rock.txt"
+    -> "The Keeper Of Tern Rock"). With ``announce_titles``, each chapter's title is
+    its first sentence. With ``include_all``, front and back matter is kept.
 
     Raises ManuscriptError when the file cannot be read or has nothing to narrate.
     """
     path = Path(source)
-    text = read_manuscript(path)
-    markdown = path.suffix.lower() in _MARKDOWN_SUFFIXES
-    found_title, chapters = parse_chapters(
-        text, path, markdown=markdown, announce_titles=announce_titles
+    document = read_document(path, ReadOptions(include_all=include_all))
+    chapters = assemble(document, path, announce_titles=announce_titles)
+    book_title = title or document.metadata.title or _title_from_name(path)
+    return Book(
+        source=path,
+        title=book_title,
+        slug=slugify(book_title),
+        chapters=chapters,
+        metadata=document.metadata,
+        skipped=tuple(document.skipped),
     )
-    book_title = title or found_title or _title_from_name(path)
-    return Book(source=path, title=book_title, slug=slugify(book_title), chapters=chapters)
 
 
 def _title_from_name(path: Path) -> str:

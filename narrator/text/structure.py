@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum, auto
 from pathlib import Path
 
 from narrator.errors import ManuscriptError
 from narrator.models import Boundary, Chapter, Sentence
+from narrator.text.document import LINE_BREAK, Document, Metadata, Section
 from narrator.text.sentences import split_sentences
 
 
@@ -32,15 +33,6 @@ class _Line:
     kind: _Kind
     number: int  # 1-based line number in the manuscript
     text: str = ""
-
-
-@dataclass
-class _Draft:
-    """A chapter while it is being assembled; ``None`` in blocks is a scene break."""
-
-    title: str | None
-    line: int
-    blocks: list[str | None] = field(default_factory=list)
 
 
 def speakable(text: str) -> bool:
@@ -217,9 +209,9 @@ def join_titles(first: str, second: str) -> str:
 # --- Assembly ----------------------------------------------------------------------
 
 
-def _drafts(lines: list[_Line]) -> Iterator[_Draft]:
+def _drafts(lines: list[_Line]) -> Iterator[Section]:
     """Group classified lines into chapters of paragraphs and scene breaks."""
-    draft = _Draft(title=None, line=1)
+    draft = Section(title=None, line=1)
     paragraph: list[str] = []
 
     def flush() -> None:
@@ -240,7 +232,7 @@ def _drafts(lines: list[_Line]) -> Iterator[_Draft]:
                 continue
             if draft.blocks or draft.title:
                 yield draft
-            draft = _Draft(title=heading, line=ln.number)
+            draft = Section(title=heading, line=ln.number)
         elif ln.kind is _Kind.SCENE:
             draft.blocks.append(None)
         elif ln.kind is _Kind.SOLO:
@@ -252,8 +244,12 @@ def _drafts(lines: list[_Line]) -> Iterator[_Draft]:
         yield draft
 
 
-def _sentences(draft: _Draft, *, announce_title: bool) -> tuple[Sentence, ...]:
-    """Split a chapter's paragraphs into sentences and mark what follows each one."""
+def _sentences(draft: Section, *, announce_title: bool) -> tuple[Sentence, ...]:
+    """Split a chapter's paragraphs into sentences and mark what follows each one.
+
+    A line break inside a paragraph (verse) ends the line's last sentence with a
+    clause boundary, the shortest pause, so that lines never run together.
+    """
     items: list[tuple[str, int, Boundary]] = []
     if announce_title and draft.title:
         items.append((draft.title, 0, Boundary.PARAGRAPH))
@@ -265,50 +261,59 @@ def _sentences(draft: _Draft, *, announce_title: bool) -> tuple[Sentence, ...]:
                 text, p, _ = items[-1]
                 items[-1] = (text, p, Boundary.SCENE)
             continue
-        parts = split_sentences(block)
-        items.extend(
-            (s, paragraph, Boundary.SENTENCE if k < len(parts) - 1 else Boundary.PARAGRAPH)
-            for k, s in enumerate(parts)
-        )
+        lines = [line for line in block.split(LINE_BREAK) if speakable(line)]
+        for n, line in enumerate(lines):
+            parts = split_sentences(line)
+            last = Boundary.PARAGRAPH if n == len(lines) - 1 else Boundary.CLAUSE
+            items.extend(
+                (s, paragraph, Boundary.SENTENCE if k < len(parts) - 1 else last)
+                for k, s in enumerate(parts)
+            )
         paragraph += 1
     text, p, _ = items[-1]
     items[-1] = (text, p, Boundary.END)
     return tuple(Sentence(text=t, paragraph=p, boundary=b) for t, p, b in items)
 
 
-def parse_chapters(
-    text: str, source: Path, *, markdown: bool, announce_titles: bool
-) -> tuple[str | None, tuple[Chapter, ...]]:
-    """Split a manuscript's text into chapters of sentences.
+def text_document(text: str, *, markdown: bool) -> Document:
+    """Read a plain-text or Markdown manuscript's text into sections.
 
-    Returns the Markdown book title (its only ``#`` heading), or None, and the
-    chapters. Raises ManuscriptError when nothing in the file can be spoken, or
-    when a chapter has no speakable text (naming its heading's line and title).
+    The Markdown book title (its only ``#`` heading) becomes the metadata's title.
     """
     title, lines = _markdown_lines(text) if markdown else (None, _txt_lines(text))
-    drafts = list(_drafts(lines))
-    if not any(block for d in drafts for block in d.blocks):
+    return Document(sections=list(_drafts(lines)), metadata=Metadata(title=title))
+
+
+def assemble(
+    document: Document, source: Path, *, announce_titles: bool
+) -> tuple[Chapter, ...]:
+    """Turn a document's sections into chapters of sentences.
+
+    Raises ManuscriptError when nothing in the document can be spoken, or when a
+    chapter has no speakable text (naming its line or place and its title).
+    """
+    sections = document.sections
+    if not any(block and speakable(block) for d in sections for block in d.blocks):
         raise ManuscriptError(
             source,
             "no speakable text: the manuscript has no words or numbers outside its headings",
             hint="Check that this is the right file; symbols and emoji alone cannot be narrated.",
         )
-    for d in drafts:
-        if not any(d.blocks):
+    for d in sections:
+        if not any(block and speakable(block) for block in d.blocks):
             raise ManuscriptError(
-                source,
+                f"{source}:{d.where}" if d.where else source,
                 "this chapter has no speakable text",
-                line=d.line,
+                line=None if d.where else d.line,
                 chapter=d.title,
                 hint="Write the chapter's text under its heading, or delete the heading.",
             )
-    chapters = tuple(
+    return tuple(
         Chapter(
             index=i,
             title=d.title,
             line=d.line,
             sentences=_sentences(d, announce_title=announce_titles),
         )
-        for i, d in enumerate(drafts, 1)
+        for i, d in enumerate(sections, 1)
     )
-    return title, chapters
