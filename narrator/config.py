@@ -134,7 +134,7 @@ class RemoteSettings(Frozen):
 class NarrationParams(Frozen):
     """Everything that defines one narration run."""
 
-    manuscript: Path = Field(description="path to a .txt or .md manuscript")
+    manuscript: Path = Field(description="path to the manuscript (.md, .txt, .epub, .docx, .html)")
     out_dir: Path = Field(default=Path("outputs"), description="outputs go to OUT_DIR/<book-slug>/")
     title: str | None = Field(
         default=None, description="book title; default: first H1 or file name"
@@ -157,6 +157,10 @@ class NarrationParams(Frozen):
         default=3, ge=1, le=10, description="synthesis attempts per chunk before it is flagged"
     )
     announce_titles: bool = Field(default=True, description="speak each chapter's title")
+    include_all: bool = Field(
+        default=False,
+        description="narrate front and back matter too (cover, copyright, contents, index)",
+    )
     year: int | None = Field(
         default=None, ge=1000, le=9999, description="year tag; default: the current year"
     )

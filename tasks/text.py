@@ -16,7 +16,12 @@ from narrator.text import load_book
 def parse_manuscript(params: NarrationParams) -> tuple[Book, tuple[Part, ...]]:
     """Read the manuscript, pack each chapter into chunks and the chunks into chapter
     files (cheap; never cached)."""
-    book = load_book(params.manuscript, title=params.title, announce_titles=params.announce_titles)
+    book = load_book(
+        params.manuscript,
+        title=params.title,
+        announce_titles=params.announce_titles,
+        include_all=params.include_all,
+    )
     max_chars, by_paragraph = packing_for(params)
     chunks = chunk_book(book, max_chars, by_paragraph=by_paragraph)
     return book, book_parts(
