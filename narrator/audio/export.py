@@ -166,6 +166,9 @@ class BookTags(Frozen):
     year: int | None = Field(default=None, ge=1000, le=9999)
     genre: str = _GENRE
     cover: Path | None = Field(default=None, description="a JPEG or PNG image")
+    language: str | None = Field(
+        default=None, description="ISO 639-2 code of the spoken language, e.g. 'eng'"
+    )
 
 
 def _tag_m4b(path: Path, tags: BookTags) -> None:
@@ -198,7 +201,8 @@ def build_m4b(chapters: Sequence[tuple[Path, str]], out: Path, tags: BookTags) -
     ``chapters`` holds (chapter FLAC, chapter title) in reading order; all must
     share one sample rate. The audio is encoded once, as mono AAC at 64 kbps, and
     tagged with the book title (as title and album), author (as artist and album
-    artist), narrator (©nrt and composer), year, genre, track 1/1 and the cover.
+    artist), narrator (©nrt and composer), year, genre, track 1/1, the cover and
+    the audio's language.
     Chapter start times come from the FLAC headers, so they are exact to the
     millisecond. ``out`` appears atomically.
     """
@@ -246,6 +250,7 @@ def build_m4b(chapters: Sequence[tuple[Path, str]], out: Path, tags: BookTags) -
                     "1",
                     "-map_chapters",
                     "1",
+                    *(["-metadata:s:a:0", f"language={tags.language}"] if tags.language else []),
                     "-ac",
                     "1",
                     "-c:a",
