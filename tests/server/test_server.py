@@ -23,11 +23,13 @@ from pydantic import SecretStr
 
 from narrator.audio.io import read_audio
 from narrator.errors import ConfigError
-from narrator.faults import FaultConfig, FaultInjector, FaultKind
 from narrator.server import (
     SPEECH_MODEL,
     TRANSCRIPTION_MODEL,
     VOICE,
+    FaultConfig,
+    FaultInjector,
+    FaultKind,
     ServeConfig,
     SpeechServer,
 )
