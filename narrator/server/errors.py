@@ -5,8 +5,9 @@ narrator's engine errors."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -58,28 +59,23 @@ class ConnectionDropped(Exception):
     mid-body, or the server stopping. Its message is logged in place of a status."""
 
 
-class BodyTooLarge(HTTPException):
-    """A streamed (chunked) body grew past the limit; raised while it is being read."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-            f"The request body is over the limit of {limit} bytes.",
-        )
+def too_large(message: str) -> ApiError:
+    """The 413 for a body over the size limit."""
+    return ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, message, code="request_too_large")
 
 
-def validation_error(errors: list[dict[str, object]]) -> ApiError:
+def validation_error(errors: Sequence[Any]) -> ApiError:
     """The 400 answering pydantic's first error, naming the parameter it is about."""
     first = errors[0]
-    loc = tuple(first.get("loc") or ())  # type: ignore[call-overload]
+    loc = tuple(first.get("loc", ()))
     # FastAPI prefixes the location with where the value came from ("body", "query").
     param = str(loc[1]) if len(loc) > 1 and loc[0] == "body" else None
     kind = first.get("type")
     if kind == "json_invalid":
-        detail = (first.get("ctx") or {}).get("error", first.get("msg"))  # type: ignore[union-attr]
+        detail = first.get("ctx", {}).get("error", first["msg"])
         return ApiError(HTTPStatus.BAD_REQUEST, f"The body is not valid JSON ({detail}).")
     if param is None:
-        return ApiError(HTTPStatus.BAD_REQUEST, f"The request body is invalid: {first.get('msg')}.")
+        return ApiError(HTTPStatus.BAD_REQUEST, f"The request body is invalid: {first['msg']}.")
     if kind == "missing":
         return ApiError(
             HTTPStatus.BAD_REQUEST,
@@ -87,7 +83,7 @@ def validation_error(errors: list[dict[str, object]]) -> ApiError:
             param=param,
             code="missing_required_parameter",
         )
-    message = str(first.get("msg")).removeprefix("Value error, ")
+    message = str(first["msg"]).removeprefix("Value error, ")
     return ApiError(HTTPStatus.BAD_REQUEST, f"Invalid {param!r}: {message}.", param=param)
 
 
@@ -104,8 +100,7 @@ def _http_error(request: Request, exc: HTTPException) -> ApiError:
             code="method_not_allowed",
             headers={"Allow": allowed},
         )
-    code = "request_too_large" if exc.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE else None
-    return ApiError(exc.status_code, str(exc.detail), code=code, headers=exc.headers)
+    return ApiError(exc.status_code, str(exc.detail), headers=exc.headers)
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -117,7 +112,7 @@ def install_handlers(app: FastAPI) -> None:
 
     async def invalid(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return validation_error(list(exc.errors())).response()
+        return validation_error(exc.errors()).response()
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

@@ -21,7 +21,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from narrator.server.config import Counters, ServeConfig
-from narrator.server.errors import DROPPED, ApiError, BodyTooLarge, ConnectionDropped
+from narrator.server.errors import DROPPED, ApiError, ConnectionDropped, too_large
 
 log = logging.getLogger("narrator.server")
 
@@ -101,11 +101,7 @@ class Gate:
         length = headers.get("content-length", "")
         limit = self.config.max_request_bytes
         if length.isdigit() and int(length) > limit:
-            return ApiError(
-                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                f"The request body is {length} bytes; the limit is {limit} bytes.",
-                code="request_too_large",
-            )
+            return too_large(f"The request body is {length} bytes; the limit is {limit} bytes.")
         return None
 
 
@@ -139,7 +135,7 @@ class _Exchange:
         self._received += len(message.get("body", b""))
         self.complete = not message.get("more_body", False)
         if self._received > self._limit:
-            raise BodyTooLarge(self._limit)
+            raise too_large(f"The request body is over the limit of {self._limit} bytes.")
         return message
 
     async def send(self, message: Message) -> None:

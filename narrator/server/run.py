@@ -72,18 +72,19 @@ def _protocol(gate: Gate) -> type[H11Protocol]:
 
 
 class _Uvicorn(uvicorn.Server):
-    """uvicorn's server, telling when it listens and when it begins to stop."""
+    """uvicorn's server, telling when it listens (the log shows the real port) and
+    when it begins to stop."""
 
-    def __init__(
-        self, config: uvicorn.Config, stopping: asyncio.Event, ready: threading.Event
-    ) -> None:
+    def __init__(self, config: uvicorn.Config, stopping: asyncio.Event, url: str) -> None:
         super().__init__(config)
+        self.listening = threading.Event()
         self._stopping = stopping
-        self._ready = ready
+        self._url = url
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
-        self._ready.set()
+        log.info("narrator speech server listening on %s", self._url)
+        self.listening.set()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         log.info("narrator speech server stopping")
@@ -106,18 +107,17 @@ class SpeechServer:
 
     def start(self) -> str:
         """Serve in a daemon thread; returns the base URL, e.g. ``http://127.0.0.1:8000/v1``."""
-        server, sock, ready = self._prepare()
+        server, sock = self._prepare()
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name="narrator-server", daemon=True
         )
         self._thread = thread
         thread.start()
-        while not ready.wait(_START_POLL_S):
+        while not server.listening.wait(_START_POLL_S):
             if not thread.is_alive():
                 self._server = self._thread = self._socket = None
                 sock.close()
                 raise RuntimeError("the speech server stopped while starting")
-        log.info("narrator speech server listening on %s", self.url)
         return self.url
 
     def stop(self) -> None:
@@ -134,8 +134,7 @@ class SpeechServer:
 
     def serve_forever(self) -> None:
         """Serve in this thread until Ctrl-C; the base URL is logged at INFO when listening."""
-        server, sock, _ready = self._prepare()
-        log.info("narrator speech server listening on %s", self.url)
+        server, sock = self._prepare()
         try:
             server.run(sockets=[sock])
         except KeyboardInterrupt:
@@ -168,7 +167,7 @@ class SpeechServer:
         """A consistent snapshot of the counters."""
         return self._counters.snapshot()
 
-    def _prepare(self) -> tuple[_Uvicorn, socket.socket, threading.Event]:
+    def _prepare(self) -> tuple[_Uvicorn, socket.socket]:
         """Bind the socket and build the app and uvicorn server around it."""
         if self._server is not None:
             raise RuntimeError("the speech server is already running")
@@ -184,7 +183,7 @@ class SpeechServer:
                 hint="choose another port (0 picks a free one) or stop the program using it",
             ) from exc
         # One event per run: an asyncio.Event binds to the loop that first waits on it.
-        stopping, ready = asyncio.Event(), threading.Event()
+        stopping = asyncio.Event()
         faults = FaultLayer(self._injector, self._counters, stopping)
         app = create_app(self.config, self._counters, faults, stopping)
         gate = Gate(app, self.config, self._counters, stopping)
@@ -202,5 +201,6 @@ class SpeechServer:
             headers=[("server", "narrator")],
             timeout_graceful_shutdown=_STOP_WAIT_S,
         )
-        self._server, self._socket = _Uvicorn(config, stopping, ready), sock
-        return self._server, sock, ready
+        self._socket = sock
+        self._server = _Uvicorn(config, stopping, self.url)
+        return self._server, sock
