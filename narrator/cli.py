@@ -431,8 +431,7 @@ def serve(
       narrate run book.md --engine remote --base-url http://127.0.0.1:8000/v1 \\
         --tts-model piper-en_US-joe-medium --voice joe --budget unlimited
     """
-    from narrator.faults import FaultConfig
-    from narrator.server import ServeConfig, SpeechServer
+    from narrator.server import FaultConfig, ServeConfig, SpeechServer
 
     token = os.environ.get("NARRATOR_SERVE_TOKEN") or None
     config = ServeConfig(

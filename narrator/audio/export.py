@@ -21,7 +21,15 @@ from narrator.atomic import atomic_path
 from narrator.errors import AudioError
 from narrator.models import Frozen
 
-__all__ = ["CHAPTER_FORMATS", "BookTags", "build_m4b", "encode_chapter", "ffmpeg_exe", "find_cover"]
+__all__ = [
+    "CHAPTER_FORMATS",
+    "BookTags",
+    "build_m4b",
+    "encode_chapter",
+    "ffmpeg_exe",
+    "find_cover",
+    "run_ffmpeg",
+]
 
 # ACX: MP3 at 192 kbps CBR or more, 44.1 kHz; one mono channel is accepted.
 _MP3_RATE_HZ = 44_100
@@ -48,16 +56,27 @@ def ffmpeg_exe() -> str:
         ) from exc
 
 
-def _run_ffmpeg(args: Sequence[str], what: str) -> None:
-    """Run ffmpeg quietly; on failure raise AudioError with the tail of its stderr."""
+def run_ffmpeg(
+    args: Sequence[str],
+    what: str,
+    *,
+    stdin: bytes | None = None,
+    hint: str = "check that the input files exist and are complete; the message above is ffmpeg's",
+) -> bytes:
+    """Run ffmpeg quietly and return what it wrote to stdout (empty when it writes a file).
+
+    ``stdin`` feeds an input named ``pipe:0``. On failure raise AudioError with the tail of
+    ffmpeg's stderr, saying it failed to ``what``.
+    """
     cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args]
-    result = subprocess.run(cmd, capture_output=True, check=False)
+    result = subprocess.run(cmd, input=stdin, capture_output=True, check=False)
     if result.returncode != 0:
         tail = result.stderr.decode("utf-8", errors="replace").strip()[-_STDERR_TAIL_CHARS:]
         raise AudioError(
             f"ffmpeg failed to {what} (exit {result.returncode}): {tail or 'no error output'}",
-            hint="check that the input files exist and are complete; the message above is ffmpeg's",
+            hint=hint,
         )
+    return result.stdout
 
 
 def _duration_s(path: Path) -> tuple[float, int]:
@@ -117,7 +136,7 @@ def encode_chapter(
         for arg in ("-metadata", f"{key}={value}")
     ]
     with atomic_path(Path(out)) as tmp:
-        _run_ffmpeg(
+        run_ffmpeg(
             [
                 "-i", str(source_flac), "-map", "0:a:0", "-map_metadata", "-1", "-ac", "1",
                 *metadata, *CHAPTER_FORMATS[fmt], str(tmp),
@@ -234,7 +253,7 @@ def build_m4b(chapters: Sequence[tuple[Path, str]], out: Path, tags: BookTags) -
         listing.write_text("\n".join(_concat_entry(Path(p)) for p, _ in chapters) + "\n")
         ffmeta.write_text(metadata, encoding="utf-8")
         with atomic_path(Path(out)) as tmp:
-            _run_ffmpeg(
+            run_ffmpeg(
                 [
                     "-f",
                     "concat",

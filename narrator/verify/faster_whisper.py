@@ -37,6 +37,22 @@ synthesizes. Alone, 2 threads are only a little faster (real-time factor 0.055 v
 16.4-17.6 s against 20.7-23.9 s for 2 + 2 (see ``narrator.speech.piper``).
 """
 
+
+def decode_options(beam_size: int = DEFAULT_BEAM_SIZE) -> dict[str, object]:
+    """Keyword arguments of ``WhisperModel.transcribe`` for English speech, shared by the
+    verifier and the speech server's transcription endpoint."""
+    return {
+        "language": "en",
+        "beam_size": beam_size,
+        # Each 30-s window is decoded on its own: conditioning on the previous window's
+        # text lets one mistake repeat itself (hallucination loops).
+        "condition_on_previous_text": False,
+        # No initial_prompt: a prompt holding the expected text would bias the
+        # transcript towards it and hide real errors.
+        "vad_filter": False,
+    }
+
+
 _model: WhisperModel | None = None
 _model_lock = threading.Lock()
 
@@ -90,15 +106,7 @@ class WhisperTranscriber:
             )
         try:
             segments, _info = load_model().transcribe(
-                str(audio_path),
-                language="en",
-                beam_size=self.beam_size,
-                # Each window is decoded on its own: conditioning on the previous window's
-                # text lets one mistake repeat itself (hallucination loops).
-                condition_on_previous_text=False,
-                # No initial_prompt: a prompt holding the expected text would bias the
-                # transcript towards it and hide real errors.
-                vad_filter=False,
+                str(audio_path), **decode_options(self.beam_size)
             )
             return " ".join(segment.text.strip() for segment in segments).strip()
         except Exception as exc:  # PyAV and CTranslate2 raise many unrelated types

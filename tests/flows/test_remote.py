@@ -16,9 +16,15 @@ import pytest
 from narrator.budget import FakeClock
 from narrator.config import NarrationParams, RemoteSettings
 from narrator.engines import use_clock
-from narrator.faults import FaultConfig
 from narrator.models import AWAITING_BUDGET, BookResult, BudgetWait
-from narrator.server import SPEECH_MODEL, TRANSCRIPTION_MODEL, VOICE, ServeConfig, SpeechServer
+from narrator.server import (
+    SPEECH_MODEL,
+    TRANSCRIPTION_MODEL,
+    VOICE,
+    FaultConfig,
+    ServeConfig,
+    SpeechServer,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -23,11 +23,13 @@ from pydantic import SecretStr
 
 from narrator.audio.io import read_audio
 from narrator.errors import ConfigError
-from narrator.faults import FaultConfig, FaultInjector, FaultKind
 from narrator.server import (
     SPEECH_MODEL,
     TRANSCRIPTION_MODEL,
     VOICE,
+    FaultConfig,
+    FaultInjector,
+    FaultKind,
     ServeConfig,
     SpeechServer,
 )
@@ -111,6 +113,34 @@ def _error(body: bytes) -> dict[str, object]:
     return error
 
 
+def _status_and_error(answer: bytes) -> tuple[int, dict[str, object]]:
+    """Status code and OpenAI error object of a raw HTTP/1.1 answer."""
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), _error(body)
+
+
+def _read_answer(sock: socket.socket) -> bytes:
+    """One HTTP answer, read by its Content-Length (the connection may stay open)."""
+    answer = b""
+    while True:
+        head, separator, body = answer.partition(b"\r\n\r\n")
+        if separator:
+            length = re.search(rb"content-length: (\d+)", head, re.IGNORECASE)
+            assert length, head
+            if len(body) >= int(length[1]):
+                return answer
+        chunk = sock.recv(65536)
+        assert chunk, f"closed after {answer!r}"
+        answer += chunk
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    return answer
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[SpeechServer]:
     with SpeechServer(ServeConfig(port=0)) as running:
@@ -176,7 +206,7 @@ def test_stop_finishes_the_speech_in_flight(spoken_wav: bytes) -> None:
 def test_a_stalled_client_does_not_block_other_requests(server: SpeechServer) -> None:
     with socket.create_connection(_address(server.url)) as stalled:
         # Headers promise a body that never comes; its handler thread waits for it.
-        stalled.sendall(b"POST /v1/audio/speech HTTP/1.1\r\nContent-Length: 100\r\n\r\n")
+        stalled.sendall(b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
         started = time.monotonic()
         assert len(_client(server.url, timeout=10).models.list().data) == 2
         assert time.monotonic() - started < 5.0
@@ -315,6 +345,24 @@ def test_invalid_speech_requests_name_the_parameter(
     assert (error["type"], error["param"]) == ("invalid_request_error", param)
 
 
+def test_validation_errors_are_answered_in_openai_shape(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        _speak(client, speed=9.0)
+    assert caught.value.status_code == 400
+    assert (caught.value.param, caught.value.type) == ("speed", "invalid_request_error")
+    assert "'speed'" in caught.value.message and "4" in caught.value.message
+    assert isinstance(caught.value.body, dict)  # the SDK unwraps {"error": ...}
+    assert set(caught.value.body) == {"message", "type", "param", "code"}
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.audio.transcriptions.create(
+            model=TRANSCRIPTION_MODEL,
+            file=("s.wav", _tone_wav()),
+            response_format="verbose_json",
+            timestamp_granularities=["minute"],  # type: ignore[list-item]
+        )
+    assert caught.value.param == "timestamp_granularities[]"
+
+
 def test_unknown_paths_wrong_methods_and_bad_json_get_openai_errors(
     server: SpeechServer,
 ) -> None:
@@ -354,6 +402,52 @@ def test_oversized_body_gets_413_before_it_is_read(
             _speak(_client(small.url), "word " * 300)
         assert caught.value.status_code == 413
         assert small.stats.speech_inputs == ()
+
+
+def test_a_declared_oversized_body_gets_413_before_it_arrives(server: SpeechServer) -> None:
+    gib = 1 << 30
+    with socket.create_connection(_address(server.url), timeout=30) as upload:
+        upload.sendall(
+            b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {gib}\r\n\r\n".encode()
+            + bytes(65536)
+        )
+        # Only 64 KiB of the promised GiB were sent: the answer cannot have waited for it.
+        answer = _read_answer(upload)
+    status, error = _status_and_error(answer)
+    assert status == 413 and error["code"] == "request_too_large"
+    assert str(gib) in str(error["message"])
+
+
+def test_a_streamed_body_over_the_limit_gets_413() -> None:
+    with SpeechServer(ServeConfig(port=0, max_request_bytes=1000)) as small:
+        with socket.create_connection(_address(small.url), timeout=30) as upload:
+            # No Content-Length: chunked, so only counting the bytes read can catch it.
+            upload.sendall(
+                b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                b"Content-Type: application/json\r\n\r\n"
+                + b"".join(b"258\r\n" + b" " * 600 + b"\r\n" for _ in range(3))
+                + b"0\r\n\r\n"
+            )
+            status, error = _status_and_error(_read_all(upload))
+        assert small.stats.speech_inputs == ()
+    assert status == 413 and error["code"] == "request_too_large"
+    assert "1000" in str(error["message"])
+
+
+def test_stopping_closes_a_stalled_upload(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="narrator.server")
+    speech_server = SpeechServer(ServeConfig(port=0))
+    url = speech_server.start()
+    with socket.create_connection(_address(url), timeout=30) as stalled:
+        stalled.sendall(
+            b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"
+        )
+        assert len(_client(url, timeout=10).models.list().data) == 2  # the request is in
+        speech_server.stop()
+        assert _read_all(stalled) == b""  # closed, not answered
+    lines = [r.getMessage() for r in caplog.records if r.name == "narrator.server"]
+    assert any(line.startswith("POST /v1/audio/speech server stopping") for line in lines)
 
 
 # --- transcription ----------------------------------------------------------------------
@@ -502,6 +596,19 @@ def test_drop_fault_is_a_connection_error() -> None:
             _speak(_client(faulty.url))
         assert faulty.stats.faults == {"drop": 1}
     assert not isinstance(caught.value, openai.APITimeoutError)
+
+
+def test_drop_fault_closes_the_connection_without_a_byte() -> None:
+    with _faulty(FaultKind.DROP) as faulty:
+        body = json.dumps({"model": SPEECH_MODEL, "voice": VOICE, "input": TEXT}).encode()
+        with socket.create_connection(_address(faulty.url), timeout=30) as raw:
+            raw.sendall(
+                b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+            assert _read_all(raw) == b""
+        assert faulty.stats.faults == {"drop": 1}
 
 
 @pytest.mark.slow

@@ -1,0 +1,196 @@
+"""The OpenAI-compatible routes and their request models.
+
+``GET /v1/models``, ``POST /v1/audio/speech`` (JSON) and ``POST /v1/audio/transcriptions``
+(multipart form). Model work runs in sync endpoints, so in FastAPI's threadpool, never on
+the event loop; the models themselves are loaded once per process by their loaders.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime,
+# and they name dependencies local to create_app.
+import asyncio
+from collections.abc import AsyncIterator
+from http import HTTPStatus
+from typing import Annotated, Literal
+
+from fastapi import Depends, FastAPI, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from narrator.server.audio import CONTENT_TYPES, encode, synthesize
+from narrator.server.config import (
+    SPEECH_MODEL,
+    TRANSCRIPTION_MODEL,
+    VOICE,
+    Counters,
+    ServeConfig,
+)
+from narrator.server.errors import ApiError, install_handlers
+from narrator.server.faults import AudioFault, FaultLayer
+from narrator.server.transcribe import transcribe
+
+_GRANULARITIES_FIELD = "timestamp_granularities[]"
+
+
+class SpeechRequest(BaseModel):
+    """Body of ``POST /v1/audio/speech``; ``instructions`` and unknown fields are ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    model: str
+    input: str
+    voice: str
+    response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] = "mp3"
+    # Strict: `"speed": true` is a client bug, not a speed of 1.
+    speed: float = Field(default=1.0, ge=0.25, le=4.0, strict=True)
+
+    @field_validator("input")
+    @classmethod
+    def _speakable(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+
+class TranscriptionForm(BaseModel):
+    """Fields of ``POST /v1/audio/transcriptions``; ``prompt``, ``temperature`` and unknown
+    fields are accepted and ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
+
+    file: UploadFile
+    model: str
+    response_format: Literal["json", "text", "verbose_json"] = "json"
+    timestamp_granularities: list[Literal["segment", "word"]] = Field(
+        default=[], alias=_GRANULARITIES_FIELD
+    )
+    language: str | None = None
+    prompt: str | None = None
+    temperature: float | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _english(cls, value: str | None) -> str | None:
+        if value and value.lower() not in ("en", "english"):
+            raise ValueError(
+                f"language {value!r} is not supported; {TRANSCRIPTION_MODEL} transcribes "
+                "English ('en') only"
+            )
+        return value
+
+
+def _invalid(exc: ValidationError) -> RequestValidationError:
+    """pydantic's errors located in the body, as FastAPI reports its own."""
+    return RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+
+
+def _check_model(model: str, expected: str, task: str) -> None:
+    if model != expected:
+        raise ApiError(
+            HTTPStatus.NOT_FOUND,
+            f"The model {model!r} does not exist or cannot do {task}; use {expected!r}.",
+            param="model",
+            code="model_not_found",
+        )
+
+
+def _model_object(model_id: str) -> dict[str, object]:
+    return {"id": model_id, "object": "model", "created": 0, "owned_by": "narrator"}
+
+
+def create_app(
+    config: ServeConfig, counters: Counters, faults: FaultLayer, stopping: asyncio.Event
+) -> FastAPI:
+    """The FastAPI app; ``stopping`` is set when the server begins to shut down."""
+    app = FastAPI(title="narrator speech server", openapi_url=None, docs_url=None, redoc_url=None)
+    install_handlers(app)
+
+    def refuse_if_stopping() -> None:
+        if stopping.is_set():
+            raise ApiError(HTTPStatus.SERVICE_UNAVAILABLE, "The server is shutting down.")
+
+    async def speech_request(request: Request) -> SpeechRequest:
+        # Parsed here rather than by FastAPI: the body is JSON whatever its Content-Type says.
+        try:
+            body = SpeechRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise _invalid(exc) from exc
+        _check_model(body.model, SPEECH_MODEL, "speech")
+        if len(body.input) > config.max_input_chars:
+            raise ApiError(
+                HTTPStatus.BAD_REQUEST,
+                f"'input' is {len(body.input)} characters long; the limit is "
+                f"{config.max_input_chars} characters.",
+                param="input",
+                code="string_above_max_length",
+            )
+        if body.voice != VOICE:
+            raise ApiError(
+                HTTPStatus.BAD_REQUEST,
+                f"Voice {body.voice!r} is not available; the only voice is {VOICE!r}.",
+                param="voice",
+            )
+        return body
+
+    async def transcription_form(request: Request) -> AsyncIterator[TranscriptionForm]:
+        form = await request.form()
+        try:
+            fields: dict[str, object] = {_GRANULARITIES_FIELD: form.getlist(_GRANULARITIES_FIELD)}
+            fields |= {k: v for k, v in form.multi_items() if k != _GRANULARITIES_FIELD}
+            try:
+                parsed = TranscriptionForm.model_validate(fields)
+            except ValidationError as exc:
+                raise _invalid(exc) from exc
+            _check_model(parsed.model, TRANSCRIPTION_MODEL, "transcription")
+            yield parsed
+        finally:
+            await form.close()
+
+    @app.get("/v1/models")
+    async def list_models() -> dict[str, object]:
+        models = [_model_object(SPEECH_MODEL), _model_object(TRANSCRIPTION_MODEL)]
+        return {"object": "list", "data": models}
+
+    @app.get("/v1/models/{model_id}")
+    async def retrieve_model(model_id: str) -> dict[str, object]:
+        if model_id not in (SPEECH_MODEL, TRANSCRIPTION_MODEL):
+            raise ApiError(
+                HTTPStatus.NOT_FOUND,
+                f"The model {model_id!r} does not exist.",
+                param="model",
+                code="model_not_found",
+            )
+        return _model_object(model_id)
+
+    @app.post("/v1/audio/speech")
+    def speech(
+        body: Annotated[SpeechRequest, Depends(speech_request)],
+        fault: Annotated[AudioFault | None, Depends(faults.speech)],
+    ) -> Response:
+        def render() -> bytes:
+            refuse_if_stopping()
+            spoken = synthesize(
+                body.input,
+                speed=body.speed,
+                max_input_chars=config.max_input_chars,
+                speak_at_most_chars=config.speak_at_most_chars,
+            )
+            return encode(spoken, body.response_format)
+
+        media_type = CONTENT_TYPES[body.response_format]
+        if fault is not None:
+            return Response(fault.corrupt(render), media_type=media_type)
+        audio = render()
+        counters.speech(body.input)
+        return Response(audio, media_type=media_type)
+
+    @app.post("/v1/audio/transcriptions")
+    def transcription(
+        form: Annotated[TranscriptionForm, Depends(transcription_form)],
+        _fault: Annotated[None, Depends(faults.transcription)],
+    ) -> Response:
+        refuse_if_stopping()
+        words = form.response_format == "verbose_json" and "word" in form.timestamp_granularities
+        return transcribe(form.file.file.read(), response_format=form.response_format, words=words)
+
+    return app

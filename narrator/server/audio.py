@@ -1,0 +1,82 @@
+"""Speech for the server: Piper synthesis, encoded as OpenAI's ``response_format``."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import soundfile as sf
+
+from narrator.audio.export import run_ffmpeg
+from narrator.errors import AudioError
+from narrator.speech.base import Speech
+
+PCM_RATE_HZ = 24_000
+"""Sample rate of ``pcm`` speech, Hz: OpenAI's raw PCM is 16-bit mono at 24 kHz."""
+
+CONTENT_TYPES = {
+    "mp3": "audio/mpeg",
+    "opus": "audio/ogg",
+    "aac": "audio/aac",
+    "flac": "audio/flac",
+    "wav": "audio/wav",
+    "pcm": "audio/pcm",
+}
+"""Content type of each speech ``response_format``."""
+
+# Codec, bitrate and container for the formats ffmpeg encodes. Opus only runs at
+# 48/24/16/12/8 kHz, so the voice's 22,050 Hz is resampled to 24 kHz like OpenAI's.
+_FFMPEG_OUTPUT = {
+    "mp3": ["-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"],
+    "opus": ["-c:a", "libopus", "-b:a", "32k", "-ar", str(PCM_RATE_HZ), "-f", "ogg"],
+    "aac": ["-c:a", "aac", "-b:a", "64k", "-f", "adts"],
+}
+
+
+def synthesize(
+    text: str, *, speed: float, max_input_chars: int, speak_at_most_chars: int | None
+) -> Speech:
+    """Speak ``text`` (mono, at the voice's 22,050 Hz); with ``speak_at_most_chars``, only
+    its first whole words up to that many characters."""
+    # Imported here: onnxruntime and Piper take about a second to import.
+    from narrator.speech.piper import PiperEngine
+
+    limit = speak_at_most_chars
+    if limit is not None and len(text) > limit:
+        text = text[: text.rfind(" ", 0, limit + 1)] if " " in text[:limit] else text[:limit]
+    # The voice is loaded once per process (narrator.speech.piper.load_voice).
+    engine = PiperEngine(speed=speed, max_input_chars=max_input_chars)
+    return engine.synthesize(text)
+
+
+def encode(speech: Speech, response_format: str) -> bytes:
+    """Encode ``speech`` as OpenAI's ``response_format``.
+
+    wav and flac are 16-bit at the speech's own rate (Hz); pcm is headerless 16-bit little-endian
+    at 24,000 Hz; mp3, opus (in Ogg) and aac (ADTS) are encoded by the bundled ffmpeg.
+    """
+    if response_format == "pcm":
+        # Imported here: scipy.signal takes seconds to import, and only pcm needs it.
+        from scipy.signal import resample_poly
+
+        # 22,050 Hz -> 24,000 Hz is 160/147.
+        common = math.gcd(PCM_RATE_HZ, speech.sample_rate)
+        up, down = PCM_RATE_HZ // common, speech.sample_rate // common
+        resampled = resample_poly(speech.samples, up, down)
+        return (np.clip(resampled, -1.0, 1.0) * 32767).round().astype("<i2").tobytes()
+    lossless = io.BytesIO()
+    container = "FLAC" if response_format == "flac" else "WAV"
+    sf.write(lossless, speech.samples, speech.sample_rate, subtype="PCM_16", format=container)
+    if response_format in ("wav", "flac"):
+        return lossless.getvalue()
+    # WAV in on stdin, the encoded stream out on stdout: no temporary files to clean up.
+    encoded = run_ffmpeg(
+        ["-f", "wav", "-i", "pipe:0", *_FFMPEG_OUTPUT[response_format], "pipe:1"],
+        f"encode speech as {response_format}",
+        stdin=lossless.getvalue(),
+        hint="the bundled ffmpeg lacks this encoder; ask for wav, flac or pcm instead",
+    )
+    if not encoded:
+        raise AudioError(f"ffmpeg wrote no {response_format} audio for the speech")
+    return encoded

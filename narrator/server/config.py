@@ -1,0 +1,83 @@
+"""What the speech server serves and accepts, and the counters behind its statistics."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from pydantic import Field, SecretStr
+
+from narrator.models import Frozen
+
+SPEECH_MODEL = "piper-en_US-joe-medium"
+TRANSCRIPTION_MODEL = "faster-whisper-tiny.en"
+VOICE = "joe"
+
+
+class ServeConfig(Frozen):
+    """Where the server listens and what it accepts."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535, description="0 picks a free port")
+    token: SecretStr | None = Field(
+        default=None,
+        description="when set, every request needs 'Authorization: Bearer <token>'",
+    )
+    max_request_bytes: int = Field(
+        default=25 * 1024 * 1024, gt=0, description="larger bodies get 413 (OpenAI's 25 MB)"
+    )
+    max_input_chars: int = Field(default=4096, gt=0, description="longest speech input")
+    speak_at_most_chars: int | None = Field(
+        default=None,
+        gt=0,
+        description="speak only the first N characters of longer inputs (whole words) and "
+        "answer 200 anyway, as servers do whose model context is shorter than the input "
+        "they accept (Kokoro: 510 phoneme tokens); for testing adaptive chunk sizes",
+    )
+
+
+class ServerStats(Frozen):
+    """What the server has seen since it was created."""
+
+    requests: int = Field(description="every HTTP request, faulted and failed ones included")
+    by_path: dict[str, int]
+    faults: dict[str, int] = Field(description="faults injected, by FaultKind value")
+    speech_inputs: tuple[str, ...] = Field(
+        description="the input of every speech request answered with real audio, in order"
+    )
+
+
+class Counters:
+    """Thread-safe tallies behind :class:`ServerStats` (the event loop and the model
+    threads both write them)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_path: Counter[str] = Counter()
+        self._faults: Counter[str] = Counter()
+        self._speech_inputs: list[str] = []
+
+    def request(self, path: str) -> None:
+        """Count one HTTP request to ``path``."""
+        with self._lock:
+            self._by_path[path] += 1
+
+    def fault(self, kind: str) -> None:
+        """Count one injected fault of ``kind`` (a FaultKind value)."""
+        with self._lock:
+            self._faults[kind] += 1
+
+    def speech(self, text: str) -> None:
+        """Record the input of a speech request answered with real audio."""
+        with self._lock:
+            self._speech_inputs.append(text)
+
+    def snapshot(self) -> ServerStats:
+        """A consistent copy of every counter."""
+        with self._lock:
+            return ServerStats(
+                requests=self._by_path.total(),
+                by_path=dict(self._by_path),
+                faults=dict(self._faults),
+                speech_inputs=tuple(self._speech_inputs),
+            )

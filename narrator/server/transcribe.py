@@ -1,0 +1,72 @@
+"""Transcription for the server: faster-whisper tiny.en, answered in OpenAI's shapes."""
+
+from __future__ import annotations
+
+import io
+from http import HTTPStatus
+
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from narrator.server.errors import ApiError
+
+WHISPER_RATE_HZ = 16_000
+"""Rate faster-whisper decodes uploads to, Hz."""
+
+
+def transcribe(audio: bytes, *, response_format: str, words: bool) -> Response:
+    """Transcribe an uploaded audio file with the verifier's decode options.
+
+    ``response_format`` is json, text or verbose_json; ``words`` adds word timestamps
+    (seconds) to verbose_json.
+    """
+    # Imported here: faster-whisper and CTranslate2 take about a second to import.
+    from faster_whisper import decode_audio
+
+    from narrator.verify.faster_whisper import decode_options, load_model
+
+    try:
+        samples = decode_audio(io.BytesIO(audio), sampling_rate=WHISPER_RATE_HZ)
+    except Exception as exc:  # PyAV raises many unrelated types for undecodable input
+        raise ApiError(
+            HTTPStatus.BAD_REQUEST,
+            f"The audio file could not be decoded ({exc}); send FLAC, WAV, MP3, Ogg or M4A.",
+            param="file",
+        ) from exc
+    if samples.size == 0:
+        raise ApiError(HTTPStatus.BAD_REQUEST, "The audio file holds no audio.", param="file")
+    # The model is loaded once per process (narrator.verify.faster_whisper.load_model).
+    segments, _info = load_model().transcribe(samples, **decode_options(), word_timestamps=words)
+    segments = list(segments)  # decoding happens while iterating
+    text = " ".join(segment.text.strip() for segment in segments).strip()
+    if response_format == "text":
+        return PlainTextResponse(text + "\n")
+    if response_format == "json":
+        return JSONResponse({"text": text})
+    verbose: dict[str, object] = {
+        "task": "transcribe",
+        "language": "english",
+        "duration": samples.size / WHISPER_RATE_HZ,
+        "text": text,
+        "segments": [
+            {
+                "id": index,
+                "seek": segment.seek,
+                "start": float(segment.start),
+                "end": float(segment.end),
+                "text": segment.text,
+                "tokens": list(segment.tokens),
+                "temperature": float(segment.temperature or 0.0),
+                "avg_logprob": float(segment.avg_logprob),
+                "compression_ratio": float(segment.compression_ratio),
+                "no_speech_prob": float(segment.no_speech_prob),
+            }
+            for index, segment in enumerate(segments)
+        ],
+    }
+    if words:
+        verbose["words"] = [
+            {"word": word.word.strip(), "start": float(word.start), "end": float(word.end)}
+            for segment in segments
+            for word in segment.words or ()
+        ]
+    return JSONResponse(verbose)
