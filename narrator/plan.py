@@ -9,9 +9,9 @@ from pydantic import Field
 
 from narrator.budget import PRESETS
 from narrator.models import Book, Chapter, Chunk, Frozen
+from narrator.speech.timing import expected_duration_s
 from narrator.text.chunking import pack_chunks
 from narrator.verify.batching import plan_batches
-from narrator.verify.scoring import expected_duration_s
 
 
 class Requests(Frozen):

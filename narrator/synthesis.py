@@ -28,7 +28,8 @@ from narrator.store import BookPaths, chunk_key, finished_chunks, load_cached_re
 from narrator.verify.base import Transcriber
 from narrator.verify.batching import attribute, concatenate
 from narrator.verify.openai_compat import RemoteTranscriber
-from narrator.verify.scoring import score, truncated_at
+from narrator.verify.scoring import score
+from narrator.verify.truncation import truncated_at
 
 log = logging.getLogger("narrator.progress")
 

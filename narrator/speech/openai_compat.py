@@ -14,8 +14,8 @@ from narrator.audio.io import decode_audio
 from narrator.errors import AudioError, ConfigError
 from narrator.provider import BadResponse, Provider
 from narrator.speech.base import Speech
+from narrator.speech.timing import expected_duration_s
 from narrator.text.chunking import split_text
-from narrator.verify.scoring import expected_duration_s
 
 MIN_PLAUSIBLE_FACTOR = 0.3
 MAX_PLAUSIBLE_FACTOR = 3.0
