@@ -12,13 +12,14 @@ from prefect.states import Completed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from narrator.config import NarrationParams, Settings
+from narrator.engines import transcriber_capabilities
 from narrator.errors import BudgetExhausted
 from narrator.lock import book_lock, remove_stale_temporaries
 from narrator.models import AWAITING_BUDGET, Book, BookResult, ChapterAudio, Chunk, ChunkResult
 from narrator.plan import Part, verification_batches
 from narrator.publish import book_info, flagged_chunks
 from narrator.store import BookPaths
-from narrator.synthesis import budget_markdown, budget_wait, ensure_budget, finished
+from narrator.synthesis import budget_markdown, budget_wait, ensure_budget, finished, unfinished
 from tasks import events
 from tasks.artifacts import publish_book, publish_wait, report_progress, start_progress
 from tasks.audio import check_chapters_task, export_book_task, render_chapter_task
@@ -39,7 +40,9 @@ def narrate_chapter(
     total_chunks: int,
 ) -> tuple[ChunkResult, ...]:
     """Synthesize and verify one chapter's chunks, in batches, on the worker pool."""
-    batches = verification_batches(chunks, remote=params.verify == "remote", speed=params.speed)
+    batches = verification_batches(
+        chunks, batches=transcriber_capabilities(params).batches, speed=params.speed
+    )
     futures = narrate_chunks_task.map(batches, unmapped(params), unmapped(paths))
     done = done_before
     for future in as_completed(futures):
@@ -75,11 +78,12 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
             result = _narrate(params, book, parts, paths)
         except BudgetExhausted as exc:
             waiting = budget_wait(exc, book.title, all_chunks, paths, run_engines)
-            budget = budget_markdown(run_engines, waiting.total_chunks - waiting.done_chunks)
+            pending = unfinished(paths, [part.chunks for part in parts], run_engines)
+            budget = budget_markdown(run_engines, pending, speed=params.speed)
             publish_wait(book.slug, waiting, budget)
             events.budget_exhausted(book.slug, waiting)
             return Completed(name=AWAITING_BUDGET, message=waiting.message, data=waiting)
-    publish_book(book.slug, result, budget_markdown(run_engines, 0))
+    publish_book(book.slug, result, budget_markdown(run_engines, (), speed=params.speed))
     events.book_completed(book.slug, result)
     events.chunks_flagged(book.slug, result.title, flagged_chunks(result))
     return result

@@ -140,16 +140,14 @@ def plan(
 
       narrate plan book.txt --engine remote --verify remote --json
     """
-    from narrator.engines import engine_kind
-
     params = NarrationParams(
         manuscript=manuscript,
         max_input_chars=max_input_chars,
         engine=engine,  # type: ignore[arg-type]
         verify=verify,  # type: ignore[arg-type]
     )
-    book, chunks, limit = _load(manuscript, max_input_chars, params)
-    result = make_plan(book, chunks, limit, remote=engine_kind(params) == "remote", verify=verify)
+    book, chunks, _ = _load(manuscript, max_input_chars, params)
+    result = make_plan(book, chunks, params)
     if json_:
         print(result.model_dump_json(indent=2))
         return

@@ -1,8 +1,10 @@
 """Build the speech engine and transcriber a run asks for, once per worker process.
 
-Tasks receive only small parameter records; each looks its engines up here, so
-models load on first use in a process and are shared by every later chunk, and
-every remote request of the process shares one SDK client and one ledger.
+Engine families are registered by name (``embedded``, ``remote``); ``NarrationParams``
+names one for speech (``engine``) and one for verification (``verify``). Tasks receive
+only small parameter records; each looks its engines up here, so models load on first
+use in a process and are shared by every later chunk, and every paid request of the
+process shares one SDK client and one ledger.
 """
 
 from __future__ import annotations
@@ -11,21 +13,137 @@ import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from narrator.budget import SYSTEM_CLOCK, Clock, RequestLedger, parse_budget
 from narrator.config import NarrationParams, RemoteSettings, Settings
 from narrator.errors import ConfigError
+from narrator.models import Frozen
 from narrator.provider import Provider, RetryPolicy, account_of, api_key_from_env
-from narrator.speech.base import SpeechEngine
-from narrator.verify.base import Transcriber
+from narrator.speech.base import SpeechCapabilities, SpeechEngine
+from narrator.verify.base import Transcriber, TranscriberCapabilities
 
 CLOCK: Clock = SYSTEM_CLOCK
 """The clock budgets are kept by; see :func:`use_clock`."""
 
 _build_lock = threading.Lock()
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class EngineOptions(Frozen):
+    """What a run's engines are built from: the part of ``NarrationParams`` they read."""
+
+    speed: float
+    max_input_chars: int | None  # None: each engine's default
+    remote: RemoteSettings
+
+    @classmethod
+    def of(cls, params: NarrationParams) -> EngineOptions:
+        return cls(speed=params.speed, max_input_chars=params.max_input_chars, remote=params.remote)
+
+
+class EngineFactory(Protocol):
+    """A family of engines: a speech engine and a transcriber, built on demand.
+
+    The capability methods load no model and need no API key (``narrate plan`` asks
+    them); the build methods receive the remote API's client when a paid engine of the
+    run needs one. Each imports its engine's module only when called, so commands that
+    never synthesize do not import model runtimes.
+    """
+
+    def speech_capabilities(self, options: EngineOptions) -> SpeechCapabilities: ...
+
+    def transcriber_capabilities(self) -> TranscriberCapabilities: ...
+
+    def speech(self, options: EngineOptions, provider: Provider | None) -> SpeechEngine: ...
+
+    def transcriber(self, options: EngineOptions, provider: Provider | None) -> Transcriber: ...
+
+
+class _Embedded:
+    """Piper's joe-medium voice and faster-whisper tiny.en, on this machine."""
+
+    def speech_capabilities(self, options: EngineOptions) -> SpeechCapabilities:
+        from narrator.speech import piper
+
+        return piper.capabilities(options.max_input_chars or piper.DEFAULT_MAX_INPUT_CHARS)
+
+    def transcriber_capabilities(self) -> TranscriberCapabilities:
+        from narrator.verify.faster_whisper import WhisperTranscriber
+
+        return WhisperTranscriber.capabilities
+
+    def speech(self, options: EngineOptions, provider: Provider | None) -> SpeechEngine:
+        from narrator.speech.piper import PiperEngine
+
+        max_input_chars = self.speech_capabilities(options).max_input_chars
+        return PiperEngine(speed=options.speed, max_input_chars=max_input_chars)
+
+    def transcriber(self, options: EngineOptions, provider: Provider | None) -> Transcriber:
+        from narrator.verify.faster_whisper import WhisperTranscriber
+
+        return WhisperTranscriber()
+
+
+class _Remote:
+    """An OpenAI-compatible speech and transcription API (Oxlo by default)."""
+
+    def speech_capabilities(self, options: EngineOptions) -> SpeechCapabilities:
+        from narrator.speech import openai_compat
+
+        return openai_compat.capabilities(options.max_input_chars or options.remote.max_input_chars)
+
+    def transcriber_capabilities(self) -> TranscriberCapabilities:
+        from narrator.verify.openai_compat import RemoteTranscriber
+
+        return RemoteTranscriber.capabilities
+
+    def speech(self, options: EngineOptions, provider: Provider | None) -> SpeechEngine:
+        from narrator.speech.openai_compat import RemoteSpeechEngine
+
+        return RemoteSpeechEngine(
+            _required(provider),
+            model=options.remote.tts_model,
+            voice=options.remote.voice,
+            speed=options.speed,
+            response_format=options.remote.response_format,
+            max_input_chars=self.speech_capabilities(options).max_input_chars,
+        )
+
+    def transcriber(self, options: EngineOptions, provider: Provider | None) -> Transcriber:
+        from narrator.verify.openai_compat import RemoteTranscriber
+
+        return RemoteTranscriber(_required(provider), model=options.remote.asr_model)
+
+
+def _required(provider: Provider | None) -> Provider:
+    if provider is None:
+        raise ConfigError(
+            "a remote engine was built without its API client",
+            hint="declare the engine paid in its capabilities: only runs with a paid engine "
+            "get the budgeted API client",
+        )
+    return provider
+
+
+_REGISTRY: dict[str, EngineFactory] = {"embedded": _Embedded(), "remote": _Remote()}
+
+
+def register(name: str, factory: EngineFactory) -> None:
+    """Make the engine family ``factory`` available under ``name`` (replacing any)."""
+    with _build_lock:
+        _REGISTRY[name] = factory
+        _build.cache_clear()
+
+
+def engine_factory(name: str) -> EngineFactory:
+    """The engine family registered as ``name``; ``ConfigError`` naming the known ones."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise ConfigError(f"unknown engine {name!r}", hint=f"choose one of: {known}") from None
 
 
 @dataclass(frozen=True)
@@ -45,12 +163,28 @@ def use_clock(clock: Clock) -> None:
         _build.cache_clear()
 
 
-def engine_kind(params: NarrationParams) -> Literal["embedded", "remote"]:
+def engine_kind(params: NarrationParams) -> str:
     """The speech engine ``params`` select; ``auto`` is remote when an API key is set."""
     if params.engine != "auto":
         return params.engine
     has_key = api_key_from_env() is not None or params.remote.api_key_block is not None
     return "remote" if has_key else "embedded"
+
+
+def speech_capabilities(params: NarrationParams) -> SpeechCapabilities:
+    """What the speech engine ``params`` select can do, without building it."""
+    return engine_factory(engine_kind(params)).speech_capabilities(EngineOptions.of(params))
+
+
+def transcriber_capabilities(params: NarrationParams) -> TranscriberCapabilities:
+    """What the transcriber ``params`` select can do, without building it."""
+    return engine_factory(params.verify).transcriber_capabilities()
+
+
+def packing_for(params: NarrationParams) -> tuple[int, bool]:
+    """Return ``(max_input_chars, by_paragraph)`` for chunk packing, without loading models."""
+    capabilities = speech_capabilities(params)
+    return capabilities.max_input_chars, capabilities.packs_by_paragraph
 
 
 def engines_for(params: NarrationParams, api_key: str | None = None) -> Engines:
@@ -60,49 +194,24 @@ def engines_for(params: NarrationParams, api_key: str | None = None) -> Engines:
     one; otherwise the environment's key is used.
     """
     kind = engine_kind(params)
-    remote = params.remote if "remote" in (kind, params.verify) else None
     # Worker threads ask at the same moment; build each set of engines once.
     with _build_lock:
-        return _build(kind, params.verify, params.speed, params.max_input_chars, remote, api_key)
+        return _build(kind, params.verify, EngineOptions.of(params), api_key)
 
 
 @functools.cache
-def _build(
-    kind: str,
-    verify: str,
-    speed: float,
-    max_input_chars: int | None,
-    remote: RemoteSettings | None,
-    api_key: str | None,
-) -> Engines:
-    provider = _provider(remote, api_key) if remote is not None else None
-    # Imported here so that `narrate split` / `plan` never pay for loading model runtimes.
-    if provider is not None and remote is not None and kind == "remote":
-        from narrator.speech.openai_compat import RemoteSpeechEngine
-
-        speech: SpeechEngine = RemoteSpeechEngine(
-            provider,
-            model=remote.tts_model,
-            voice=remote.voice,
-            speed=speed,
-            response_format=remote.response_format,
-            max_input_chars=max_input_chars or remote.max_input_chars,
-        )
-    else:
-        from narrator.speech.piper import DEFAULT_MAX_INPUT_CHARS, PiperEngine
-
-        speech = PiperEngine(
-            speed=speed, max_input_chars=max_input_chars or DEFAULT_MAX_INPUT_CHARS
-        )
-    if provider is not None and remote is not None and verify == "remote":
-        from narrator.verify.openai_compat import RemoteTranscriber
-
-        transcriber: Transcriber = RemoteTranscriber(provider, model=remote.asr_model)
-    else:
-        from narrator.verify.faster_whisper import WhisperTranscriber
-
-        transcriber = WhisperTranscriber()
-    return Engines(speech=speech, transcriber=transcriber, provider=provider)
+def _build(kind: str, verify: str, options: EngineOptions, api_key: str | None) -> Engines:
+    speech_family, verify_family = engine_factory(kind), engine_factory(verify)
+    paid = (
+        speech_family.speech_capabilities(options).paid
+        or verify_family.transcriber_capabilities().paid
+    )
+    provider = _provider(options.remote, api_key) if paid else None
+    return Engines(
+        speech=speech_family.speech(options, provider),
+        transcriber=verify_family.transcriber(options, provider),
+        provider=provider,
+    )
 
 
 def _provider(remote: RemoteSettings, api_key: str | None) -> Provider:
@@ -134,31 +243,14 @@ def ledger_for(remote: RemoteSettings, settings: Settings | None = None) -> Requ
     )
 
 
-def packing_for(params: NarrationParams) -> tuple[int, bool]:
-    """Return ``(max_input_chars, by_paragraph)`` for chunk packing, without loading models.
-
-    The embedded engine costs nothing per request, so its chunks end at paragraph
-    ends, where the stitcher can place a paragraph pause (issue #2). A remote engine
-    is paid per request, so its chunks fill up to its input limit (issue #3).
-    """
-    if engine_kind(params) == "remote":
-        return params.max_input_chars or params.remote.max_input_chars, False
-    from narrator.speech.piper import DEFAULT_MAX_INPUT_CHARS
-
-    return params.max_input_chars or DEFAULT_MAX_INPUT_CHARS, True
-
-
 def engine_notes(engines: Engines) -> tuple[str, ...]:
     """What a run should tell its reader about its engines (for the report)."""
-    from narrator.speech.openai_compat import RemoteSpeechEngine
-
     speech = engines.speech
-    if isinstance(speech, RemoteSpeechEngine) and (
-        speech.max_input_chars < speech.configured_input_chars
-    ):
+    configured = speech.capabilities.max_input_chars
+    if speech.max_input_chars < configured:
         return (
             f"{speech.identity} truncated long inputs, so narrator lowered its input limit "
-            f"from {speech.configured_input_chars} to {speech.max_input_chars} characters "
+            f"from {configured} to {speech.max_input_chars} characters "
             "and spoke longer chunks in pieces.",
         )
     return ()

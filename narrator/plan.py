@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from narrator.budget import PRESETS
+from narrator.config import NarrationParams
 from narrator.models import Book, Chapter, Chunk, Frozen
+from narrator.speech.base import SpeechCapabilities
+from narrator.speech.timing import expected_duration_s
 from narrator.text.chunking import pack_chunks
+from narrator.verify.base import TranscriberCapabilities
 from narrator.verify.batching import plan_batches
-from narrator.verify.scoring import expected_duration_s
 
 
 class Requests(Frozen):
@@ -20,6 +23,7 @@ class Requests(Frozen):
     synthesis: int = Field(ge=0)
     verification: int = Field(ge=0)
     total: int = Field(ge=0)
+    paid: int = Field(ge=0, description="requests sent to a paid API")
 
 
 class Plan(Frozen):
@@ -32,9 +36,6 @@ class Plan(Frozen):
     sentences: int = Field(ge=0)
     chunks: int = Field(ge=0)
     requests: Requests
-    paid_requests: int = Field(
-        ge=0, description="requests sent to a paid remote API (first attempts)"
-    )
     per_sentence_requests: int = Field(
         ge=0, description="one synthesis and one transcription request per sentence (naive)"
     )
@@ -42,6 +43,12 @@ class Plan(Frozen):
     days: dict[str, int] = Field(
         default_factory=dict, description="budget days per plan preset (remote engine only)"
     )
+
+    @computed_field(description="requests sent to a paid remote API (first attempts)")
+    @property
+    def paid_requests(self) -> int:
+        """``requests.paid``, also a top-level key of the JSON."""
+        return self.requests.paid
 
 
 BATCH_MAX_AUDIO_S = 15 * 60.0
@@ -120,11 +127,11 @@ def chapter_title(book: Book, chapter: Chapter) -> str:
 
 
 def verification_batches(
-    chunks: Sequence[Chunk], *, remote: bool, speed: float
+    chunks: Sequence[Chunk], *, batches: bool, speed: float
 ) -> list[tuple[Chunk, ...]]:
-    """Group a chapter's chunks for verification: single chunks, or for a remote
-    transcriber consecutive chunks of up to ``BATCH_MAX_AUDIO_S`` predicted seconds."""
-    if not remote:
+    """Group a chapter's chunks for verification: single chunks, or for a transcriber
+    that ``batches``, consecutive chunks of up to ``BATCH_MAX_AUDIO_S`` predicted seconds."""
+    if not batches:
         return [(c,) for c in chunks]
     durations = [expected_duration_s(c.spoken, speed=speed) for c in chunks]
     return [
@@ -133,50 +140,65 @@ def verification_batches(
     ]
 
 
-def make_plan(
-    book: Book,
-    chunks: tuple[tuple[Chunk, ...], ...],
-    max_chars: int,
+def count_requests(
+    groups: Sequence[Sequence[Chunk]],
+    speech: SpeechCapabilities,
+    transcriber: TranscriberCapabilities,
     *,
-    remote: bool = False,
-    verify: str = "embedded",
-    speed: float = 1.0,
-) -> Plan:
-    """Count chapters, characters, chunks and first-attempt requests of a chunked book.
+    speed: float,
+) -> Requests:
+    """Engine requests for ``groups`` of consecutive chunks (chapters, or parts of them)
+    when every chunk passes on its first attempt.
 
-    Synthesis is one request per chunk. Verification is one per chunk on the embedded
-    transcriber, and one per batch of consecutive chunks (up to ``BATCH_MAX_AUDIO_S``
-    of predicted speech) on a remote one. ``days`` divides the paid requests (remote
-    engine and remote verification) by each plan's daily quota.
+    Synthesis is one request per chunk. Verification is one per chunk, or one per batch
+    (``verification_batches``) when the transcriber batches. Paid requests are those of
+    the engines that are paid.
     """
-    flat = [c for chapter in chunks for c in chapter]
-    n = len(flat)
-    sentences = sum(len(chapter.sentences) for chapter in book.chapters)
-    remote_verify = verify == "remote"
-    batches = sum(
-        len(verification_batches(chapter, remote=remote_verify, speed=speed)) for chapter in chunks
+    synthesis = sum(len(group) for group in groups)
+    verification = sum(
+        len(verification_batches(group, batches=transcriber.batches, speed=speed))
+        for group in groups
     )
-    verification = batches
-    paid = (n if remote else 0) + (verification if remote_verify else 0)
+    paid = (synthesis if speech.paid else 0) + (verification if transcriber.paid else 0)
+    return Requests(
+        synthesis=synthesis,
+        verification=verification,
+        total=synthesis + verification,
+        paid=paid,
+    )
+
+
+def make_plan(book: Book, chunks: tuple[tuple[Chunk, ...], ...], params: NarrationParams) -> Plan:
+    """Count chapters, characters, chunks and first-attempt requests (``count_requests``)
+    of a book chunked for the engines ``params`` select. ``days`` divides the paid
+    requests by each plan's daily quota.
+    """
+    # Imported here: the engines module imports the OpenAI SDK (about a second), which
+    # every CLI command would pay for, as the CLI imports this module.
+    from narrator.engines import engine_kind, speech_capabilities, transcriber_capabilities
+
+    speech = speech_capabilities(params)
+    requests = count_requests(chunks, speech, transcriber_capabilities(params), speed=params.speed)
+    flat = [c for chapter in chunks for c in chapter]
+    sentences = sum(len(chapter.sentences) for chapter in book.chapters)
     days = (
         {
-            name: math.ceil(paid / limits.per_day)
+            name: math.ceil(requests.paid / limits.per_day)
             for name, limits in PRESETS.items()
             if limits.per_day is not None
         }
-        if paid
+        if requests.paid
         else {}
     )
     return Plan(
         title=book.title,
-        engine="remote" if remote else "embedded",
+        engine=engine_kind(params),
         chapters=len(book.chapters),
         characters=sum(len(c.spoken) for c in flat),
         sentences=sentences,
-        chunks=n,
-        requests=Requests(synthesis=n, verification=verification, total=n + verification),
-        paid_requests=paid,
+        chunks=len(flat),
+        requests=requests,
         per_sentence_requests=2 * sentences,
-        max_input_chars=max_chars,
+        max_input_chars=speech.max_input_chars,
         days=days,
     )

@@ -3,11 +3,11 @@
 A chunk that fails verification is synthesized again, up to ``max_attempts``
 times; the best attempt is then kept and flagged, never dropped (issue #2).
 
-Chunks are handled in *batches* of consecutive chunks. On the embedded
-transcriber a batch is one chunk. A remote transcriber is paid per request, so
-the chunks of a batch are heard in one request: their audio is joined with gaps,
-transcribed with timestamps, and the heard words are attributed back to each
-chunk; a chunk whose attribution is ambiguous is checked again alone (issue #3).
+Chunks are handled in *batches* of consecutive chunks. A batch is one chunk unless
+the transcriber batches (a paid remote one does). Then the chunks of a batch are
+heard in one request: their audio is joined with gaps, transcribed with timestamps,
+and the heard words are attributed back to each chunk; a chunk whose attribution is
+ambiguous is checked again alone (issue #3).
 """
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ from narrator.audio.io import read_audio, write_flac
 from narrator.engines import Engines
 from narrator.errors import AudioError, BudgetExhausted
 from narrator.models import BudgetWait, Chunk, ChunkAudio, ChunkResult, Verification
+from narrator.plan import count_requests
 from narrator.store import BookPaths, chunk_key, finished_chunks, load_cached_result, save_result
 from narrator.verify.base import Transcriber
 from narrator.verify.batching import attribute, concatenate
-from narrator.verify.openai_compat import RemoteTranscriber
-from narrator.verify.scoring import score, truncated_at
+from narrator.verify.scoring import score
+from narrator.verify.truncation import truncated_at
 
 log = logging.getLogger("narrator.progress")
 
@@ -82,8 +83,8 @@ def _hear(
     transcriber: Transcriber, chunks: Sequence[Chunk], attempts: Sequence[_Attempt], workdir: Path
 ) -> list[str]:
     """What the transcriber hears in each attempt: one request for the whole batch when
-    the transcriber is remote, one per chunk otherwise or when attribution is ambiguous."""
-    if len(chunks) == 1 or not isinstance(transcriber, RemoteTranscriber):
+    the transcriber batches, one per chunk otherwise or when attribution is ambiguous."""
+    if len(chunks) == 1 or not transcriber.capabilities.batches:
         return [
             transcriber.transcribe(a.path, label=c.id)
             for c, a in zip(chunks, attempts, strict=True)
@@ -110,7 +111,7 @@ def narrate_batch(
     """Return every chunk's verified audio, from the store when it is already there.
 
     Each round synthesizes the chunks still failing, hears them (one request per
-    batch on a remote transcriber) and scores them; a chunk keeps its best attempt.
+    batch when the transcriber batches) and scores them; a chunk keeps its best attempt.
     After ``max_attempts`` rounds a chunk that never passed is kept and ``flagged``.
     """
     keys = {c.id: chunk_key(c.spoken, engines.speech.identity) for c in chunks}
@@ -229,24 +230,25 @@ def ensure_budget(engines: Engines, pending: int) -> None:
         engines.provider.ledger.ensure_available()
 
 
-def budget_markdown(engines: Engines, pending: int) -> str:
+def budget_markdown(engines: Engines, pending: Sequence[Sequence[Chunk]], *, speed: float) -> str:
     """The request budget as the run's summary shows it: used and left today, when it
-    resets, and the days the ``pending`` chunks still need (first attempts)."""
+    resets, and the paid requests and days the ``pending`` chunks still need (first
+    attempts, ``count_requests``), given as groups of consecutive chunks (parts)."""
     if engines.provider is None:
         return "Embedded engine: no paid requests.\n"
     usage = engines.provider.ledger.usage()
     lines = [f"- requests used today at `{usage.account}`: {usage.used}"]
     if usage.limit is not None:
-        # A chunk costs one synthesis request, and one verification request when the
-        # transcriber is remote (batched, so this is an upper bound).
-        per_chunk = 2 if isinstance(engines.transcriber, RemoteTranscriber) else 1
-        needed = pending * per_chunk
+        needed = count_requests(
+            pending, engines.speech.capabilities, engines.transcriber.capabilities, speed=speed
+        ).paid
         left = usage.remaining or 0
         # Days including today: 0 when nothing is left, 1 when today's budget suffices.
         days = min(needed, 1) if needed <= left else 1 + math.ceil((needed - left) / usage.limit)
         lines += [
             f"- left today: {left} of {usage.limit} (resets {usage.resets_at:%Y-%m-%d %H:%M} UTC)",
-            f"- chunks still to narrate: {pending}; estimated days to finish: {days}",
+            f"- chunks still to narrate: {sum(map(len, pending))}, needing {needed} paid "
+            f"requests; estimated days to finish: {days}",
         ]
     return "\n".join(lines) + "\n"
 
@@ -254,3 +256,10 @@ def budget_markdown(engines: Engines, pending: int) -> str:
 def finished(paths: BookPaths, chunks: Iterable[Chunk], engines: Engines) -> int:
     """How many of ``chunks`` are already synthesized and verified in the store."""
     return finished_chunks(paths, chunks, engines.speech.identity, engines.transcriber.identity)
+
+
+def unfinished(
+    paths: BookPaths, groups: Iterable[Sequence[Chunk]], engines: Engines
+) -> tuple[tuple[Chunk, ...], ...]:
+    """The chunks of each group that are not yet synthesized and verified in the store."""
+    return tuple(tuple(c for c in group if not finished(paths, [c], engines)) for group in groups)

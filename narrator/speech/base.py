@@ -22,17 +22,43 @@ class Speech:
         return len(self.samples) / self.sample_rate
 
 
+@dataclass(frozen=True)
+class SpeechCapabilities:
+    """What chunk packing, planning and budgeting need to know about a speech engine.
+
+    An engine's registry entry (``narrator.engines``) gives them without loading a model
+    or needing an API key, so ``narrate plan`` can use them.
+    """
+
+    paid: bool
+    """Every synthesis request counts against the request budget (a remote API)."""
+
+    max_input_chars: int
+    """The longest text one request may carry as configured, characters: the engine's
+    default unless the run sets one. The engine's ``max_input_chars`` may be lower once
+    it learned that its endpoint truncates longer inputs."""
+
+    @property
+    def packs_by_paragraph(self) -> bool:
+        """Whether chunks end at paragraph ends, where the stitcher places a paragraph
+        pause. Only a free engine's do: a paid engine's chunks fill up to its input
+        limit, for the fewest requests."""
+        return not self.paid
+
+
 @runtime_checkable
 class SpeechEngine(Protocol):
     """Turns text into speech.
 
     ``identity`` names everything that determines the audio besides the text
     (engine, model, voice, speed), so it can be part of a content hash.
-    ``max_input_chars`` is the longest text one request may carry.
+    ``max_input_chars`` is the longest text one request may carry now (at most
+    ``capabilities.max_input_chars``).
     """
 
     identity: str
     credit: str  # the voice credited as narrator in the tags, e.g. "kokoro-82m (af_heart)"
+    capabilities: SpeechCapabilities
     max_input_chars: int
 
     def learn_truncation(self, chars_spoken: int) -> int | None:

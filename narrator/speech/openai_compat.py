@@ -13,9 +13,9 @@ import openai
 from narrator.audio.io import decode_audio
 from narrator.errors import AudioError, ConfigError
 from narrator.provider import BadResponse, Provider
-from narrator.speech.base import Speech
+from narrator.speech.base import Speech, SpeechCapabilities
+from narrator.speech.timing import expected_duration_s
 from narrator.text.chunking import split_text
-from narrator.verify.scoring import expected_duration_s
 
 MIN_PLAUSIBLE_FACTOR = 0.3
 MAX_PLAUSIBLE_FACTOR = 3.0
@@ -34,6 +34,11 @@ is estimated from words, so leave a margin), and never below 100 characters."""
 PIECE_GAP_S = 0.3
 """Silence between the pieces of a chunk spoken in several requests, seconds: about a
 sentence pause, as the pieces end at sentences where they can."""
+
+
+def capabilities(max_input_chars: int) -> SpeechCapabilities:
+    """Every request to a remote API counts against the request budget."""
+    return SpeechCapabilities(paid=True, max_input_chars=max_input_chars)
 
 
 class RemoteSpeechEngine:
@@ -59,7 +64,7 @@ class RemoteSpeechEngine:
         self.voice = voice
         self.speed = speed
         self.response_format = response_format
-        self.configured_input_chars = max_input_chars
+        self.capabilities = capabilities(max_input_chars)
         self.credit = f"{model} ({voice})"
         # Everything besides the text that shapes the audio; the key is not part of it.
         self.identity = (
@@ -70,8 +75,8 @@ class RemoteSpeechEngine:
     def max_input_chars(self) -> int:
         """The longest text sent in one request: the configured limit, or the lower one
         learned from this endpoint truncating longer inputs (characters)."""
-        learned = self._provider.ledger.input_limit(self.model)
-        return min(self.configured_input_chars, learned or self.configured_input_chars)
+        configured = self.capabilities.max_input_chars
+        return min(configured, self._provider.ledger.input_limit(self.model) or configured)
 
     def learn_truncation(self, chars_spoken: int) -> int | None:
         """The endpoint spoke only about ``chars_spoken`` characters of a longer input:

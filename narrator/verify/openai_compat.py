@@ -14,11 +14,13 @@ import openai
 
 from narrator.errors import EngineError
 from narrator.provider import BadResponse, Provider
-from narrator.verify.batching import HeardSegment
+from narrator.verify.base import HeardSegment, TranscriberCapabilities
 
 
 class RemoteTranscriber:
     """Transcriber over an OpenAI-compatible API (English, no prompt)."""
+
+    capabilities = TranscriberCapabilities(paid=True, batches=True)
 
     def __init__(self, provider: Provider, *, model: str) -> None:
         self._provider = provider

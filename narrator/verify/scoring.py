@@ -1,23 +1,22 @@
 """Scoring a round trip: compare the text a chunk should say with what a transcriber heard.
 
-Pure functions, no models. Both sides are normalized the same way (case, punctuation,
-numbers, contractions, abbreviations), then compared with jiwer 4.0. The verdict is
-length-aware: a short sentence may lose one proper name to the transcriber, while a
-long chunk may never lose a clause.
+Pure functions, no models. Both sides are normalized the same way (``normalize_words``:
+case, punctuation, numbers, contractions, abbreviations), then compared with jiwer 4.0.
+The verdict is length-aware: a short sentence may lose one proper name to the
+transcriber, while a long chunk may never lose a clause.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import jiwer
-from num2words import num2words
 
 from narrator.models import Verification
+from narrator.speech.timing import expected_duration_s
+from narrator.text.normalize import normalize_words
 
 # --- thresholds -----------------------------------------------------------------------
 
@@ -83,28 +82,6 @@ Calibrated on tiny.en transcripts of correct Piper audio: sound-alike spellings
 short sentence ("Call me Ishmael." heard as "The dog barked.") differs in 7 of 7.
 """
 
-SECONDS_PER_CHAR = 0.0494
-"""Speaking time per character of normalized text at speed 1.0, seconds (about 20
-characters per second of pure speech).
-
-Least-squares fit on 151 varied sentences spoken one by one by Piper joe-medium, 302
-takes, counting ``len(" ".join(normalize_words(text)))`` so numbers count as the words
-that are said.
-"""
-
-SECONDS_PER_SENTENCE = 0.36
-"""Speaking time per sentence independent of its length (the voice's lead and tail
-silence), seconds; same fit."""
-
-SECONDS_BETWEEN_SENTENCES = 0.3
-"""Pause an engine inserts between sentences, seconds (Piper: ``SENTENCE_GAP_S``).
-
-With it, the model predicts 25-s chunks of 7-10 sentences within 0.93-1.04 x; without it
-they come out 1.15-1.28 x longer than predicted.
-"""
-
-_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+\S)")
-
 MIN_DURATION_FACTOR = 0.6
 """Shortest plausible audio as a fraction of the expected duration.
 
@@ -123,171 +100,6 @@ that Whisper can hear, and this rule is for long silences and unheard noise.
 DURATION_SLACK_S = 1.5
 """Extra seconds allowed above the ceiling, so one-word texts are not held to a fraction
 of a second (the 1.5 s constant of tts-audiobook-tool's rule)."""
-
-
-# --- normalization --------------------------------------------------------------------
-
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
-
-_CONTRACTIONS: dict[str, str] = {
-    "can't": "can not",
-    "won't": "will not",
-    "shan't": "shall not",
-    "ain't": "is not",
-    "let's": "let us",
-    "y'all": "you all",
-}
-_SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("n't", " not"),
-    ("'re", " are"),
-    ("'ve", " have"),
-    ("'ll", " will"),
-    ("'m", " am"),
-    ("'d", " would"),
-)
-# "'s" is "is" only after these; elsewhere it is a possessive ("john's") and is kept.
-# fmt: off
-_IS_AFTER = frozenset({
-    "it", "he", "she", "that", "what", "there", "here", "who", "where", "how", "when", "why",
-    "this", "everyone", "nobody",
-})
-# fmt: on
-
-# Whole words, after punctuation is gone: abbreviations ("dr." is "dr" by then) and
-# "cannot", so that it compares equal to "can't".
-_WORD_EXPANSIONS: dict[str, str] = {
-    "cannot": "can not",
-    "mr": "mister",
-    "mrs": "missus",
-    "ms": "miz",
-    "dr": "doctor",
-    "st": "saint",
-    "prof": "professor",
-    "jr": "junior",
-    "sr": "senior",
-    "vs": "versus",
-    "etc": "et cetera",
-    "ok": "okay",
-}
-
-# Words that make up spelled-out numbers and amounts, for dropping "and" between them.
-_NUMBER_WORDS = frozenset(
-    word
-    for n in (*range(20), *range(20, 100, 10), 100, 10**3, 10**6, 10**9, 10**12)
-    for word in num2words(n).split()
-) | {"dollar", "dollars", "pound", "pounds", "euro", "euros"}
-
-_CURRENCIES = {
-    "$": ("dollar", "dollars", "cent", "cents"),
-    "£": ("pound", "pounds", "penny", "pence"),
-    "€": ("euro", "euros", "cent", "cents"),
-}
-
-_MONEY = re.compile(r"([$£€])\s?(\d[\d,]*)(?:\.(\d{1,2}))?\b")
-# "7:45"; also "at 7.45", which Whisper writes for a spoken "seven forty-five".
-_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b|(?<=\bat )(\d{1,2})\.(\d{2})\b")
-_AM_PM = re.compile(r"\b([ap])\.\s?m\.|(?<=\d)\s?([ap])m\b")
-_THOUSANDS = re.compile(r"\b(\d{1,3}(?:,\d{3})+)\b")
-_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
-_DECIMAL = re.compile(r"\b(\d+)\.(\d+)\b")
-_PERCENT = re.compile(r"(\d+)\s?%")
-_INTEGER = re.compile(r"\b\d+\b")
-_APOSTROPHE_WORD = re.compile(r"[a-z]+(?:'[a-z]+)+|[a-z]+'")
-_NOT_WORD = re.compile(r"[^a-z0-9' ]+")
-
-
-def _spell(number: int, **kwargs: str) -> str:
-    return num2words(number, **kwargs).replace(" and ", " ")
-
-
-def _integer(match: re.Match[str]) -> str:
-    value = int(match.group(0))
-    # Four-digit numbers in 1100-2099 are almost always years in prose and are read as
-    # years ("nineteen eighty-four"); Whisper writes them as digits either way.
-    if len(match.group(0)) == 4 and 1100 <= value <= 2099:
-        return _spell(value, to="year")
-    return _spell(value)
-
-
-def _money(match: re.Match[str]) -> str:
-    one, many, sub_one, sub_many = _CURRENCIES[match.group(1)]
-    whole = int(match.group(2).replace(",", ""))
-    words = f"{_spell(whole)} {one if whole == 1 else many}"
-    if match.group(3):
-        fraction = int(match.group(3).ljust(2, "0"))
-        if fraction:
-            words += f" {_spell(fraction)} {sub_one if fraction == 1 else sub_many}"
-    return f" {words} "
-
-
-def _time(match: re.Match[str]) -> str:
-    hours, minutes = (int(group) for group in match.groups() if group is not None)
-    if minutes == 0:
-        return f" {_spell(hours)} "
-    spoken_minutes = _spell(minutes) if minutes >= 10 else f"oh {_spell(minutes)}"
-    return f" {_spell(hours)} {spoken_minutes} "
-
-
-def _decimal(match: re.Match[str]) -> str:
-    digits = " ".join(_spell(int(digit)) for digit in match.group(2))
-    return f" {_spell(int(match.group(1)))} point {digits} "
-
-
-def _expand_apostrophes(match: re.Match[str]) -> str:
-    word = match.group(0)
-    if word in _CONTRACTIONS:
-        return _CONTRACTIONS[word]
-    for suffix, expansion in _SUFFIXES:
-        if word.endswith(suffix):
-            return word[: -len(suffix)] + expansion
-    if word.endswith("'s") and word[:-2] in _IS_AFTER:
-        return word[:-2] + " is"
-    return word.replace("'", "")  # possessives and elisions: "john's" -> "johns"
-
-
-# Whisper's English models write American spelling; manuscripts are often British
-# ("harbour" heard as "harbor" is not an error). Regular -our/-or pairs, plus "grey".
-_AMERICAN = re.compile(
-    r"\b(col|harb|hon|fav|neighb|lab|behavi|flav|hum|rum|vap|arm|parl|od|glam|splend|val)our"
-)
-
-
-def _drop_number_and(words: list[str]) -> list[str]:
-    """Drop "and" inside spoken numbers ("one hundred and fifty", "three dollars and
-    fifty cents"), which readers and transcribers use or omit freely."""
-    return [
-        word
-        for i, word in enumerate(words)
-        if not (
-            word == "and"
-            and 0 < i < len(words) - 1
-            and words[i - 1] in _NUMBER_WORDS
-            and words[i + 1] in _NUMBER_WORDS
-        )
-    ]
-
-
-def normalize_words(text: str) -> list[str]:
-    """Lower-case words of ``text`` as they would be spoken, for comparing two texts.
-
-    Numbers, money, times, ordinals and years become words; contractions and common
-    abbreviations are expanded; hyphens and slashes split words; all other punctuation,
-    quotes and Markdown markers are removed.
-    """
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    text = _MONEY.sub(_money, text)
-    text = _TIME.sub(_time, text)
-    text = _AM_PM.sub(lambda m: f" {m.group(1) or m.group(2)} m ", text)
-    text = _THOUSANDS.sub(lambda m: m.group(1).replace(",", ""), text)
-    text = _ORDINAL.sub(lambda m: f" {_spell(int(m.group(1)), to='ordinal')} ", text)
-    text = _DECIMAL.sub(_decimal, text)
-    text = _PERCENT.sub(lambda m: f"{m.group(1)} percent", text)
-    text = _INTEGER.sub(_integer, text)
-    text = _AMERICAN.sub(r"\1or", text).replace("grey", "gray")
-    text = _NOT_WORD.sub(" ", text)  # hyphens, slashes, punctuation, Markdown
-    text = _APOSTROPHE_WORD.sub(_expand_apostrophes, text).replace("'", " ")
-    words = [part for word in text.split() for part in _WORD_EXPANSIONS.get(word, word).split()]
-    return _drop_number_and(words)
 
 
 def _join_compounds(words: list[str], other: list[str]) -> list[str]:
@@ -425,18 +237,6 @@ def _sound_alike_errors(
     return forgiven
 
 
-def expected_duration_s(text: str, *, speed: float = 1.0) -> float:
-    """Predicted speaking time of ``text`` at ``speed`` (1.0 = natural), seconds."""
-    chars = len(" ".join(normalize_words(text)))
-    sentences = 1 + len(_SENTENCE_END.findall(text))
-    seconds = (
-        SECONDS_PER_SENTENCE * sentences
-        + SECONDS_BETWEEN_SENTENCES * (sentences - 1)
-        + SECONDS_PER_CHAR * chars
-    )
-    return seconds / speed
-
-
 def duration_bounds_s(text: str, *, speed: float = 1.0) -> tuple[float, float]:
     """The shortest and longest plausible audio for ``text`` at ``speed``, seconds."""
     expected = expected_duration_s(text, speed=speed)
@@ -526,29 +326,3 @@ def score(expected: str, heard: str, duration_s: float, *, speed: float = 1.0) -
         passed=reason is None,
         reason=reason,
     )
-
-
-TRUNCATION_MISSING_WORDS = 5
-TRUNCATION_HEARD_MATCH = 0.8
-"""A transcript is a truncation when at least 5 words are missing at the end of the
-expected text while at least 80 % of what was heard matches the expected words before
-them: the engine spoke the beginning faithfully and stopped (Kokoro's 510-token context,
-servers that cut long inputs; issue #3). A garbled or babbled chunk matches less."""
-
-
-def truncated_at(expected: str, heard: str) -> int | None:
-    """Where the engine stopped speaking ``expected``, as a character count of the
-    expected text (a proportional estimate), or None when ``heard`` is not a truncation."""
-    expected_words = normalize_words(expected)
-    heard_words = normalize_words(heard)
-    if not expected_words or not heard_words:
-        return None
-    blocks = difflib.SequenceMatcher(
-        None, expected_words, heard_words, autojunk=False
-    ).get_matching_blocks()
-    matched = sum(block.size for block in blocks)
-    last = max((block.a + block.size for block in blocks if block.size), default=0)
-    missing = len(expected_words) - last
-    if missing < TRUNCATION_MISSING_WORDS or matched < TRUNCATION_HEARD_MATCH * len(heard_words):
-        return None
-    return int(len(expected) * last / len(expected_words))

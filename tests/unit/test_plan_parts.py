@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from narrator.plan import book_parts, chunk_book
+from narrator.speech.timing import expected_duration_s
 from narrator.text import load_book
-from narrator.verify.scoring import expected_duration_s
 
 
 def _book(tmp_path: Path, paragraphs: int) -> Path:

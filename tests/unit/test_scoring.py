@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from narrator.speech.timing import expected_duration_s
+from narrator.text.normalize import normalize_words
 from narrator.verify.scoring import (
     MAX_DURATION_FACTOR,
     MIN_DURATION_FACTOR,
     duration_bounds_s,
-    expected_duration_s,
-    normalize_words,
     score,
 )
 

@@ -23,6 +23,7 @@ from narrator.text.spoken import to_spoken
         ("He lives in the U.S. Then he moved.", "He lives in the U S. Then he moved."),
         ("The U.S. Army", "The U S Army"),
         ("Fruit, e.g. apples, i.e. food.", "Fruit, for example apples, that is food."),
+        ("See the map (cf. page 3).", "See the map (compare page 3)."),
         ("Apples, pears, etc.", "Apples, pears, et cetera."),
         ("See https://example.com/a.b for more.", "See example dot com slash a dot b for more."),
         ("Mail jane.doe@example.org today.", "Mail jane dot doe at example dot org today."),

@@ -11,10 +11,10 @@ import soundfile as sf
 
 from narrator.atomic import TMP_PREFIX
 from narrator.errors import AudioError, ConfigError
+from narrator.verify.base import HeardSegment
 from narrator.verify.batching import (
     BATCH_SAMPLE_RATE,
     GAP_S,
-    HeardSegment,
     Span,
     attribute,
     concatenate,
