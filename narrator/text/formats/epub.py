@@ -284,7 +284,7 @@ def _page_type(root: etree._Element) -> str | None:
     page = body(root)
     if kind := skip_type(epub_types(root) | epub_types(page)):
         return kind
-    parts = [c for c in page if local_name(c) and speakable("".join(c.itertext()))]
+    parts = [c for c in page if local_name(c)]
     kinds = [skip_type(epub_types(c)) for c in parts]
     return kinds[0] if parts and all(kinds) else None
 
@@ -309,7 +309,8 @@ class _Part:
 
     name: str
     section: Section
-    skip: str | None = None
+    matter: str | None  # why it is front or back matter, even when it is kept
+    skip: str | None  # why it is not read
     heading: bool = False  # its heading was taken as its title
     continued: set[str] = field(default_factory=set)
 
@@ -332,12 +333,12 @@ class _Builder:
         self.skipped: list[Skipped] = []
         self.started = False  # a chapter has text: short pages are no longer front matter
 
-    def start(self, name: str, title: str | None, skip: str | None) -> None:
-        if skip and self.options.include_all:
-            skip = None
+    def start(self, name: str, title: str | None, matter: str | None) -> None:
+        """Start a part; ``matter`` says why it is front or back matter (None: story)."""
+        skip = None if self.options.include_all else matter
         if skip:
             self.skipped.append(Skipped(name=name, reason=skip))
-        self.parts.append(_Part(name, Section(title=title, where=name), skip))
+        self.parts.append(_Part(name, Section(title=title, where=name), matter, skip))
 
     def read(self, page: _Page, items: list[Item]) -> None:
         """Add one spine document's items to the chapters."""
@@ -407,13 +408,14 @@ class _Builder:
             text = item.text if isinstance(item, Paragraph) else item.title
             if has_text or not _within(text, section.title):
                 section.blocks.append(item.text)
-                self.started = True
+                self.started = self.started or not part.matter
 
     def finish(self) -> tuple[list[Section], list[Skipped]]:
         """The chapters with text, and every skipped part.
 
         A chapter with nothing but its heading (a part's title page) lends its title
-        to the next chapter ('PART ONE. CHAPTER 1'); one with nothing at all (an
+        to the next chapter ('PART ONE. CHAPTER 1'), unless the title names front or
+        back matter ('Notes' whose notes are not read); one with nothing at all (an
         image) is skipped.
         """
         sections = []
@@ -425,7 +427,8 @@ class _Builder:
                 sections.append(section)
                 continue
             following = self.parts[k + 1] if k + 1 < len(self.parts) else None
-            if part.heading and following and not following.skip and section.title:
+            lends = part.heading and section.title and not skip_title(section.title)
+            if lends and following and not following.skip:
                 after = following.section.title
                 following.section.title = (
                     join_titles(section.title, after) if after else section.title

@@ -15,6 +15,7 @@ note reference and the element it points at, later in the book, is the note.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Sequence
@@ -292,6 +293,9 @@ class _Walker:
         self.flush()
 
     def walk(self, element: etree._Element) -> None:
+        if isinstance(element, etree._Entity):  # an XHTML DTD's entity, such as &nbsp;
+            self.text(html.unescape(element.text))
+            return
         tag = local_name(element)
         if not tag or self.skipped(element, tag):
             return
