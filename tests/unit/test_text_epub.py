@@ -331,6 +331,15 @@ def test_epub2_through_load_book(tmp_path: Path) -> None:
     assert "1901" not in " ".join(s.text for c in book.chapters for s in c.sentences)
 
 
+def test_epub_without_a_usable_table_of_contents_has_a_chapter_per_file(tmp_path: Path) -> None:
+    empty = _NCX[: _NCX.index("<navMap>")] + "<navMap></navMap></ncx>"
+    path = _write_epub2(tmp_path / "bare.epub", **{"OEBPS/toc.ncx": empty})
+    assert [(s.title, s.blocks) for s in read_document(path).sections] == [
+        ("PART ONE. Arrival", ["The keeper came by boat, alone. The café was shut."]),
+        (None, ["He slept.", "The Storm", "The wind rose."]),
+    ]
+
+
 def test_tiny_sample_book(tmp_path: Path) -> None:
     book = load_book(build_epub3(tmp_path / "lamp.epub"))
     assert (book.title, book.metadata.author, book.metadata.language) == (

@@ -105,7 +105,12 @@ def read_epub(path: Path, options: ReadOptions) -> Document:
         raise ManuscriptError(path, f"is not a readable EPUB ({exc})", hint=_DAMAGED) from exc
     opf_dir = reader.opf_dir
     pages = _pages(path, book, opf_dir)
-    builder = _Builder(path, options, _toc(book, opf_dir), _matter(book, opf_dir))
+    toc = _toc(book, opf_dir)
+    members = [p.member for p in pages if isinstance(p, _Page)]
+    if not toc.keys() & set(members):
+        # No usable table of contents: each spine document is a chapter.
+        toc = {member: {None: None} for member in members}
+    builder = _Builder(path, options, toc, _matter(book, opf_dir))
     omit = note_bodies([(p.member, p.root) for p in pages if isinstance(p, _Page)])
     for page in pages:
         if isinstance(page, Skipped):
@@ -248,7 +253,8 @@ def _toc(book: epub.EpubBook, opf_dir: str) -> dict[str, dict[str | None, str | 
         return found
 
     targets: dict[str, dict[str | None, str | None]] = {}
-    for entry in entries(book.toc):
+    # An NCX with an empty navMap comes back as one empty Link rather than a list.
+    for entry in entries(book.toc if isinstance(book.toc, list) else [book.toc]):
         if not entry.href:
             continue
         file, _, fragment = entry.href.partition("#")
