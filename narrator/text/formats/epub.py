@@ -318,6 +318,8 @@ class _Part:
     matter: str | None  # why it is front or back matter, even when it is kept
     skip: str | None  # why it is not read
     heading: bool = False  # its heading was taken as its title
+    bare: bool = True  # nothing but anchors so far: not even an image
+    tables: int = 0  # tables left out
     continued: set[str] = field(default_factory=set)
 
 
@@ -399,12 +401,9 @@ class _Builder:
                 self.skipped.append(Skipped(name=member, reason=f"continues {part.name}"))
             return
         has_text = any(section.blocks)
+        part.bare = part.bare and isinstance(item, Anchor)
         if isinstance(item, Table):
-            log.warning(
-                "%s: chapter %r has a table; tables are not read aloud",
-                self.path,
-                section.title or section.where,
-            )
+            part.tables += 1
         elif isinstance(item, SceneBreak):
             section.blocks.append(None)
         elif isinstance(item, Heading) and not has_text and not part.heading:
@@ -419,26 +418,35 @@ class _Builder:
     def finish(self) -> tuple[list[Section], list[Skipped]]:
         """The chapters with text, and every skipped part.
 
-        A chapter with nothing but its heading (a part's title page) lends its title
-        to the next chapter ('PART ONE. CHAPTER 1'), unless the title names front or
-        back matter ('Notes' whose notes are not read); one with nothing at all (an
-        image) is skipped.
+        A part with a title but no text (a part's title page, two targets at one
+        place) lends its title to the next chapter read ('PART ONE. CHAPTER 1'),
+        unless the part is front or back matter kept by ``include_all`` ('Notes'
+        whose notes are not read) or holds something that is not read (an image).
         """
         sections = []
         for k, part in enumerate(self.parts):
+            section = part.section
             if part.skip:
                 continue
-            section = part.section
             if any(b and speakable(b) for b in section.blocks):
                 sections.append(section)
+                if part.tables:
+                    log.warning(
+                        "%s: %d table(s) in chapter %r are not read aloud",
+                        self.path,
+                        part.tables,
+                        section.title or section.where,
+                    )
                 continue
-            following = self.parts[k + 1] if k + 1 < len(self.parts) else None
-            lends = part.heading and section.title and not skip_title(section.title)
-            if lends and following and not following.skip:
+            if not section.title and not part.matter:
+                continue  # the start of a file before its first target, with nothing there
+            following = next((p for p in self.parts[k + 1 :] if not p.skip), None)
+            lends = section.title and (part.heading or part.bare) and not part.matter
+            if following and lends:
                 after = following.section.title
-                following.section.title = (
-                    join_titles(section.title, after) if after else section.title
-                )
+                if not after or not _within(section.title, after):
+                    after = join_titles(section.title, after) if after else section.title
+                following.section.title = after
             else:
                 self.skipped.append(Skipped(name=part.name, reason="no text to read"))
         return sections, self.skipped

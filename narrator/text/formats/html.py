@@ -13,6 +13,7 @@ name="author">``, the language from ``<html lang>``.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,6 +66,7 @@ def read_html(path: Path, options: ReadOptions) -> Document:
     chapter_level = 2 if book_title else min(levels, default=0)
     title: str | None = None
     sections = [Section(title=None)]
+    tables: Counter[int] = Counter()  # tables left out, by section
     for item in items:
         section = sections[-1]
         if isinstance(item, Heading) and item.level < chapter_level:
@@ -80,11 +82,7 @@ def read_html(path: Path, options: ReadOptions) -> Document:
         elif isinstance(item, SceneBreak):
             section.blocks.append(None)
         elif isinstance(item, Table):
-            log.warning(
-                "%s: chapter %r has a table; tables are not read aloud",
-                path,
-                section.title or len(sections),
-            )
+            tables[len(sections) - 1] += 1
 
     kept, skipped = [], []
     for k, section in enumerate(sections, 1):
@@ -96,6 +94,13 @@ def read_html(path: Path, options: ReadOptions) -> Document:
             skipped.append(Skipped(name=name, reason=f"title {section.title!r}"))
         else:
             kept.append(section)
+            if tables[k - 1]:
+                log.warning(
+                    "%s: %d table(s) in chapter %r are not read aloud",
+                    path,
+                    tables[k - 1],
+                    section.title or k,
+                )
     return Document(sections=kept, skipped=skipped, metadata=_metadata(root, title))
 
 

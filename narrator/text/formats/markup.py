@@ -36,7 +36,7 @@ _OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 # Content that is not meant to be read aloud, wherever it appears.
 _NEVER_READ = frozenset(
     {
-        "head", "title", "script", "style", "template", "noscript", "nav", "aside", "svg",
+        "head", "title", "script", "style", "template", "noscript", "nav", "aside",
         "math", "iframe", "object", "embed", "video", "audio", "canvas", "map", "rt", "rp",
         "input", "select", "button", "textarea",
     }
@@ -102,6 +102,11 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image whose alt text is not read (it stands where the image was)."""
+
+
+@dataclass(frozen=True)
 class Anchor:
     """An element with an ``id``, where a navigation target may point.
 
@@ -112,7 +117,7 @@ class Anchor:
     types: frozenset[str]
 
 
-Item = Heading | Paragraph | SceneBreak | Table | Anchor
+Item = Heading | Paragraph | SceneBreak | Table | Image | Anchor
 
 
 def parse_xhtml(data: bytes) -> etree._Element:
@@ -264,12 +269,14 @@ class _Walker:
         self.items.extend(self.deferred)
         self.deferred.clear()
 
+    def mark(self, item: Anchor | Image) -> None:
+        # Inside a paragraph, a mark takes effect after it: a chapter never starts in
+        # the middle of a paragraph.
+        (self.deferred if "".join(self.parts).strip() else self.items).append(item)
+
     def anchor(self, element: etree._Element) -> None:
         if ident := element.get("id"):
-            anchor = Anchor(ident, epub_types(element))
-            # Inside a paragraph, the anchor takes effect after it: a chapter never
-            # starts in the middle of a paragraph.
-            (self.deferred if "".join(self.parts).strip() else self.items).append(anchor)
+            self.mark(Anchor(ident, epub_types(element)))
 
     def skipped(self, element: etree._Element, tag: str) -> bool:
         if element in self.omit or tag in _NEVER_READ or element.get("hidden") is not None:
@@ -304,9 +311,11 @@ class _Walker:
         elif tag == "hr":
             self.flush()
             self.items.append(SceneBreak())
-        elif tag == "img":
-            if self.alt and (alt := element.get("alt", "").strip()):
+        elif tag in ("img", "svg"):
+            if self.alt and (alt := (element.get("alt") or "").strip()):
                 self.text(f" {alt} ")
+            else:
+                self.mark(Image())
         elif tag == "table":
             self.flush()
             self.items.append(Table())
