@@ -205,6 +205,21 @@ def test_epub3_include_all_keeps_front_and_back_matter(alice: Path) -> None:
     ]
 
 
+def test_a_lower_heading_that_is_not_the_title_is_read(tmp_path: Path) -> None:
+    book = epub.EpubBook()
+    book.set_title("Days")
+    page = epub.EpubHtml(
+        title="1", file_name="one.xhtml", content="<h3>Monday</h3><p>It rained.</p>"
+    )
+    book.add_item(page)
+    book.toc = [epub.Link("one.xhtml", "Chapter 1", "one")]
+    book.add_item(epub.EpubNav())
+    book.spine = [page]
+    epub.write_epub(str(tmp_path / "days.epub"), book)
+    (section,) = read_document(tmp_path / "days.epub").sections
+    assert (section.title, section.blocks) == ("Chapter 1", ["Monday", "It rained."])
+
+
 # --- An EPUB 2 with an NCX and a guide, written by hand -----------------------------
 
 _CONTAINER = """<?xml version="1.0"?>

@@ -125,13 +125,18 @@ def test_footnotes_by_pattern_and_by_semantics(tmp_path: Path) -> None:
     blocks = _blocks(
         tmp_path,
         '<p>Storm.<a href="#fn1" id="r1"><sup>1</sup></a> Calm.<sup><a href="#n2">[2]</a></sup>'
-        ' Gale.<a role="doc-noteref" href="#n3">3</a> See <a href="#p9">page 9</a>.</p>'
-        '<p id="p9">Page nine, 2 of 3.</p>'
+        ' Gale.<a role="doc-noteref" href="#n3">3</a> See <a href="#p9">page 9</a>'
+        ' and part <a href="#preface">1</a>.</p><p id="p9">Page nine, 2 of 3.</p>'
+        '<h3 id="preface">Preface</h3>'
         '<section role="doc-endnotes"><p id="n3">Third note.</p></section>'
         '<div class="notes"><p id="fn1"><a href="#r1">1</a> First note.</p>'
         '<p><a id="n2"></a>[2] Second note.</p></div>',
     )
-    assert blocks == ["Storm. Calm. Gale. See page 9.", "Page nine, 2 of 3."]
+    assert blocks == [
+        "Storm. Calm. Gale. See page 9 and part 1.",
+        "Page nine, 2 of 3.",
+        "Preface",
+    ]
 
 
 def test_hidden_and_unreadable_elements(tmp_path: Path) -> None:

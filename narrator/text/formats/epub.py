@@ -406,8 +406,13 @@ class _Builder:
             part.tables += 1
         elif isinstance(item, SceneBreak):
             section.blocks.append(None)
-        elif isinstance(item, Heading) and not has_text and not part.heading:
-            part.heading = True  # the chapter's own heading: its title, not read twice
+        elif isinstance(item, Heading) and not has_text and not part.heading and (
+            item.level <= 2 or not section.title or _within(item.title, section.title)
+        ):
+            # The chapter's own heading: its title when the navigation gives none, and
+            # never read twice. A lower heading that is not part of the navigation's
+            # title ("Monday" under "Chapter 1") is text, read as a paragraph.
+            part.heading = True
             section.title = section.title or item.title
         elif isinstance(item, Heading | Paragraph):
             text = item.text if isinstance(item, Paragraph) else item.title

@@ -61,8 +61,9 @@ _BLOCKS = frozenset(
 )
 # A note reference's visible text: "1", "[12]", "(3)", "*", "†".
 _MARKER = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?")
-# Link names that say "note": #fn1, #note-3, #footnote_2, #ftn5, class="noteref".
-_NOTE_NAME = re.compile(r"fn|note|ftn|ref", re.IGNORECASE)
+# Link names that say "note": #fn1, #note-3, #footnote_2, #ftn5, class="noteref"
+# (but not "#preface").
+_NOTE_NAME = re.compile(r"(?:^|[^a-z])(?:foot|end)?(?:fn|ftn|notes?|ref)", re.IGNORECASE)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 # Charset declarations an HTML parser honours (meta charset, http-equiv, XML declaration).
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=|<\?xml[^>]+encoding\s*=""", re.I)
