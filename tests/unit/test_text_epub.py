@@ -15,6 +15,7 @@ from narrator.text import load_book
 from narrator.text.document import LINE_BREAK
 from narrator.text.formats import ReadOptions, read_document
 from narrator.text.formats.epub import read_cover
+from narrator.text.formats.matter import skip_title
 from tests.fixtures_books import CHAPTER_ONE, CHAPTER_TWO, FOOTNOTE, build_epub3, png
 
 # --- An EPUB 3 with everything a published book has --------------------------------
@@ -218,6 +219,26 @@ def test_a_lower_heading_that_is_not_the_title_is_read(tmp_path: Path) -> None:
     epub.write_epub(str(tmp_path / "days.epub"), book)
     (section,) = read_document(tmp_path / "days.epub").sections
     assert (section.title, section.blocks) == ("Chapter 1", ["Monday", "It rained."])
+
+
+@pytest.mark.parametrize(
+    ("title", "skipped"),
+    [
+        ("Table of Contents", True),
+        ("COPYRIGHT", True),
+        ("Also by Ursula K. Le Guin", True),
+        ("About this eBook", True),
+        ("The Full Project Gutenberg License", True),
+        ("Endnotes", True),
+        ("Index", True),
+        ("Notes from Underground", False),
+        ("The Index Card", False),
+        ("Prologue", False),
+        ("Acknowledgements", False),
+    ],
+)
+def test_front_and_back_matter_titles(title: str, skipped: bool) -> None:
+    assert skip_title(title) is skipped
 
 
 # --- An EPUB 2 with an NCX and a guide, written by hand -----------------------------

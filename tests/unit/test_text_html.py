@@ -87,8 +87,9 @@ def test_inline_markup_does_not_break_words(tmp_path: Path) -> None:
     assert _blocks(
         tmp_path,
         '<p><span class="dropcap">T</span>HE <i>very</i>   <b>old</b>\n  '
-        "keep&shy;er's <span class='sc'>L</span>amp<span>.</span></p>",
-    ) == ["THE very old keeper's Lamp."]
+        "keep&shy;er's <span class='sc'>L</span>amp<span>.</span></p>"
+        '<p><img src="t.png" alt="T"/>he end<span class="pagenum">[Pg 12]</span>.</p>',
+    ) == ["THE very old keeper's Lamp.", "The end."]
 
 
 def test_verse_line_breaks_and_scene_breaks(tmp_path: Path) -> None:

@@ -65,6 +65,8 @@ _MARKER = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?")
 # (but not "#preface").
 _NOTE_NAME = re.compile(r"(?:^|[^a-z])(?:foot|end)?(?:fn|ftn|notes?|ref)", re.IGNORECASE)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+# Printed page numbers kept in the text (Project Gutenberg's <span class="pagenum">).
+_PAGE_NUMBER = re.compile(r"\bpage-?(?:num|no)", re.IGNORECASE)
 # Charset declarations an HTML parser honours (meta charset, http-equiv, XML declaration).
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=|<\?xml[^>]+encoding\s*=""", re.I)
 # A private mark for <br/> while text is gathered: LINE_BREAK is "\n", which in
@@ -284,6 +286,8 @@ class _Walker:
             return True
         if _DISPLAY_NONE.search(element.get("style") or ""):
             return True
+        if _PAGE_NUMBER.search(element.get("class") or ""):
+            return True
         if tag == "figcaption" and not self.alt:
             return True
         return bool(epub_types(element) & NOTE_TYPES) or note_reference(element) is not None
@@ -313,7 +317,10 @@ class _Walker:
             self.flush()
             self.items.append(SceneBreak())
         elif tag in ("img", "svg"):
-            if self.alt and (alt := (element.get("alt") or "").strip()):
+            alt = " ".join((element.get("alt") or "").split())
+            if len(alt) == 1 and alt.isalpha():
+                self.text(alt)  # a drop cap drawn as an image: "T" + "he" is "The"
+            elif self.alt and alt:
                 self.text(f" {alt} ")
             else:
                 self.mark(Image())

@@ -33,7 +33,8 @@ _TITLES = re.compile(
     r"(?:table of )?contents|copyright(?: page)?|copyright notice|index|dedication|"
     r"title page|cover|colophon|(?:end|foot)?notes|imprint|"
     r"(?:also|other (?:books|titles|works)|more books|books) by .*|praise for .*|"
-    r"about (?:this|the) (?:edition|e ?book|publisher)|list of (?:illustrations|figures|tables)"
+    r"about (?:this|the) (?:edition|e ?book|publisher)|list of (?:illustrations|figures|tables)|"
+    r"(?:the )?full project gutenberg licen[cs]e"
 )
 SHORT_PAGE_WORDS = 40
 """A page without a heading that has fewer words than this, before the first chapter,
