@@ -43,7 +43,8 @@ _PAGES = {
 <p>Down, down, down.</p>
 <div class="note" id="fn2"><p><a href="#r2">2</a> It had no pictures.</p></div>
 """,
-    "ch1_split_001.xhtml": "<p>Would the fall never come to an end?</p>",
+    "ch1_split_001.xhtml": "<p>Would the fall never come to an end?</p>"
+    '<p epub:type="errata" id="err">Errata: none.</p>',
     "ch2.xhtml": """
 <p>There was nothing else to do.</p>
 <h2 id="c2">CHAPTER II.</h2>
@@ -136,6 +137,7 @@ def test_epub3_front_and_back_matter_is_skipped_with_reasons(alice: Path) -> Non
         ("EPUB/dedication.xhtml", "short page without a heading (3 words)"),
         ("EPUB/contents.xhtml", "title 'Contents'"),
         ("EPUB/nav.xhtml", "EPUB 3 navigation document"),
+        ("EPUB/ch1_split_001.xhtml#err", "epub:type errata"),
         ("EPUB/notes.xhtml", "epub:type endnotes"),
         ("EPUB/also-by.xhtml", "title 'Also by Lewis Carroll'"),
     ]

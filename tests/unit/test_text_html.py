@@ -112,6 +112,39 @@ def test_verse_line_breaks_and_scene_breaks(tmp_path: Path) -> None:
     ]
 
 
+def test_verse_containers_make_lines_and_stanzas(tmp_path: Path) -> None:
+    blocks = _blocks(
+        tmp_path,
+        '<div class="poem"><div class="stanza"><div>April is the cruellest month,</div>'
+        '<div>breeding<span class="lnum">10</span></div></div>'
+        '<div class="stanza"><p>Lilacs out of the dead land</p></div></div>'
+        '<section epub:type="z3998:poem"><p>One<br/>Two</p><p>Three<br/>Four</p></section>',
+    )
+    assert blocks == [
+        LINE_BREAK.join(["April is the cruellest month,", "breeding"]),
+        "Lilacs out of the dead land",
+        LINE_BREAK.join(["One", "Two"]),
+        LINE_BREAK.join(["Three", "Four"]),
+    ]
+
+
+def test_front_matter_inside_the_page_is_skipped_by_its_type(tmp_path: Path) -> None:
+    body = (
+        '<section epub:type="frontmatter"><section epub:type="titlepage" id="tp">'
+        "<p>THE WASTE LAND</p></section><p>Epigraph.</p>"
+        '<p epub:type="dedication">For Ezra Pound</p></section><p>April.</p>'
+    )
+    document = _read(tmp_path, body)
+    assert [s.blocks for s in document.sections] == [["Epigraph.", "April."]]
+    assert [(s.name, s.reason) for s in document.skipped] == [
+        ("tp", "epub:type titlepage"),
+        ("book.html", "epub:type dedication"),
+    ]
+    everything = _read(tmp_path, body, include_all=True)
+    assert everything.sections[0].blocks[0] == "THE WASTE LAND"
+    assert everything.skipped == []
+
+
 def test_verse_lines_end_with_a_clause_pause(tmp_path: Path) -> None:
     path = tmp_path / "verse.html"
     path.write_text("<p>How doth the little crocodile<br/>Improve his shining tail</p>")

@@ -40,6 +40,7 @@ from narrator.text.formats.markup import (
     Anchor,
     Heading,
     Item,
+    Matter,
     Paragraph,
     SceneBreak,
     Table,
@@ -51,7 +52,7 @@ from narrator.text.formats.markup import (
     parse_xhtml,
     resolve,
 )
-from narrator.text.formats.matter import SHORT_PAGE_WORDS, skip_title, skip_type
+from narrator.text.formats.matter import SHORT_PAGE_WORDS, SKIP_TYPES, skip_title, skip_type
 from narrator.text.structure import join_titles, speakable
 
 if TYPE_CHECKING:
@@ -112,11 +113,15 @@ def read_epub(path: Path, options: ReadOptions) -> Document:
         toc = {member: {None: None} for member in members}
     builder = _Builder(path, options, toc, _matter(book, opf_dir))
     omit = note_bodies([(p.member, p.root) for p in pages if isinstance(p, _Page)])
+    skip_types = frozenset() if options.include_all else SKIP_TYPES
     for page in pages:
         if isinstance(page, Skipped):
             builder.skipped.append(page)
-        else:
-            builder.read(page, convert(page.root, omit=omit, read_alt_text=options.read_alt_text))
+            continue
+        items = convert(
+            page.root, omit=omit, skip_types=skip_types, read_alt_text=options.read_alt_text
+        )
+        builder.read(page, items)
     sections, skipped = builder.finish()
     return Document(sections=sections, skipped=skipped, metadata=_metadata(path, book, opf_dir))
 
@@ -399,6 +404,10 @@ class _Builder:
             if isinstance(item, Paragraph | Heading) and member not in (own, *part.continued):
                 part.continued.add(member)
                 self.skipped.append(Skipped(name=member, reason=f"continues {part.name}"))
+            return
+        if isinstance(item, Matter):
+            name = f"{member}#{item.id}" if item.id else member
+            self.skipped.append(Skipped(name=name, reason=f"epub:type {item.kind}"))
             return
         has_text = any(section.blocks)
         part.bare = part.bare and isinstance(item, Anchor)

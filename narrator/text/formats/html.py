@@ -25,6 +25,7 @@ from narrator.text.document import Document, Section
 from narrator.text.formats.files import open_error
 from narrator.text.formats.markup import (
     Heading,
+    Matter,
     Paragraph,
     SceneBreak,
     Table,
@@ -33,7 +34,7 @@ from narrator.text.formats.markup import (
     note_bodies,
     parse_html,
 )
-from narrator.text.formats.matter import skip_title
+from narrator.text.formats.matter import SKIP_TYPES, skip_title
 from narrator.text.structure import join_titles, speakable
 
 if TYPE_CHECKING:
@@ -59,13 +60,19 @@ def read_html(path: Path, options: ReadOptions) -> Document:
         raise ManuscriptError(
             path, f"cannot be parsed as HTML ({exc})", hint="Check that the file is an HTML page."
         ) from exc
-    items = convert(root, omit=note_bodies([("", root)]), read_alt_text=options.read_alt_text)
+    items = convert(
+        root,
+        omit=note_bodies([("", root)]),
+        skip_types=frozenset() if options.include_all else SKIP_TYPES,
+        read_alt_text=options.read_alt_text,
+    )
 
     levels = [i.level for i in items if isinstance(i, Heading) and i.level <= 2]
     book_title = levels.count(1) == 1 and 2 in levels
     chapter_level = 2 if book_title else min(levels, default=0)
     title: str | None = None
     sections = [Section(title=None)]
+    skipped: list[Skipped] = []
     tables: Counter[int] = Counter()  # tables left out, by section
     for item in items:
         section = sections[-1]
@@ -83,8 +90,11 @@ def read_html(path: Path, options: ReadOptions) -> Document:
             section.blocks.append(None)
         elif isinstance(item, Table):
             tables[len(sections) - 1] += 1
+        elif isinstance(item, Matter):
+            name = item.id or section.title or path.name
+            skipped.append(Skipped(name=name, reason=f"epub:type {item.kind}"))
 
-    kept, skipped = [], []
+    kept = []
     for k, section in enumerate(sections, 1):
         name = section.title or f"text before the first heading ({k})"
         if not any(b and speakable(b) for b in section.blocks):

@@ -65,8 +65,12 @@ _MARKER = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?")
 # (but not "#preface").
 _NOTE_NAME = re.compile(r"(?:^|[^a-z])(?:foot|end)?(?:fn|ftn|notes?|ref)", re.IGNORECASE)
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
-# Printed page numbers kept in the text (Project Gutenberg's <span class="pagenum">).
-_PAGE_NUMBER = re.compile(r"\bpage-?(?:num|no)", re.IGNORECASE)
+# Printed page and line numbers kept in the text (Project Gutenberg's
+# <span class="pagenum">, a poem's <span class="lnum">10</span>).
+_NUMBERING = re.compile(r"\b(?:page-?(?:num|no)|l(?:ine-?)?num)", re.IGNORECASE)
+# Containers whose blocks are lines of verse: <div class="stanza"><div>line</div>...
+_VERSE_CLASS = re.compile(r"(?<![a-z])(?:poem|verse|stanza|linegroup|line-group)", re.I)
+_VERSE_TYPES = frozenset({"poem", "verse", "stanza", "linegroup"})  # z3998 vocabulary
 # Charset declarations an HTML parser honours (meta charset, http-equiv, XML declaration).
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=|<\?xml[^>]+encoding\s*=""", re.I)
 # A private mark for <br/> while text is gathered: LINE_BREAK is "\n", which in
@@ -110,6 +114,15 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Matter:
+    """Front or back matter left out where it stood: an element whose ``epub:type``
+    is one of the reader's ``skip_types`` (a dedication inside a title page file)."""
+
+    kind: str
+    id: str | None
+
+
+@dataclass(frozen=True)
 class Anchor:
     """An element with an ``id``, where a navigation target may point.
 
@@ -120,7 +133,7 @@ class Anchor:
     types: frozenset[str]
 
 
-Item = Heading | Paragraph | SceneBreak | Table | Image | Anchor
+Item = Heading | Paragraph | SceneBreak | Table | Image | Matter | Anchor
 
 
 def parse_xhtml(data: bytes) -> etree._Element:
@@ -232,14 +245,16 @@ def convert(
     root: etree._Element,
     *,
     omit: AbstractSet[etree._Element] = frozenset(),
+    skip_types: AbstractSet[str] = frozenset(),
     read_alt_text: bool = False,
 ) -> list[Item]:
     """The items of ``root``'s body in reading order; ``omit`` are elements (notes) to leave out.
 
-    With ``read_alt_text``, an image's alt text and a figure's caption are read where
-    they stand.
+    An element whose ``epub:type`` is in ``skip_types`` becomes a :class:`Matter`
+    item. With ``read_alt_text``, an image's alt text and a figure's caption are read
+    where they stand.
     """
-    walker = _Walker(omit, read_alt_text)
+    walker = _Walker(omit, skip_types, read_alt_text)
     walker.block(body(root))
     return walker.items
 
@@ -247,13 +262,17 @@ def convert(
 class _Walker:
     """Gathers inline text into paragraphs while walking the element tree."""
 
-    def __init__(self, omit: AbstractSet[etree._Element], alt: bool) -> None:
+    def __init__(
+        self, omit: AbstractSet[etree._Element], skip_types: AbstractSet[str], alt: bool
+    ) -> None:
         self.omit = omit
+        self.skip_types = skip_types
         self.alt = alt
         self.items: list[Item] = []
         self.parts: list[str] = []  # inline text of the paragraph being gathered
-        self.deferred: list[Anchor] = []  # anchors met inside a paragraph's text
+        self.deferred: list[Anchor | Image] = []  # marks met inside a paragraph's text
         self.pre = 0  # depth inside <pre>, where newlines are line breaks
+        self.verse = 0  # depth inside a verse container, whose blocks are lines
 
     def text(self, text: str | None) -> None:
         if text:
@@ -286,7 +305,7 @@ class _Walker:
             return True
         if _DISPLAY_NONE.search(element.get("style") or ""):
             return True
-        if _PAGE_NUMBER.search(element.get("class") or ""):
+        if _NUMBERING.search(element.get("class") or ""):
             return True
         if tag == "figcaption" and not self.alt:
             return True
@@ -299,9 +318,21 @@ class _Walker:
             self.text(child.tail)
 
     def block(self, element: etree._Element) -> None:
+        verse = bool(epub_types(element) & _VERSE_TYPES) or bool(
+            _VERSE_CLASS.search(element.get("class") or "")
+        )
+        lines = any(local_name(e) == "br" for e in element.iter())
+        if self.verse and not verse and not lines:  # a line: a line break, not a paragraph
+            self.anchor(element)
+            self.parts.append(_BR)
+            self.children(element)
+            self.parts.append(_BR)
+            return
         self.flush()
         self.anchor(element)
+        self.verse += verse
         self.children(element)
+        self.verse -= verse
         self.flush()
 
     def walk(self, element: etree._Element) -> None:
@@ -311,7 +342,11 @@ class _Walker:
         tag = local_name(element)
         if not tag or self.skipped(element, tag):
             return
-        if tag == "br":
+        if kinds := epub_types(element) & self.skip_types:
+            self.flush()
+            self.anchor(element)
+            self.items.append(Matter(sorted(kinds)[0], element.get("id")))
+        elif tag == "br":
             self.parts.append(_BR)
         elif tag == "hr":
             self.flush()
