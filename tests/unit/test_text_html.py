@@ -133,12 +133,14 @@ def test_front_matter_inside_the_page_is_skipped_by_its_type(tmp_path: Path) -> 
         '<section epub:type="frontmatter"><section epub:type="titlepage" id="tp">'
         "<p>THE WASTE LAND</p></section><p>Epigraph.</p>"
         '<p epub:type="dedication">For Ezra Pound</p></section><p>April.</p>'
+        '<section epub:type="rearnotes" id="notes"><p>Line 1: after Weston.</p></section>'
     )
     document = _read(tmp_path, body)
     assert [s.blocks for s in document.sections] == [["Epigraph.", "April."]]
     assert [(s.name, s.reason) for s in document.skipped] == [
         ("tp", "epub:type titlepage"),
         ("book.html", "epub:type dedication"),
+        ("notes", "epub:type rearnotes"),
     ]
     everything = _read(tmp_path, body, include_all=True)
     assert everything.sections[0].blocks[0] == "THE WASTE LAND"

@@ -340,12 +340,14 @@ class _Walker:
             self.text(html.unescape(element.text))
             return
         tag = local_name(element)
-        if not tag or self.skipped(element, tag):
+        if not tag:
             return
-        if kinds := epub_types(element) & self.skip_types:
+        if kinds := epub_types(element) & self.skip_types:  # before notes: endnotes, too
             self.flush()
             self.anchor(element)
             self.items.append(Matter(sorted(kinds)[0], element.get("id")))
+        elif self.skipped(element, tag):
+            return
         elif tag == "br":
             self.parts.append(_BR)
         elif tag == "hr":
