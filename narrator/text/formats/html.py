@@ -96,12 +96,11 @@ def read_html(path: Path, options: ReadOptions) -> Document:
 
     kept = []
     for k, section in enumerate(sections, 1):
-        name = section.title or f"text before the first heading ({k})"
         if not any(b and speakable(b) for b in section.blocks):
             if section.title:
-                skipped.append(Skipped(name=name, reason="no text to read"))
-        elif skip_title(section.title) and not options.include_all:
-            skipped.append(Skipped(name=name, reason=f"title {section.title!r}"))
+                skipped.append(Skipped(name=section.title, reason="no text to read"))
+        elif section.title and skip_title(section.title) and not options.include_all:
+            skipped.append(Skipped(name=section.title, reason=f"title {section.title!r}"))
         else:
             kept.append(section)
             if tables[k - 1]:

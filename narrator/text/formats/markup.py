@@ -43,7 +43,7 @@ _NEVER_READ = frozenset(
 )
 # epub:type values (EPUB 3 Structural Semantics Vocabulary) and DPUB-ARIA roles
 # (without "doc-") of notes, note references and page numbers: never read in the story.
-NOTE_TYPES = frozenset(
+_NOTE_TYPES = frozenset(
     {
         "footnote", "footnotes", "endnote", "endnotes", "rearnote", "rearnotes", "note",
         "noteref", "pagebreak", "backlink", "page-list",
@@ -309,7 +309,7 @@ class _Walker:
             return True
         if tag == "figcaption" and not self.alt:
             return True
-        return bool(epub_types(element) & NOTE_TYPES) or note_reference(element) is not None
+        return bool(epub_types(element) & _NOTE_TYPES) or note_reference(element) is not None
 
     def children(self, element: etree._Element) -> None:
         self.text(element.text)
