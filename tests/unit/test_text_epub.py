@@ -175,7 +175,7 @@ def test_epub3_metadata_and_cover(alice: Path) -> None:
 def test_epub3_table_is_skipped_with_a_warning_naming_the_chapter(
     alice: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="narrator.text.formats.epub"):
+    with caplog.at_level(logging.WARNING, logger="narrator.text.formats.spine"):
         read_document(alice)
     assert [r.getMessage() for r in caplog.records] == [
         f"{alice}: 1 table(s) in chapter 'Chapter I. Down the Rabbit-Hole' are not read aloud"
