@@ -89,18 +89,18 @@ def read_epub(path: Path, options: ReadOptions) -> Document:
     if not toc.keys() & set(members):
         # No usable table of contents: each spine document is a chapter.
         toc = {member: {None: None} for member in members}
-    builder = Chapters(path, options, toc, _matter(book, opf_dir))
+    chapters = Chapters(path, options, toc, _matter(book, opf_dir))
     omit = note_bodies([(p.member, p.root) for p in pages if isinstance(p, Page)])
     skip_types = frozenset() if options.include_all else SKIP_TYPES
     for page in pages:
         if isinstance(page, Skipped):
-            builder.skipped.append(page)
+            chapters.skipped.append(page)
             continue
         items = convert(
             page.root, omit=omit, skip_types=skip_types, read_alt_text=options.read_alt_text
         )
-        builder.read(page, items)
-    sections, skipped = builder.finish()
+        chapters.read(page, items)
+    sections, skipped = chapters.finish()
     return Document(sections=sections, skipped=skipped, metadata=_metadata(path, book, opf_dir))
 
 

@@ -108,7 +108,7 @@ class Chapters:
         self.skipped: list[Skipped] = []
         self.started = False  # a chapter has text: short pages are no longer front matter
 
-    def start(self, name: str, title: str | None, matter: str | None) -> None:
+    def _start(self, name: str, title: str | None, matter: str | None) -> None:
         """Start a part; ``matter`` says why it is front or back matter (None: story)."""
         skip = None if self.options.include_all else matter
         if skip:
@@ -123,16 +123,16 @@ class Chapters:
         current = self.parts[-1] if self.parts else None
         reason = self._reason(page, items, heading)
         if None in targets or reason:
-            self.start(page.member, targets.get(None), reason)
+            self._start(page.member, targets.get(None), reason)
         elif current is None or (current.skip and heading):
-            self.start(page.member, None, None)  # a new untitled part: see its heading
+            self._start(page.member, None, None)  # a new untitled part: see its heading
         for item in items:
             if isinstance(item, Anchor) and item.id in targets:
                 name = f"{page.member}#{item.id}"
                 title = targets[item.id]
-                self.start(name, title, self._fragment_reason(item, title))
+                self._start(name, title, self._fragment_reason(item, title))
             else:
-                self.add(self.parts[-1], item, page.member)
+                self._add(self.parts[-1], item, page.member)
 
     def _reason(self, page: Page, items: list[Item], heading: str | None) -> str | None:
         """Why a whole page is not read, or None."""
@@ -158,7 +158,7 @@ class Chapters:
             return f"epub:type {kind}"
         return f"title {title!r}" if skip_title(title) else None
 
-    def add(self, part: _Part, item: Item, member: str) -> None:
+    def _add(self, part: _Part, item: Item, member: str) -> None:
         """Add an item to the chapter being read (or drop it with its skipped part)."""
         section = part.section
         if part.skip:
