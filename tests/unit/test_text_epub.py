@@ -451,6 +451,35 @@ def test_zip_that_is_not_an_epub_is_refused(tmp_path: Path) -> None:
     _bad(path, "not an EPUB")
 
 
+_NO_SPINE = (
+    '<package xmlns="http://www.idpf.org/2007/opf" version="2.0">'
+    '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"/><manifest/></package>'
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "match"),
+    [
+        ({"META-INF/container.xml": "not xml"}, "does not name the package document"),
+        ({"META-INF/container.xml": _CONTAINER}, "package document is missing or malformed"),
+        (
+            {"META-INF/container.xml": _CONTAINER, "OEBPS/content.opf": "<<<"},
+            "package document is missing or malformed",
+        ),
+        (
+            {"META-INF/container.xml": _CONTAINER, "OEBPS/content.opf": _NO_SPINE},
+            "package document is missing or malformed",
+        ),
+    ],
+)
+def test_malformed_package_is_refused(tmp_path: Path, files: dict[str, str], match: str) -> None:
+    path = tmp_path / "bad.epub"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    _bad(path, match)
+
+
 def test_spine_item_whose_file_is_missing(tmp_path: Path) -> None:
     item = '<item id="ch3" href="text/ch03.xhtml" media-type="application/xhtml+xml"/>'
     path = _write_epub2(

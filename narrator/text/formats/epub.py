@@ -79,9 +79,13 @@ def read_epub(path: Path, options: ReadOptions) -> Document:
         raise ManuscriptError(
             path, f"the book lists {name!r}, which is missing from the archive", hint=_DAMAGED
         ) from exc
-    except (epub.EpubException, etree.LxmlError, AttributeError, IndexError) as exc:
+    except (epub.EpubException, etree.LxmlError, AttributeError, IndexError, TypeError) as exc:
         # ebooklib lets these escape from a package document it cannot make sense of.
-        raise ManuscriptError(path, f"is not a readable EPUB ({exc})", hint=_DAMAGED) from exc
+        raise ManuscriptError(
+            path,
+            f"is not a readable EPUB: its package document is missing or malformed ({exc})",
+            hint=_DAMAGED,
+        ) from exc
     opf_dir = reader.opf_dir
     pages = _pages(path, book, opf_dir)
     toc = _toc(book, opf_dir)
@@ -140,6 +144,7 @@ def _check_archive(path: Path) -> None:
                     "is not an EPUB: the archive has no META-INF/container.xml",
                     hint="Pass an .epub file; export the book as EPUB if it is in another format.",
                 )
+            _check_container(path, archive.read("META-INF/container.xml"))
             encrypted = (
                 _encrypted(archive.read("META-INF/encryption.xml"))
                 if "META-INF/encryption.xml" in names
@@ -160,6 +165,21 @@ def _check_archive(path: Path) -> None:
             f"(for example {encrypted[0]!r}), so its text cannot be read",
             hint="Remove the DRM with the tool of the store you bought it from, "
             "or use a DRM-free edition of the book.",
+        )
+
+
+def _check_container(path: Path, data: bytes) -> None:
+    """META-INF/container.xml must name the package document (OCF 3.3, section 3.5.2.1)."""
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+        named = any(local_name(e) == "rootfile" and e.get("full-path") for e in root.iter())
+    except etree.XMLSyntaxError:
+        named = False
+    if not named:
+        raise ManuscriptError(
+            path,
+            "is not a readable EPUB: META-INF/container.xml does not name the package document",
+            hint=_DAMAGED,
         )
 
 
