@@ -18,7 +18,15 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:—–]) | (?=[—–])")
 
 # What ends a piece audibly; a title or list item without it runs into the next one.
 _STOPS = tuple(".!?…:;\"'”’)")
-_PAUSES = frozenset({Boundary.PARAGRAPH, Boundary.SCENE, Boundary.END})
+# What a piece gets in the request when it ends without punctuation: a full stop at a
+# paragraph's end, a comma at a verse line's end (a line break inside a paragraph).
+_MARKS = {
+    Boundary.PARAGRAPH: ".",
+    Boundary.SCENE: ".",
+    Boundary.END: ".",
+    Boundary.CLAUSE: ",",
+}
+_CLAUSE_STOPS = (*_STOPS, ",", "—", "–", "-")
 
 
 @dataclass(frozen=True)
@@ -31,17 +39,20 @@ class _Piece:
     cost: int  # characters it takes in a request
 
 
-def _piece(text: str, boundary: Boundary, max_chars: int) -> _Piece:
+def _piece(text: str, boundary: Boundary, max_chars: int, *, whole: bool = True) -> _Piece:
     """Measure a piece of text for packing.
 
     An unpunctuated paragraph end ("CHAPTER I", a list item) gets a full stop in the
-    request, so that the engine pauses there instead of running into the next one.
+    request, and an unpunctuated verse line end a comma, so that the engine pauses
+    there instead of running into what follows. A clause or word cut from a sentence
+    too long for one request (``whole=False``) gets nothing: it is not a line's end.
     The engine receives the spoken form ("Mr." -> "Mister", URLs spelled out), so the
     cost is that length when it is longer; a piece that fits as written but grows when
     spoken still goes in a request of its own.
     """
-    stop = boundary in _PAUSES and not text.endswith(_STOPS)
-    said = text + "." if stop else text
+    stops = _CLAUSE_STOPS if boundary is Boundary.CLAUSE else _STOPS
+    mark = _MARKS.get(boundary, "") if whole and not text.endswith(stops) else ""
+    said = text + mark
     return _Piece(text, boundary, said, min(max(len(text), len(to_spoken(said))), max_chars))
 
 
@@ -68,8 +79,9 @@ def _pieces(chapter: Chapter, max_chars: int, source: Path | str) -> Iterator[_P
                     hint="Break the word up with spaces or remove it; "
                     "a run of characters without spaces cannot be read aloud.",
                 )
-            boundary = sentence.boundary if k == len(units) - 1 else Boundary.CLAUSE
-            yield _piece(unit, boundary, max_chars)
+            last = k == len(units) - 1
+            boundary = sentence.boundary if last else Boundary.CLAUSE
+            yield _piece(unit, boundary, max_chars, whole=last)
 
 
 def pack_chunks(

@@ -85,6 +85,33 @@ def test_spoken_form_expands_and_ends_titles() -> None:
     assert chunk.spoken == "CHAPTER 1. Mister Smith left."
 
 
+def test_verse_line_ends_pause_with_a_comma() -> None:
+    C = Boundary.CLAUSE
+    chapter = _chapter(
+        ("Twinkle, twinkle, little star", 0, C),
+        ("How I wonder what you are!", 0, C),
+        ("Up above the world so high,", 0, C),
+        ("Like a diamond in the sky", 0, E),
+    )
+    (chunk,) = pack_chunks(chapter, 200, by_paragraph=False)
+    assert chunk.text == (
+        "Twinkle, twinkle, little star How I wonder what you are! "
+        "Up above the world so high, Like a diamond in the sky"
+    )
+    assert chunk.spoken == (
+        "Twinkle, twinkle, little star, How I wonder what you are! "
+        "Up above the world so high, Like a diamond in the sky."
+    )
+
+
+def test_a_long_sentence_cut_at_words_gets_no_commas() -> None:
+    text = " ".join(f"word{i}" for i in range(40))
+    chunks = pack_chunks(_chapter((text, 0, E)), 60, by_paragraph=False)
+    assert len(chunks) > 1
+    assert all("," not in c.spoken for c in chunks)
+    assert chunks[-1].spoken.endswith("word39.")
+
+
 def test_pieces_are_sized_by_their_spoken_form() -> None:
     chapter = _chapter(("See https://a.b/c/d/e.", 0, S), ("Ok.", 0, E))
     chunks = pack_chunks(chapter, 26, by_paragraph=False)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from narrator.models import Frozen
 from narrator.text.document import Document
+from narrator.text.formats.epub import read_epub
+from narrator.text.formats.html import read_html
 from narrator.text.load import read_manuscript
 from narrator.text.structure import text_document
 
@@ -20,6 +22,8 @@ class ReadOptions(Frozen):
 
     include_all: bool = False
     """Keep front and back matter (cover, copyright, contents, index, ...) as chapters."""
+    read_alt_text: bool = False
+    """Read images' alt text and figure captions (EPUB, HTML) where they stand."""
 
 
 Reader = Callable[[Path, ReadOptions], Document]
@@ -36,6 +40,10 @@ def _plain(path: Path, options: ReadOptions) -> Document:
 READERS: dict[str, Reader] = {
     ".md": _markdown,
     ".markdown": _markdown,
+    ".epub": read_epub,
+    ".html": read_html,
+    ".htm": read_html,
+    ".xhtml": read_html,
 }
 """Readers by lower-case file suffix; other files are plain text."""
 

@@ -1,0 +1,384 @@
+"""XHTML and HTML to paragraphs: the rules the EPUB and HTML readers share.
+
+:func:`convert` walks a document's body and returns a flat list of items in reading
+order: headings, paragraphs (a ``<br/>`` inside one is a :data:`LINE_BREAK`), scene
+breaks, skipped tables, and the anchors (elements with an ``id``) that navigation
+links point at, so that a reader can cut chapters at any ``file#fragment``.
+
+What is never read: scripts, styles, ``<nav>`` lists, ``<aside>``, images (unless
+their alt text is asked for), tables, ruby annotations, hidden elements, page-break
+markers, footnote and endnote references and the notes themselves. Notes are found
+by their EPUB 3 ``epub:type`` (or DPUB-ARIA ``role``), and, for books without
+semantics, by the common ``<a href="#fn1"><sup>1</sup></a>`` pattern: the link is a
+note reference and the element it points at, later in the book, is the note.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from functools import reduce
+from urllib.parse import unquote
+
+import lxml.html
+from lxml import etree
+
+from narrator.text.document import LINE_BREAK
+from narrator.text.load import clean_text
+from narrator.text.structure import join_titles, speakable
+
+_OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+# Content that is not meant to be read aloud, wherever it appears.
+_NEVER_READ = frozenset(
+    {
+        "head", "title", "script", "style", "template", "noscript", "nav", "aside",
+        "math", "iframe", "object", "embed", "video", "audio", "canvas", "map", "rt", "rp",
+        "input", "select", "button", "textarea",
+    }
+)
+# epub:type values (EPUB 3 Structural Semantics Vocabulary) and DPUB-ARIA roles
+# (without "doc-") of notes, note references and page numbers: never read in the story.
+_NOTE_TYPES = frozenset(
+    {
+        "footnote", "footnotes", "endnote", "endnotes", "rearnote", "rearnotes", "note",
+        "noteref", "pagebreak", "backlink", "page-list",
+    }
+)
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# Elements that start and end a paragraph; everything else is inline and joins its
+# neighbours without a space, so "T<span>HE</span>" stays one word.
+_BLOCKS = frozenset(
+    {
+        "address", "article", "blockquote", "body", "center", "dd", "details", "dir", "div",
+        "dl", "dt", "fieldset", "figure", "footer", "form", "header", "hgroup", "html", "li",
+        "main", "menu", "ol", "p", "section", "summary", "ul",
+    }
+)
+# A note reference's visible text: "1", "[12]", "(3)", "*", "†".
+_MARKER = re.compile(r"[\[(]?(?:\d{1,4}|[*†‡§¶]{1,3})[\])]?")
+# Link names that say "note": #fn1, #note-3, #footnote_2, #ftn5, class="noteref"
+# (but not "#preface").
+_NOTE_NAME = re.compile(r"(?:^|[^a-z])(?:foot|end)?(?:fn|ftn|notes?|ref)", re.IGNORECASE)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+# Printed page and line numbers kept in the text (Project Gutenberg's
+# <span class="pagenum">, a poem's <span class="lnum">10</span>).
+_NUMBERING = re.compile(r"\b(?:page-?(?:num|no)|l(?:ine-?)?num)", re.IGNORECASE)
+# Containers whose blocks are lines of verse: <div class="stanza"><div>line</div>...
+_VERSE_CLASS = re.compile(r"(?<![a-z])(?:poem|verse|stanza|linegroup|line-group)", re.I)
+_VERSE_TYPES = frozenset({"poem", "verse", "stanza", "linegroup"})  # z3998 vocabulary
+# Charset declarations an HTML parser honours (meta charset, http-equiv, XML declaration).
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=|<\?xml[^>]+encoding\s*=""", re.I)
+# A private mark for <br/> while text is gathered: LINE_BREAK is "\n", which in
+# markup is ordinary whitespace.
+_BR = "\u2028"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An ``<h1>``-``<h6>``; ``text`` keeps its ``<br/>`` as :data:`LINE_BREAK`."""
+
+    level: int
+    text: str
+
+    @property
+    def title(self) -> str:
+        """The heading as one title: 'CHAPTER I.' / 'DOWN' -> 'CHAPTER I. DOWN'."""
+        return reduce(join_titles, self.text.split(LINE_BREAK))
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph's text; whitespace normalized, lines joined by :data:`LINE_BREAK`."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SceneBreak:
+    """An ``<hr/>`` or a paragraph of only symbols ('* * *')."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table that was left out (tables cannot be read aloud sensibly)."""
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image whose alt text is not read (it stands where the image was)."""
+
+
+@dataclass(frozen=True)
+class Matter:
+    """Front or back matter left out where it stood: an element whose ``epub:type``
+    is one of the reader's ``skip_types`` (a dedication inside a title page file)."""
+
+    kind: str
+    id: str | None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An element with an ``id``, where a navigation target may point.
+
+    ``types`` are its ``epub:type`` values (e.g. ``copyright-page``).
+    """
+
+    id: str
+    types: frozenset[str]
+
+
+Item = Heading | Paragraph | SceneBreak | Table | Image | Matter | Anchor
+
+
+def parse_xhtml(data: bytes) -> etree._Element:
+    """Parse an EPUB content document: as XML, or as HTML when it is not well-formed.
+
+    Raises ``lxml.etree.LxmlError`` when it is neither.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        # Tag soup, or HTML entities such as &nbsp; that XML does not define.
+        return parse_html(data)
+
+
+def parse_html(data: bytes) -> etree._Element:
+    """Parse an HTML document, decoded by its declared charset, else as UTF-8.
+
+    Raises ``lxml.etree.LxmlError`` for an empty document.
+    """
+    # Without a declaration, libxml2 assumes Latin-1, which garbles UTF-8 text.
+    declared = data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or bool(
+        _DECLARED_CHARSET.search(data[:4096])
+    )
+    parser = lxml.html.HTMLParser(encoding=None if declared else "utf-8")
+    return lxml.html.document_fromstring(data, parser=parser)
+
+
+def local_name(element: etree._Element) -> str:
+    """The lower-case tag without namespace ('' for comments and processing instructions)."""
+    tag = element.tag
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def epub_types(element: etree._Element) -> frozenset[str]:
+    """The element's ``epub:type`` values and DPUB-ARIA ``doc-`` roles, lower-case."""
+    # An XML parser namespaces the attribute; the HTML parser keeps the literal name.
+    value = element.get(_OPS_TYPE) or element.get("epub:type") or ""
+    roles = [r[4:] for r in (element.get("role") or "").split() if r.startswith("doc-")]
+    return frozenset(t.rsplit(":", 1)[-1].lower() for t in value.split() + roles)
+
+
+def body(root: etree._Element) -> etree._Element:
+    """The document's ``<body>``, or the root when there is none."""
+    return next((e for e in root.iter() if local_name(e) == "body"), root)
+
+
+def note_reference(element: etree._Element) -> str | None:
+    """The target of ``element`` if it is a note reference link, else None.
+
+    A link is a note reference when it says so (``epub:type="noteref"``, or
+    ``role="doc-noteref"``), or when its text is a marker ("1", "[2]", "*") and it
+    looks like one: superscript, bracketed, or named like a note ("#fn1").
+    """
+    if local_name(element) != "a" or not (href := element.get("href")):
+        return None
+    if "noteref" in epub_types(element):
+        return href
+    text = "".join(element.itertext()).strip()
+    if not _MARKER.fullmatch(text):
+        return None
+    superscript = any(local_name(e) == "sup" for e in (*element.iter(), *element.iterancestors()))
+    names = " ".join(filter(None, (href, element.get("class"), element.get("id"))))
+    if superscript or text[0] in "[(" or _NOTE_NAME.search(names):
+        return href
+    return None
+
+
+def note_bodies(documents: Sequence[tuple[str, etree._Element]]) -> set[etree._Element]:
+    """The notes that note references point at, across ``documents`` in reading order.
+
+    ``documents`` are (path, root) pairs; links resolve against the path (POSIX,
+    relative to one folder). Only a target *after* its link is a note: a link back
+    from a note to its reference ("1" or "↩" at the note's start) must not remove the
+    paragraph it returns to. An inline target (``<a id="fn1"/>``) stands for its
+    enclosing paragraph.
+    """
+    places: dict[tuple[str, str], tuple[int, int, etree._Element]] = {}
+    links: list[tuple[int, int, str, str]] = []
+    for d, (name, root) in enumerate(documents):
+        for i, element in enumerate(root.iter()):
+            if ident := element.get("id"):
+                places[(name, ident)] = (d, i, element)
+            if (href := note_reference(element)) is not None:
+                file, _, fragment = href.partition("#")
+                if fragment:
+                    links.append((d, i, resolve(name, file) if file else name, unquote(fragment)))
+    notes = set()
+    for d, i, file, fragment in links:
+        place = places.get((file, fragment))
+        if place is not None and place[:2] > (d, i):
+            notes.add(_enclosing_block(place[2]))
+    return notes
+
+
+def resolve(base: str, href: str) -> str:
+    """The path of ``href`` (no fragment, maybe %-encoded) relative to the file ``base``."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), unquote(href)))
+
+
+def _enclosing_block(element: etree._Element) -> etree._Element:
+    for candidate in (element, *element.iterancestors()):
+        if local_name(candidate) in _BLOCKS and local_name(candidate) not in ("body", "html"):
+            return candidate
+    return element
+
+
+def convert(
+    root: etree._Element,
+    *,
+    omit: AbstractSet[etree._Element] = frozenset(),
+    skip_types: AbstractSet[str] = frozenset(),
+    read_alt_text: bool = False,
+) -> list[Item]:
+    """The items of ``root``'s body in reading order; ``omit`` are elements (notes) to leave out.
+
+    An element whose ``epub:type`` is in ``skip_types`` becomes a :class:`Matter`
+    item. With ``read_alt_text``, an image's alt text and a figure's caption are read
+    where they stand.
+    """
+    walker = _Walker(omit, skip_types, read_alt_text)
+    walker.block(body(root))
+    return walker.items
+
+
+class _Walker:
+    """Gathers inline text into paragraphs while walking the element tree."""
+
+    def __init__(
+        self, omit: AbstractSet[etree._Element], skip_types: AbstractSet[str], alt: bool
+    ) -> None:
+        self.omit = omit
+        self.skip_types = skip_types
+        self.alt = alt
+        self.items: list[Item] = []
+        self.parts: list[str] = []  # inline text of the paragraph being gathered
+        self.deferred: list[Anchor | Image] = []  # marks met inside a paragraph's text
+        self.pre = 0  # depth inside <pre>, where newlines are line breaks
+        self.verse = 0  # depth inside a verse container, whose blocks are lines
+
+    def text(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text.replace("\n", _BR) if self.pre else text)
+
+    def line(self) -> str:
+        """The gathered text as one normalized paragraph; clears it."""
+        raw = "".join(self.parts).replace("\u00ad", "")  # soft hyphens split words aloud
+        self.parts.clear()
+        lines = (" ".join(part.split()) for part in raw.split(_BR))
+        return clean_text(LINE_BREAK.join(line for line in lines if line))
+
+    def flush(self) -> None:
+        if text := self.line():
+            self.items.append(Paragraph(text) if speakable(text) else SceneBreak())
+        self.items.extend(self.deferred)
+        self.deferred.clear()
+
+    def mark(self, item: Anchor | Image) -> None:
+        # Inside a paragraph, a mark takes effect after it: a chapter never starts in
+        # the middle of a paragraph.
+        (self.deferred if "".join(self.parts).strip() else self.items).append(item)
+
+    def anchor(self, element: etree._Element) -> None:
+        if ident := element.get("id"):
+            self.mark(Anchor(ident, epub_types(element)))
+
+    def skipped(self, element: etree._Element, tag: str) -> bool:
+        if element in self.omit or tag in _NEVER_READ or element.get("hidden") is not None:
+            return True
+        if _DISPLAY_NONE.search(element.get("style") or ""):
+            return True
+        if _NUMBERING.search(element.get("class") or ""):
+            return True
+        if tag == "figcaption" and not self.alt:
+            return True
+        return bool(epub_types(element) & _NOTE_TYPES) or note_reference(element) is not None
+
+    def children(self, element: etree._Element) -> None:
+        self.text(element.text)
+        for child in element:
+            self.walk(child)
+            self.text(child.tail)
+
+    def block(self, element: etree._Element) -> None:
+        verse = bool(epub_types(element) & _VERSE_TYPES) or bool(
+            _VERSE_CLASS.search(element.get("class") or "")
+        )
+        lines = any(local_name(e) == "br" for e in element.iter())
+        if self.verse and not verse and not lines:  # a line: a line break, not a paragraph
+            self.anchor(element)
+            self.parts.append(_BR)
+            self.children(element)
+            self.parts.append(_BR)
+            return
+        self.flush()
+        self.anchor(element)
+        self.verse += verse
+        self.children(element)
+        self.verse -= verse
+        self.flush()
+
+    def walk(self, element: etree._Element) -> None:
+        if isinstance(element, etree._Entity):  # an XHTML DTD's entity, such as &nbsp;
+            self.text(html.unescape(element.text))
+            return
+        tag = local_name(element)
+        if not tag:
+            return
+        if kinds := epub_types(element) & self.skip_types:  # before notes: endnotes, too
+            self.flush()
+            self.anchor(element)
+            self.items.append(Matter(sorted(kinds)[0], element.get("id")))
+        elif self.skipped(element, tag):
+            return
+        elif tag == "br":
+            self.parts.append(_BR)
+        elif tag == "hr":
+            self.flush()
+            self.items.append(SceneBreak())
+        elif tag in ("img", "svg"):
+            alt = " ".join((element.get("alt") or "").split())
+            if len(alt) == 1 and alt.isalpha():
+                self.text(alt)  # a drop cap drawn as an image: "T" + "he" is "The"
+            elif self.alt and alt:
+                self.text(f" {alt} ")
+            else:
+                self.mark(Image())
+        elif tag == "table":
+            self.flush()
+            self.items.append(Table())
+        elif tag in _HEADINGS:
+            self.flush()
+            self.anchor(element)
+            self.children(element)
+            if text := self.line():
+                heading = Heading(_HEADINGS[tag], text)
+                self.items.append(heading if speakable(text) else SceneBreak())
+            self.items.extend(self.deferred)
+            self.deferred.clear()
+        elif tag == "pre":
+            self.pre += 1
+            self.block(element)
+            self.pre -= 1
+        elif tag in _BLOCKS or tag == "figcaption":
+            self.block(element)
+        else:
+            self.anchor(element)
+            self.children(element)
