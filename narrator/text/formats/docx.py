@@ -107,7 +107,17 @@ def _open(path: Path) -> DocxDocument:
     data = read_bytes(path)
     try:
         return docx.Document(io.BytesIO(data))
-    except (OpcError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+    # python-docx reports a damaged package with whatever its parser stumbles on: a
+    # missing part (KeyError), a wrong content type (ValueError), an unexpected element
+    # (AttributeError). Only the file is parsed here, so each of them means a bad file.
+    except (
+        OpcError,
+        KeyError,
+        ValueError,
+        AttributeError,
+        zipfile.BadZipFile,
+        etree.XMLSyntaxError,
+    ) as exc:
         raise ManuscriptError(
             path, f"is not a readable .docx file ({exc})", hint=_NO_DOCX_HINT
         ) from exc
