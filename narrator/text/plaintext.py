@@ -33,6 +33,13 @@ _HEADING = re.compile(
 MAX_HEADING_CHARS = 80
 """A heading line is at most this long; longer lines are prose."""
 _SENTENCE_END = ".!?"
+# Words a title leaves in lower case (Chicago Manual of Style: prepositions, conjunctions).
+_MINOR_WORDS = frozenset(
+    {"about", "above", "across", "after", "along", "among", "around", "before", "below"}
+    | {"beside", "between", "beyond", "down", "during", "from", "into", "like", "near"}
+    | {"onto", "over", "past", "since", "than", "that", "till", "toward", "under", "until"}
+    | {"unto", "upon", "with", "within", "without"}
+)
 _MIN_CONTENTS = 3  # headings listed one after another; 'PART ONE' + 'CHAPTER 1' is only 2
 _CONTENTS_TITLE = re.compile(r"(?i:(?:table of )?contents)\.?")
 _CONTENTS_LOOKBACK = 3  # non-blank lines ('ETYMOLOGY.') allowed between 'CONTENTS' and the list
@@ -62,8 +69,8 @@ def _candidate(line: str) -> _Candidate | None:
 
 
 def title_case(text: str) -> bool:
-    """'Down the Rabbit-Hole' is a title; 'That was where the story' is prose."""
-    return all(not w[:1].islower() for w in text.split() if len(w) >= 4)
+    """'Advice from a Caterpillar' is a title; 'That was where the story' is prose."""
+    return all(not w[:1].islower() for w in text.split() if len(w) >= 4 and w not in _MINOR_WORDS)
 
 
 def _short(text: str, ends: str) -> bool:
@@ -89,8 +96,8 @@ def find_headings(lines: list[str], ignore: Collection[int] = ()) -> dict[int, t
     a title-case title, directly by text that starts a sentence. Alone in its
     paragraph, a heading may end in any punctuation if its title reads as a title or
     its prefix has the shape most of the book's headings share ('CHAPTER <roman>.');
-    such a heading may also wrap onto a second line. Lines in ``ignore`` (a contents
-    list) are never headings.
+    its title may then also be on the next line whatever its case, or wrap onto it.
+    Lines in ``ignore`` (a contents list) are never headings.
     """
 
     def blank(i: int) -> bool:
@@ -105,18 +112,18 @@ def find_headings(lines: list[str], ignore: Collection[int] = ()) -> dict[int, t
     common = {shape for shape, n in shapes.items() if n >= 2 and n == max(shapes.values())}
     headings: dict[int, tuple[int, str]] = {}
     for i, c in candidates.items():
-        line = lines[i]
+        line, nxt = lines[i], lines[i + 1] if i + 1 < len(lines) else ""
         if blank(i + 1):
             if c.shape in common or _reads_as_title(c.rest):
                 headings[i] = (1, line)
-        elif blank(i + 2) and _subtitle(lines[i + 1]):
-            headings[i] = (2, join_titles(line, lines[i + 1]))
-        elif blank(i + 2) and c.shape in common and c.rest and _short(lines[i + 1], ""):
-            headings[i] = (2, f"{line} {lines[i + 1]}")  # a long title wrapped
+        elif blank(i + 2) and (_subtitle(nxt) or (c.shape in common and _short(nxt, ",;:"))):
+            # 'CHAPTER V.' / 'Advice from a Caterpillar'; a lower-case start is a wrapped title.
+            joined = f"{line} {nxt}" if nxt[:1].islower() else join_titles(line, nxt)
+            headings[i] = (2, joined)
         elif (
             _short(line, _SENTENCE_END + ",;:")
             and title_case(c.rest)
-            and not lines[i + 1][:1].islower()  # a lower-case next line goes on the sentence
+            and not nxt[:1].islower()  # a lower-case next line goes on the sentence
         ):
             headings[i] = (1, line)
     return headings
@@ -162,6 +169,8 @@ _PG_END = re.compile(
     r"|End of (?:the )?Project Gutenberg(?:'s|’s)? .*",
     re.IGNORECASE,
 )
+# Gutenberg's transcribers mark a picture as "[Illustration]" or "[Illustration: caption]".
+_PG_ILLUSTRATION = re.compile(r"\[Illustration(?::[^\]]*)?\]")
 _PG_FIELD = re.compile(r"(Title|Author|Language):\s*(.+)")
 # The language names Project Gutenberg's headers use, as BCP 47 tags (the most
 # common catalogue languages; another name leaves the language unknown).
@@ -187,7 +196,8 @@ _LANGUAGES = {
 
 
 def _gutenberg(prepared: Prepared, *, include_all: bool) -> None:
-    """Find the START and END markers; blank the header and licence, read the metadata."""
+    """Find the START and END markers; blank the header, licence and one-line
+    illustration marks; read the header's metadata."""
     lines = prepared.lines
     start = next((i for i, line in enumerate(lines) if _PG_START.fullmatch(line)), None)
     if start is None:
@@ -216,6 +226,9 @@ def _gutenberg(prepared: Prepared, *, include_all: bool) -> None:
                 reason=f"lines {end + 1}-{len(lines)}: the END marker and the licence after it",
             )
         )
+    for i, line in enumerate(lines):
+        if _PG_ILLUSTRATION.fullmatch(line):
+            lines[i] = ""  # a picture's place and caption, not text to read
     if include_all:
         return
     for i in [*range(start + 1), *range(end if end is not None else len(lines), len(lines))]:
