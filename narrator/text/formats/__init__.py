@@ -56,7 +56,7 @@ Its keys are the formats every message names as readable, so they stay true.
 """
 
 
-_CALIBRE = "Convert it with Calibre: ebook-convert {name} {stem}.epub"
+_CALIBRE = "Convert it with Calibre: ebook-convert {name} {epub}"
 _WORD = (
     "Open it in its word processor and save it as Word (.docx), or convert it with "
     "LibreOffice: libreoffice --headless --convert-to docx {name}"
@@ -65,8 +65,8 @@ _WORD = (
 UNSUPPORTED: dict[str, tuple[str, str]] = {
     ".pdf": (
         "a PDF",
-        "Extract its text with pdftotext -layout {name} {stem}.txt (poppler-utils), or "
-        "convert it with Calibre: ebook-convert {name} {stem}.epub. Check the result: "
+        "Extract its text with pdftotext -layout {name} {txt} (poppler-utils), or "
+        "convert it with Calibre: ebook-convert {name} {epub}. Check the result: "
         "page headers, page numbers and hyphenation often survive the conversion.",
     ),
     ".mobi": ("a Kindle (MOBI) e-book", _CALIBRE),
@@ -93,8 +93,8 @@ UNSUPPORTED: dict[str, tuple[str, str]] = {
 }
 """Formats narrator refuses by suffix: what the file is, and how to make it readable.
 
-``{name}`` and ``{stem}`` in a hint become the file's name and its name without
-suffix, quoted for a shell.
+``{name}``, ``{epub}`` and ``{txt}`` in a hint become the file's name and its name
+with that suffix instead, quoted for a shell.
 """
 
 
@@ -125,7 +125,11 @@ def read_document(path: Path, options: ReadOptions | None = None) -> Document:
         raise ManuscriptError(
             path,
             f"is {what}, which narrator cannot read; it reads {readable_formats()} files",
-            hint=how.format(name=shlex.quote(path.name), stem=shlex.quote(path.stem)),
+            hint=how.format(
+                name=shlex.quote(path.name),
+                epub=shlex.quote(f"{path.stem}.epub"),
+                txt=shlex.quote(f"{path.stem}.txt"),
+            ),
         )
     reader = READERS.get(suffix, _plain)
     return reader(path, options or ReadOptions())
