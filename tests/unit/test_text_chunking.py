@@ -82,7 +82,7 @@ def test_spoken_form_expands_and_ends_titles() -> None:
     chapter = _chapter(("CHAPTER I", 0, P), ("Mr. Smith left.", 1, E))
     (chunk,) = pack_chunks(chapter, 100, by_paragraph=False)
     assert chunk.text == "CHAPTER I Mr. Smith left."
-    assert chunk.spoken == "CHAPTER 1. Mister Smith left."
+    assert chunk.spoken == "Chapter One. Mister Smith left."
 
 
 def test_pieces_are_sized_by_their_spoken_form() -> None:
