@@ -40,7 +40,7 @@ _MINOR_WORDS = frozenset(
     | {"onto", "over", "past", "since", "than", "that", "till", "toward", "under", "until"}
     | {"unto", "upon", "with", "within", "without"}
 )
-_MIN_CONTENTS = 3  # headings listed one after another; 'PART ONE' + 'CHAPTER 1' is only 2
+_MIN_CONTENTS = 3  # headings of one kind (chapters) listed one after another
 _CONTENTS_TITLE = re.compile(r"(?i:(?:table of )?contents)\.?")
 _CONTENTS_LOOKBACK = 3  # non-blank lines ('ETYMOLOGY.') allowed between 'CONTENTS' and the list
 
@@ -220,10 +220,11 @@ def _gutenberg(prepared: Prepared, *, include_all: bool) -> None:
         )
     )
     if end is not None:
+        last = len(lines) - (lines[-1] == "")  # a final newline does not start a line
         prepared.skipped.append(
             Skipped(
                 name="Project Gutenberg licence",
-                reason=f"lines {end + 1}-{len(lines)}: the END marker and the licence after it",
+                reason=f"lines {end + 1}-{last}: the END marker and the licence after it",
             )
         )
     for i, line in enumerate(lines):
@@ -269,8 +270,9 @@ def _contents(prepared: Prepared) -> None:
 
 
 def _record_contents(prepared: Prepared, entries: list[int], end: int) -> None:
-    if len(entries) < _MIN_CONTENTS:
-        return
+    kinds = Counter(prepared.lines[i].split()[0].lower() for i in entries)
+    if max(kinds.values(), default=0) < _MIN_CONTENTS:
+        return  # 'BOOK ONE' / 'PART ONE' / 'CHAPTER 1' is one heading, not a list
     first = _contents_title(prepared.lines, entries[0])
     prepared.contents.update(range(first, end + 1))
     prepared.skipped.append(

@@ -148,11 +148,11 @@ def _txt_lines(prepared: Prepared, *, include_all: bool) -> list[_Line]:
             lines.append(_Line(_Kind.HEADING, i + 1, title))
             i += spans
             continue
-        if i in prepared.contents:
-            kind = _Kind.SOLO if include_all else _Kind.BLANK
-            lines.append(_classify_text(i + 1, raw[i] if include_all else "", kind))
+        if i in prepared.contents and not include_all:
+            lines.append(_Line(_Kind.BLANK, i + 1))
         else:
-            lines.append(_classify_text(i + 1, raw[i]))
+            kind = _Kind.SOLO if i in prepared.contents else _Kind.TEXT
+            lines.append(_classify_text(i + 1, raw[i], kind))
         i += 1
     return lines
 

@@ -53,8 +53,20 @@ def _titles(tmp_path: Path, text: str) -> list[str | None]:
                 "CHAPTER 73. Stubb and Flask Kill a Right Whale; and Then Have a Talk over Him.",
             ],
         ),
+        (  # three headings of different kinds stacked are one title, not a contents list
+            "BOOK ONE\n\nPART ONE\n\nCHAPTER 1\n\nIt began.\n\nCHAPTER 2\n\nIt went on.\n",
+            ["BOOK ONE. PART ONE. CHAPTER 1", "CHAPTER 2"],
+        ),
     ],
-    ids=["tarts", "lone-question", "number-words", "subtitle-bang", "common-shape", "wrapped"],
+    ids=[
+        "tarts",
+        "lone-question",
+        "number-words",
+        "subtitle-bang",
+        "common-shape",
+        "wrapped",
+        "stacked",
+    ],
 )
 def test_headings(tmp_path: Path, text: str, titles: list[str | None]) -> None:
     assert _titles(tmp_path, text) == titles
