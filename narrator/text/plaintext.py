@@ -169,8 +169,7 @@ _PG_END = re.compile(
     r"|End of (?:the )?Project Gutenberg(?:'s|’s)? .*",
     re.IGNORECASE,
 )
-# Gutenberg's transcribers mark a picture as "[Illustration]" or "[Illustration: caption]".
-_PG_ILLUSTRATION = re.compile(r"\[Illustration(?::[^\]]*)?\]")
+_MAX_ILLUSTRATION_LINES = 40  # a longer "caption" is a missing ']', so the text is kept
 _PG_FIELD = re.compile(r"(Title|Author|Language):\s*(.+)")
 # The language names Project Gutenberg's headers use, as BCP 47 tags (the most
 # common catalogue languages; another name leaves the language unknown).
@@ -196,8 +195,8 @@ _LANGUAGES = {
 
 
 def _gutenberg(prepared: Prepared, *, include_all: bool) -> None:
-    """Find the START and END markers; blank the header, licence and one-line
-    illustration marks; read the header's metadata."""
+    """Find the START and END markers; blank the header, licence and illustration
+    marks; read the header's metadata."""
     lines = prepared.lines
     start = next((i for i, line in enumerate(lines) if _PG_START.fullmatch(line)), None)
     if start is None:
@@ -227,13 +226,36 @@ def _gutenberg(prepared: Prepared, *, include_all: bool) -> None:
                 reason=f"lines {end + 1}-{last}: the END marker and the licence after it",
             )
         )
-    for i, line in enumerate(lines):
-        if _PG_ILLUSTRATION.fullmatch(line):
-            lines[i] = ""  # a picture's place and caption, not text to read
+    _illustrations(lines)
     if include_all:
         return
     for i in [*range(start + 1), *range(end if end is not None else len(lines), len(lines))]:
         lines[i] = ""
+
+
+def _illustrations(lines: list[str]) -> None:
+    """Blank Gutenberg's picture marks: '[Illustration]', '[Illustration: caption]'.
+
+    A caption may run over several lines and hold brackets of its own. A chapter
+    heading drawn inside the picture ('[Illustration: ... Chapter I.]') is kept.
+    """
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("[Illustration"):
+            i += 1
+            continue
+        depth, end = 0, i
+        for end in range(i, min(len(lines), i + _MAX_ILLUSTRATION_LINES)):
+            depth += lines[end].count("[") - lines[end].count("]")
+            if depth <= 0:
+                break
+        if depth > 0:
+            i += 1
+            continue
+        for k in range(i, end + 1):
+            inner = lines[k].strip("[]").strip()
+            lines[k] = inner if _candidate(inner) else ""
+        i = end + 1
 
 
 # --- Table of contents ---------------------------------------------------------------

@@ -84,7 +84,9 @@ def _chapter(n: int) -> str:
     # Chapters IX to XI put their title on the heading line; the others on a line below.
     title = TITLES[n]
     heading = f"CHAPTER {ROMAN[n]}. {title}" if 8 <= n <= 10 else f"CHAPTER {ROMAN[n]}.\n{title}"
-    return f"{heading}\n\n\nAlice went on in chapter {n + 1}.\nIt was curious.\n\n\n\n\n"
+    picture = "[Illustration:\n\n“The Duchess”\n\n[_Copyright 1894._]]\n\n" if n == 5 else ""
+    body = f"{picture}Alice went on in chapter {n + 1}.\nIt was curious.\n\n\n\n\n"
+    return f"{heading}\n\n\n{body}"
 
 
 def _gutenberg(
@@ -127,13 +129,24 @@ def test_header_licence_and_contents_are_skipped(tmp_path: Path) -> None:
     book = _load(tmp_path, _gutenberg())
     spoken = " ".join(s.text for c in book.chapters for s in c.sentences)
     assert "Gutenberg" not in spoken
-    assert "Illustration" not in spoken
+    assert "Illustration" not in spoken and "Duchess" not in spoken and "1894" not in spoken
     assert "Contents" not in spoken
     assert spoken.count("Who Stole the Tarts?") == 1  # once as a heading, not as a list entry
     names = [s.name for s in book.skipped]
     assert names == ["Project Gutenberg header", "Project Gutenberg licence", "table of contents"]
     contents = book.skipped[2].reason
     assert contents.startswith("lines 32-45:") and "12 headings" in contents
+
+
+def test_heading_drawn_inside_an_illustration(tmp_path: Path) -> None:
+    text = _gutenberg().replace("CHAPTER VII.\n", "[Illustration: ·ALICE·\n\n\nCHAPTER VII.]\n\n")
+    book = _load(tmp_path, text)
+    assert [c.title for c in book.chapters[6:9]] == [
+        "CHAPTER VI. Pig and Pepper",
+        "CHAPTER VII.",  # the heading inside the picture; its title line is text
+        "CHAPTER VIII. The Queen’s Croquet-Ground",
+    ]
+    assert book.chapters[7].sentences[1].text == "A Mad Tea-Party"
 
 
 def test_chapter_lines_point_into_the_file(tmp_path: Path) -> None:
