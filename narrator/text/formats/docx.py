@@ -37,8 +37,7 @@ from narrator.text.structure import speakable
 log = logging.getLogger(__name__)
 
 _HEADING_STYLE = re.compile(r"Heading ([1-9])")
-_TITLE_STYLES = frozenset({"Title", "Subtitle"})
-_TITLE = 0  # the level given to the "Title" and "Subtitle" styles
+_TITLE = 0  # the level given to the "Title" style: the book's title, not narrated
 # Runs whose text is read: those in the paragraph, its hyperlinks, fields and tracked
 # insertions, but not deleted text, text boxes (drawn elsewhere on the page, often
 # repeated in a fallback copy) or footnote and endnote marks.
@@ -71,13 +70,16 @@ def read_docx(path: Path) -> Document:
     paragraphs: list[_Para] = []
     skipped: list[Skipped] = []
     tables: list[int] = []  # how many body paragraphs precede each table
-    for number, item in enumerate(document.iter_inner_content(), 1):
+    number = 0  # body paragraphs so far, empty ones included, for error messages
+    for item in document.iter_inner_content():
         if isinstance(item, Table):
             tables.append(len(paragraphs))
-        elif (style := _style_name(item)).lower().startswith("toc"):
+            continue
+        number += 1
+        if (style := _style_name(item)).lower().startswith("toc"):
             if not any(s.name == "table of contents" for s in skipped):
                 skipped.append(Skipped(name="table of contents", reason=f"style {style!r}"))
-        elif text := paragraph_text(item):
+        elif text := _paragraph_text(item):
             paragraphs.append(_Para(number, _heading_level(item.style), text))
 
     title, chapter_level = _title_and_chapter_level(paragraphs)
@@ -92,7 +94,7 @@ def read_docx(path: Path) -> Document:
     return Document(sections=sections, skipped=skipped, metadata=metadata)
 
 
-def paragraph_text(paragraph: Paragraph) -> str:
+def _paragraph_text(paragraph: Paragraph) -> str:
     """The paragraph's text; soft line breaks become :data:`LINE_BREAK`.
 
     Tabs and runs of spaces become one space; page and column breaks, footnote marks
@@ -129,12 +131,12 @@ def _style_name(paragraph: Paragraph) -> str:
 
 
 def _heading_level(style: BaseStyle | None) -> int | None:
-    """1-9 for "Heading N" or a style based on it, 0 for the title, None for body text."""
+    """1-9 for "Heading N" or a style based on it, 0 for "Title", None for body text."""
     seen: set[str] = set()
     while style is not None and style.style_id not in seen:
         seen.add(style.style_id)
         name = style.name or ""
-        if name in _TITLE_STYLES:
+        if name == "Title":
             return _TITLE
         if m := _HEADING_STYLE.fullmatch(name):
             return int(m[1])
