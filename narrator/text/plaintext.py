@@ -30,8 +30,7 @@ _HEADING = re.compile(
     # "Chapter 12 was long." is prose: a lower-case word follows the number.
     r"(?:\s*(?P<sep>[.:—–-])\s*(?P<rest>.*)|\s+(?P<cap>[A-Z\"'“‘(].*))?"
 )
-MAX_HEADING_CHARS = 80
-"""A heading line is at most this long; longer lines are prose."""
+_MAX_HEADING_CHARS = 80  # a longer line is prose
 _SENTENCE_END = ".!?"
 # Words a title leaves in lower case (Chicago Manual of Style: prepositions, conjunctions).
 _MINOR_WORDS = frozenset(
@@ -56,7 +55,7 @@ class _Candidate:
 
 def _candidate(line: str) -> _Candidate | None:
     m = _HEADING.fullmatch(line)
-    if not m or len(line) > MAX_HEADING_CHARS:
+    if not m or len(line) > _MAX_HEADING_CHARS:
         return None
     rest = (m["rest"] or m["cap"] or "").strip()
     if m["alone"]:
@@ -74,7 +73,7 @@ def title_case(text: str) -> bool:
 
 
 def _short(text: str, ends: str) -> bool:
-    return len(text) <= MAX_HEADING_CHARS and text[-1:] not in tuple(ends)
+    return len(text) <= _MAX_HEADING_CHARS and text[-1:] not in tuple(ends)
 
 
 def _subtitle(line: str) -> bool:

@@ -95,9 +95,7 @@ def _gutenberg(
 ) -> str:
     contents = "".join(f" CHAPTER {r + '.':<6} {t}\n" for r, t in zip(ROMAN, TITLES, strict=True))
     chapters = "".join(_chapter(n) for n in range(12))
-    return (
-        HEADER.format(start=start) + contents + "\n\n\n\n" + chapters + LICENCE.format(end=end)
-    )
+    return HEADER.format(start=start) + contents + "\n\n\n\n" + chapters + LICENCE.format(end=end)
 
 
 def _load(tmp_path: Path, text: str, **kwargs: bool) -> Book:
