@@ -19,9 +19,10 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 # More than this share of control bytes means the file is not text (issue #2).
 _MAX_CONTROL_SHARE = 0.1
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r\f")
+_BINARY_HINT = "Export the manuscript as plain text (.txt) or Markdown (.md), UTF-8."
 
 
-def read_manuscript(source: Path) -> str:
+def read_manuscript(source: Path, *, binary_hint: str = _BINARY_HINT) -> str:
     """Return the text of ``source`` (``Path("-")`` reads standard input), cleaned.
 
     UTF-8 with or without a byte-order mark is expected; other bytes are decoded as
@@ -29,12 +30,13 @@ def read_manuscript(source: Path) -> str:
     characters other than newline and tab are removed, and line ends become "\\n".
 
     Raises ManuscriptError for a missing file, a directory, an empty or
-    whitespace-only file and binary data.
+    whitespace-only file and binary data (with ``binary_hint``, which the format
+    registry fills with the formats narrator reads).
     """
-    data = _read_bytes(source)
+    data = read_bytes(source)
     if not data:
         raise ManuscriptError(source, "the manuscript is empty", hint="Write some text into it.")
-    text = _decode(source, data)
+    text = _decode(source, data, binary_hint)
     text = clean_text(text)
     if not text.strip():
         raise ManuscriptError(
@@ -50,7 +52,11 @@ def clean_text(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
-def _read_bytes(source: Path) -> bytes:
+def read_bytes(source: Path) -> bytes:
+    """The bytes of ``source`` (``Path("-")`` is standard input).
+
+    Raises ManuscriptError for a missing file, a directory or an unreadable file.
+    """
     if source == STDIN:
         stream = sys.stdin
         buffer = getattr(stream, "buffer", None)
@@ -71,7 +77,7 @@ def _read_bytes(source: Path) -> bytes:
         ) from exc
 
 
-def _decode(source: Path, data: bytes) -> str:
+def _decode(source: Path, data: bytes, binary_hint: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Windows editors save "Unicode" as UTF-16; its NUL bytes are not binary data.
         return data.decode("utf-16")
@@ -80,7 +86,7 @@ def _decode(source: Path, data: bytes) -> str:
         raise ManuscriptError(
             source,
             "looks like a binary file, not text",
-            hint="Export the manuscript as plain text (.txt) or Markdown (.md), UTF-8.",
+            hint=binary_hint,
         )
     try:
         return data.decode("utf-8-sig")

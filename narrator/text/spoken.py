@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from num2words import num2words
+
 from narrator.text.normalize import LATIN, TITLES
 from narrator.text.sentences import SENTENCE_STARTERS
 
@@ -26,7 +28,12 @@ _DOTTED = re.compile(r"\b((?:[A-Za-z]\.){2,})")
 # "I." is left alone: "CHAPTER I." is a numeral (see _HEADING_NUMERAL), or the pronoun.
 _INITIAL = re.compile(r"(?<![\w.])([A-HJ-Z])\.(?=\s+[A-Z])")
 _NAME_OR_INITIAL = re.compile(r"[A-Z][\w'’-]*|[A-Z]\.")
-_HEADING_NUMERAL = re.compile(r"\b((?i:chapter|part|book)\s+)([IVXLCDM]+)\b")
+# A capitalised keyword and a numeral that ends the phrase: "CHAPTER IV.", "Part II:",
+# "Book I" at the end; not "the book I read" (the pronoun).
+_HEADING_NUMERAL = re.compile(
+    r"\b((?:Chapter|CHAPTER|Part|PART|Book|BOOK)\s+)([IVXLCDM]+)\b"
+    r"(?=\s*$|[.:;,!?)\]]|\s*[—–-]|\s+[A-Z\"“‘'(])"
+)
 _LIST_MARKER = re.compile(r"(?:^|(?<=[.!?]\s))(\d{1,3})\.(?=\s)")
 _MARKUP = re.compile(r"[*`]+|(?<!\w)_+|_+(?!\w)")
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
@@ -82,7 +89,8 @@ def to_spoken(text: str) -> str:
 
     Expands titles (Mr. -> Mister), Saint/Street, a.m./p.m., dotted acronyms
     (U.S. -> U S), e.g./i.e./etc., money, URLs and e-mail addresses; drops initials'
-    full stops and Markdown leftovers; turns a leading list marker "1." into "1,".
+    full stops and Markdown leftovers; turns a leading list marker "1." into "1,";
+    reads a heading's Roman numeral as words ("CHAPTER IV." -> "Chapter Four.").
     Ordinary numbers are left for espeak, which reads them correctly.
     """
     s = _URL.sub(_url, text)
@@ -92,9 +100,10 @@ def to_spoken(text: str) -> str:
     s = _ST.sub(_saint_or_street, s)
     s = _LATIN_RE.sub(lambda m: LATIN[m.group(0).lower()], s)
     s = _ETC.sub(_keep_stop(lambda m: "et cetera"), s)
+    # Before initials: the "V." of "CHAPTER V. Advice" is a numeral, not an initial.
+    s = _HEADING_NUMERAL.sub(_heading_numeral, s)
     s = _INITIAL.sub(_initial, s)
     s = _DOTTED.sub(_keep_stop(lambda m: " ".join(m.group(1).upper().split(".")).strip()), s)
-    s = _HEADING_NUMERAL.sub(lambda m: f"{m.group(1)}{_roman_to_int(m.group(2))}", s)
     s = _LIST_MARKER.sub(r"\1,", s)
     s = s.replace("&", " and ")
     s = _MARKUP.sub("", s)
@@ -122,7 +131,13 @@ def _initial(m: re.Match[str]) -> str:
     return m.group(1)
 
 
+def _heading_numeral(m: re.Match[str]) -> str:
+    """'CHAPTER XLII' -> 'Chapter Forty-Two': espeak would spell the numeral letter by letter."""
+    number = num2words(_roman_to_int(m.group(2)))
+    return m.group(1).capitalize() + "-".join(w.capitalize() for w in number.split("-"))
+
+
 def _roman_to_int(numeral: str) -> int:
-    """'XLII' -> 42, so that 'CHAPTER XLII' is read as a number, not as letters."""
+    """'XLII' -> 42."""
     values = [_ROMAN[c] for c in numeral]
     return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))

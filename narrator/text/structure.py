@@ -16,6 +16,7 @@ from pathlib import Path
 from narrator.errors import ManuscriptError
 from narrator.models import Boundary, Chapter, Sentence
 from narrator.text.document import LINE_BREAK, Document, Metadata, Section
+from narrator.text.plaintext import Prepared, find_headings, join_titles, prepare
 from narrator.text.sentences import split_sentences
 
 
@@ -131,79 +132,29 @@ def _classify_text(number: int, text: str, kind: _Kind = _Kind.TEXT) -> _Line:
 
 # --- Plain text --------------------------------------------------------------------
 
-_NUMBER_WORD = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    "seventy|eighty|ninety|hundred"
-)
-_TXT_HEADING = re.compile(
-    rf"(?:(?i:chapter|part|book)\s+(?:[IVXLCDM]+|\d+|(?i:(?:{_NUMBER_WORD})(?:-(?:{_NUMBER_WORD}))?))"
-    r"|(?i:prologue|epilogue))"
-    # After the number: nothing, a separator and a title, or a capitalised title.
-    # "Chapter 12 was long." is prose: a lower-case word follows the number.
-    r"(?:\s*[.:—–-]\s*(?P<rest>.*)|\s+(?P<cap>[A-Z\"'“‘(].*))?"
-)
-_MAX_HEADING_CHARS = 80
-_SENTENCE_END = ".!?"
 
+def _txt_lines(prepared: Prepared, *, include_all: bool) -> list[_Line]:
+    """Classify plain-text lines; headings are found by their shape (``find_headings``).
 
-def _heading_rest(line: str) -> str | None:
-    """The title after 'Chapter N' if ``line`` reads as a heading, else None."""
-    m = _TXT_HEADING.fullmatch(line)
-    if not m or len(line) > _MAX_HEADING_CHARS:
-        return None
-    rest = (m["rest"] or m["cap"] or "").strip()
-    if rest[-1:] in tuple(_SENTENCE_END) and len(rest.split()) > 3:
-        return None  # "Chapter 12. It was raining hard." is a sentence
-    return rest
-
-
-def _title_case(text: str) -> bool:
-    """'Down the Rabbit-Hole' is a title; 'That was where the story' is prose."""
-    return all(not w[:1].islower() for w in text.split() if len(w) >= 4)
-
-
-def _short_line(text: str) -> bool:
-    return len(text) <= _MAX_HEADING_CHARS and text[-1:] not in tuple(_SENTENCE_END + ",;:")
-
-
-def _subtitle(line: str) -> bool:
-    return _short_line(line) and _title_case(line)
-
-
-def _txt_lines(text: str) -> list[_Line]:
-    """Classify plain-text lines, detecting 'CHAPTER I.' style headings (issue #2).
-
-    A heading follows a blank line (or starts the file). It is followed by a blank
-    line, by a short subtitle line and then a blank line ('CHAPTER I.' /
-    'Down the Rabbit-Hole'), or, when it has no end punctuation, directly by text.
+    A table of contents is dropped, or kept as paragraphs of its own with ``include_all``.
     """
-    raw = [line.strip() for line in text.split("\n")]
-    raw.append("")  # the end of the file acts as a blank line
-
-    def blank(i: int) -> bool:
-        return i < 0 or i >= len(raw) or not raw[i]
-
+    raw = prepared.lines
+    headings = find_headings(raw, ignore=prepared.contents)
     lines: list[_Line] = []
     i = 0
-    while i < len(raw) - 1:
-        line, rest = raw[i], _heading_rest(raw[i]) if blank(i - 1) else None
-        if rest is not None and blank(i + 1):
-            lines.append(_Line(_Kind.HEADING, i + 1, line))
-        elif rest is not None and blank(i + 2) and _subtitle(raw[i + 1]):
-            lines.append(_Line(_Kind.HEADING, i + 1, join_titles(line, raw[i + 1])))
-            i += 1
-        elif rest is not None and _short_line(line) and _title_case(rest):
-            lines.append(_Line(_Kind.HEADING, i + 1, line))
+    while i < len(raw):
+        if i in headings:
+            spans, title = headings[i]
+            lines.append(_Line(_Kind.HEADING, i + 1, title))
+            i += spans
+            continue
+        if i in prepared.contents and not include_all:
+            lines.append(_Line(_Kind.BLANK, i + 1))
         else:
-            lines.append(_classify_text(i + 1, line))
+            kind = _Kind.SOLO if i in prepared.contents else _Kind.TEXT
+            lines.append(_classify_text(i + 1, raw[i], kind))
         i += 1
     return lines
-
-
-def join_titles(first: str, second: str) -> str:
-    """'PART ONE' + 'CHAPTER I' -> 'PART ONE. CHAPTER I'; keeps existing punctuation."""
-    return f"{first} {second}" if first[-1:] in ".:!?—–-" else f"{first}. {second}"
 
 
 # --- Assembly ----------------------------------------------------------------------
@@ -275,13 +226,22 @@ def _sentences(draft: Section, *, announce_title: bool) -> tuple[Sentence, ...]:
     return tuple(Sentence(text=t, paragraph=p, boundary=b) for t, p, b in items)
 
 
-def text_document(text: str, *, markdown: bool) -> Document:
+def text_document(text: str, *, markdown: bool, include_all: bool = False) -> Document:
     """Read a plain-text or Markdown manuscript's text into sections.
 
-    The Markdown book title (its only ``#`` heading) becomes the metadata's title.
+    The Markdown book title (its only ``#`` heading) becomes the metadata's title. In
+    plain text, a Project Gutenberg header and licence and a table of contents are
+    skipped (kept as text with ``include_all``), and the header's metadata is read.
     """
-    title, lines = _markdown_lines(text) if markdown else (None, _txt_lines(text))
-    return Document(sections=list(_drafts(lines)), metadata=Metadata(title=title))
+    if markdown:
+        title, lines = _markdown_lines(text)
+        return Document(sections=list(_drafts(lines)), metadata=Metadata(title=title))
+    prepared = prepare(text, include_all=include_all)
+    return Document(
+        sections=list(_drafts(_txt_lines(prepared, include_all=include_all))),
+        skipped=prepared.skipped,
+        metadata=prepared.metadata,
+    )
 
 
 def assemble(

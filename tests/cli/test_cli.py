@@ -83,6 +83,9 @@ BAD_INPUTS = {
         b"# Book\n\n## One\n\nWords here.\n\n## Two\n\n* * *\n\n## Three\n\nMore words.\n"
     ),
     "one-huge-word.txt": b"x" * 20_000,
+    "kindle.mobi": b"BOOKMOBI" + bytes(200),
+    "scan.pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+    "word97.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500),
 }
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from narrator.speech.timing import expected_duration_s
 from narrator.text.normalize import normalize_words
+from narrator.text.spoken import to_spoken
 from narrator.verify.scoring import (
     MAX_DURATION_FACTOR,
     MIN_DURATION_FACTOR,
@@ -216,3 +217,14 @@ def test_different_words_are_not_sound_alike() -> None:
     heard = "The seagull dropped the biscuit at the foot of the tower after dusk."
     verdict = score(text, heard, expected_duration_s(text))
     assert not verdict.passed
+
+
+@pytest.mark.parametrize(
+    "heard", ["Chapter one. Down the rabbit hole.", "Chapter 1, down the Rabbit-Hole."]
+)
+def test_spoken_roman_chapter_number_passes(heard: str) -> None:
+    spoken = to_spoken("CHAPTER I. Down the Rabbit-Hole")
+    assert spoken == "Chapter One. Down the Rabbit-Hole"
+    verdict = score(spoken, heard, plausible(spoken))
+    assert verdict.passed, verdict.reason
+    assert verdict.wer == 0

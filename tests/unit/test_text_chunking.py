@@ -82,7 +82,7 @@ def test_spoken_form_expands_and_ends_titles() -> None:
     chapter = _chapter(("CHAPTER I", 0, P), ("Mr. Smith left.", 1, E))
     (chunk,) = pack_chunks(chapter, 100, by_paragraph=False)
     assert chunk.text == "CHAPTER I Mr. Smith left."
-    assert chunk.spoken == "CHAPTER 1. Mister Smith left."
+    assert chunk.spoken == "Chapter One. Mister Smith left."
 
 
 def test_verse_line_ends_pause_with_a_comma() -> None:

@@ -32,8 +32,11 @@ from narrator.text.spoken import to_spoken
         ("$1 or $1.01 or $2.00", "1 dollar or 1 dollar and 1 cent or 2 dollars"),
         ("1. First item", "1, First item"),
         ("Jonas E. Smith and J. R. R. Tolkien.", "Jonas E Smith and J R R Tolkien."),
-        ("CHAPTER I. Down the Rabbit-Hole", "CHAPTER 1. Down the Rabbit-Hole"),
-        ("Chapter XLII", "Chapter 42"),
+        ("CHAPTER I. Down the Rabbit-Hole", "Chapter One. Down the Rabbit-Hole"),
+        ("CHAPTER V. Advice from a Caterpillar", "Chapter Five. Advice from a Caterpillar"),
+        ("Chapter XLII", "Chapter Forty-Two"),
+        ("PART II: The Return", "Part Two: The Return"),
+        ("The book I read and the Part I played.", "The book I read and the Part I played."),
         (
             "The *bold* and `code` and _it_ stay snake_case.",
             "The bold and code and it stay snake_case.",

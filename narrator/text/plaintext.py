@@ -1,0 +1,312 @@
+"""Plain-text conventions: chapter headings by their shape, contents lists, Project Gutenberg.
+
+A plain-text book marks its chapters only by lines such as "CHAPTER XI." or
+"Chapter One: The Pool". Whether such a line is a heading or a sentence that
+happens to start with "Chapter" is decided by its shape and its neighbours
+(:func:`find_headings`). A list of those lines one after another is a table of
+contents, and Project Gutenberg files wrap the book in a header and a licence;
+:func:`prepare` finds both so that they are not narrated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from narrator.models import Metadata, Skipped
+
+_NUMBER_WORD = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    "seventy|eighty|ninety|hundred"
+)
+_HEADING = re.compile(
+    rf"(?:(?P<key>(?i:chapter|part|book))\s+(?:(?P<roman>[IVXLCDM]+)|(?P<digits>\d+)"
+    rf"|(?P<word>(?i:(?:{_NUMBER_WORD})(?:-(?:{_NUMBER_WORD}))?)))"
+    r"|(?P<alone>(?i:prologue|epilogue)))"
+    # After the number: nothing, a separator and a title, or a capitalised title.
+    # "Chapter 12 was long." is prose: a lower-case word follows the number.
+    r"(?:\s*(?P<sep>[.:—–-])\s*(?P<rest>.*)|\s+(?P<cap>[A-Z\"'“‘(].*))?"
+)
+_MAX_HEADING_CHARS = 80  # a longer line is prose
+_SENTENCE_END = ".!?"
+# Words a title leaves in lower case (Chicago Manual of Style: prepositions, conjunctions).
+_MINOR_WORDS = frozenset(
+    {"about", "above", "across", "after", "along", "among", "around", "before", "below"}
+    | {"beside", "between", "beyond", "down", "during", "from", "into", "like", "near"}
+    | {"onto", "over", "past", "since", "than", "that", "till", "toward", "under", "until"}
+    | {"unto", "upon", "with", "within", "without"}
+)
+_MIN_CONTENTS = 3  # headings of one kind (chapters) listed one after another
+_CONTENTS_TITLE = re.compile(r"(?i:(?:table of )?contents)\.?")
+_CONTENTS_LOOKBACK = 3  # non-blank lines ('ETYMOLOGY.') allowed between 'CONTENTS' and the list
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A line shaped like a heading: its title after the number, and its prefix shape."""
+
+    rest: str
+    shape: tuple[str, ...]
+    number: str  # 'chapter i', 'part two', 'epilogue': which heading it is
+
+
+def _candidate(line: str) -> _Candidate | None:
+    m = _HEADING.fullmatch(line)
+    if not m or len(line) > _MAX_HEADING_CHARS:
+        return None
+    rest = (m["rest"] or m["cap"] or "").strip()
+    if m["alone"]:
+        return _Candidate(rest=rest, shape=(m["alone"].lower(),), number=m["alone"].lower())
+    number = m["roman"] or m["digits"] or m["word"]
+    kind = "roman" if m["roman"] else "digits" if m["digits"] else "word"
+    return _Candidate(
+        rest=rest, shape=(m["key"], kind, m["sep"] or ""), number=f"{m['key']} {number}".lower()
+    )
+
+
+def title_case(text: str) -> bool:
+    """'Advice from a Caterpillar' is a title; 'That was where the story' is prose."""
+    return all(not w[:1].islower() for w in text.split() if len(w) >= 4 and w not in _MINOR_WORDS)
+
+
+def _short(text: str, ends: str) -> bool:
+    return len(text) <= _MAX_HEADING_CHARS and text[-1:] not in tuple(ends)
+
+
+def _subtitle(line: str) -> bool:
+    """'Down the Rabbit-Hole' or 'Who Stole the Tarts?' under 'CHAPTER XI.'."""
+    return _short(line, ".,;:") and title_case(line)
+
+
+def _reads_as_title(rest: str) -> bool:
+    """'Who Stole the Tarts?' is a title; 'It was raining hard.' is a sentence."""
+    return title_case(rest) or not (rest[-1:] in tuple(_SENTENCE_END) and len(rest.split()) > 3)
+
+
+def find_headings(lines: list[str], ignore: Collection[int] = ()) -> dict[int, tuple[int, str]]:
+    """Chapter headings among stripped ``lines``: {index: (lines it spans, its title)}.
+
+    A heading starts a paragraph (a blank line or the file's start before it) and is
+    followed by a blank line, by a short title-case subtitle and then a blank line
+    ('CHAPTER XI.' / 'Who Stole the Tarts?'), or, when it has no end punctuation and
+    a title-case title, directly by text that starts a sentence. Alone in its
+    paragraph, a heading may end in any punctuation if its title reads as a title or
+    its prefix has the shape most of the book's headings share ('CHAPTER <roman>.');
+    its title may then also be on the next line whatever its case, or wrap onto it.
+    Lines in ``ignore`` (a contents list) are never headings.
+    """
+
+    def blank(i: int) -> bool:
+        return i < 0 or i >= len(lines) or not lines[i]
+
+    candidates = {
+        i: c
+        for i, line in enumerate(lines)
+        if i not in ignore and blank(i - 1) and (c := _candidate(line))
+    }
+    shapes = Counter(c.shape for c in candidates.values())
+    common = {shape for shape, n in shapes.items() if n >= 2 and n == max(shapes.values())}
+    headings: dict[int, tuple[int, str]] = {}
+    for i, c in candidates.items():
+        line, nxt = lines[i], lines[i + 1] if i + 1 < len(lines) else ""
+        if blank(i + 1):
+            if c.shape in common or _reads_as_title(c.rest):
+                headings[i] = (1, line)
+        elif blank(i + 2) and (_subtitle(nxt) or (c.shape in common and _short(nxt, ",;:"))):
+            # 'CHAPTER V.' / 'Advice from a Caterpillar'; a lower-case start is a wrapped title.
+            joined = f"{line} {nxt}" if nxt[:1].islower() else join_titles(line, nxt)
+            headings[i] = (2, joined)
+        elif (
+            _short(line, _SENTENCE_END + ",;:")
+            and title_case(c.rest)
+            and not nxt[:1].islower()  # a lower-case next line goes on the sentence
+        ):
+            headings[i] = (1, line)
+    return headings
+
+
+def join_titles(first: str, second: str) -> str:
+    """'PART ONE' + 'CHAPTER I' -> 'PART ONE. CHAPTER I'; keeps existing punctuation."""
+    return f"{first} {second}" if first[-1:] in ".:!?—–-" else f"{first}. {second}"
+
+
+@dataclass
+class Prepared:
+    """A plain-text file's stripped lines with what is not the book found.
+
+    ``lines`` has one entry per line of the file (so line numbers stay right);
+    lines outside the book (a Project Gutenberg header and licence) are blank
+    unless ``include_all`` was asked. ``contents`` holds the indices of a
+    table of contents' lines.
+    """
+
+    lines: list[str]
+    metadata: Metadata = Metadata()
+    skipped: list[Skipped] = field(default_factory=list)
+    contents: set[int] = field(default_factory=set)
+
+
+def prepare(text: str, *, include_all: bool = False) -> Prepared:
+    """Split ``text`` into stripped lines; find a Gutenberg frame and a contents list."""
+    prepared = Prepared(lines=[line.strip() for line in text.split("\n")])
+    _gutenberg(prepared, include_all=include_all)
+    _contents(prepared)
+    return prepared
+
+
+# --- Project Gutenberg ---------------------------------------------------------------
+
+_PG_START = re.compile(
+    r"\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*|\*END\*THE SMALL PRINT.*",
+    re.IGNORECASE,
+)
+_PG_END = re.compile(
+    r"\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*"
+    r"|End of (?:the )?Project Gutenberg(?:'s|’s)? .*",
+    re.IGNORECASE,
+)
+_MAX_ILLUSTRATION_LINES = 40  # a longer "caption" is a missing ']', so the text is kept
+_PG_FIELD = re.compile(r"(Title|Author|Language):\s*(.+)")
+# The language names Project Gutenberg's headers use, as BCP 47 tags (the most
+# common catalogue languages; another name leaves the language unknown).
+_LANGUAGES = {
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "spanish": "es",
+    "italian": "it",
+    "portuguese": "pt",
+    "dutch": "nl",
+    "finnish": "fi",
+    "swedish": "sv",
+    "danish": "da",
+    "norwegian": "no",
+    "polish": "pl",
+    "russian": "ru",
+    "latin": "la",
+    "greek": "el",
+    "chinese": "zh",
+    "japanese": "ja",
+}
+
+
+def _gutenberg(prepared: Prepared, *, include_all: bool) -> None:
+    """Find the START and END markers; blank the header, licence and illustration
+    marks; read the header's metadata."""
+    lines = prepared.lines
+    start = next((i for i, line in enumerate(lines) if _PG_START.fullmatch(line)), None)
+    if start is None:
+        return
+    end = next((i for i in range(start + 1, len(lines)) if _PG_END.fullmatch(lines[i])), None)
+    fields: dict[str, list[str]] = {}
+    for line in lines[:start]:
+        if m := _PG_FIELD.fullmatch(line):
+            fields.setdefault(m[1], []).append(m[2].strip())
+    language = fields.get("Language", [""])[0]
+    prepared.metadata = Metadata(
+        title=fields.get("Title", [None])[0],
+        authors=tuple(fields.get("Author", ())),
+        language=_LANGUAGES.get(language.lower().split(",")[0].strip()),
+    )
+    prepared.skipped.append(
+        Skipped(
+            name="Project Gutenberg header",
+            reason=f"lines 1-{start + 1}: catalogue data and terms of use before the START marker",
+        )
+    )
+    if end is not None:
+        last = len(lines) - (lines[-1] == "")  # a final newline does not start a line
+        prepared.skipped.append(
+            Skipped(
+                name="Project Gutenberg licence",
+                reason=f"lines {end + 1}-{last}: the END marker and the licence after it",
+            )
+        )
+    _illustrations(lines)
+    if include_all:
+        return
+    for i in [*range(start + 1), *range(end if end is not None else len(lines), len(lines))]:
+        lines[i] = ""
+
+
+def _illustrations(lines: list[str]) -> None:
+    """Blank Gutenberg's picture marks: '[Illustration]', '[Illustration: caption]'.
+
+    A caption may run over several lines and hold brackets of its own. A chapter
+    heading drawn inside the picture ('[Illustration: ... Chapter I.]') is kept.
+    """
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("[Illustration"):
+            i += 1
+            continue
+        depth, end = 0, i
+        for end in range(i, min(len(lines), i + _MAX_ILLUSTRATION_LINES)):
+            depth += lines[end].count("[") - lines[end].count("]")
+            if depth <= 0:
+                break
+        if depth > 0:
+            i += 1
+            continue
+        for k in range(i, end + 1):
+            inner = lines[k].strip("[]").strip()
+            lines[k] = inner if _candidate(inner) else ""
+        i = end + 1
+
+
+# --- Table of contents ---------------------------------------------------------------
+
+
+def _contents(prepared: Prepared) -> None:
+    """Find headings listed one after another with nothing but blank lines between.
+
+    Real chapters have text between their headings, so such a list is a table of
+    contents ('CHAPTER I. Down the Rabbit-Hole' / 'CHAPTER II. The Pool of Tears' /
+    ...). An entry may wrap onto a second line; a number seen before ('CHAPTER I.'
+    again) starts the book itself. The 'Contents' title above the list belongs to it.
+    """
+    lines = prepared.lines
+    entries: list[int] = []  # the list's heading lines
+    numbers: set[str] = set()
+    end = 0  # the list's last line
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        candidate = _candidate(line)
+        if candidate and candidate.number not in numbers:
+            entries.append(i)
+            numbers.add(candidate.number)
+            end = i
+        elif not candidate and entries and end == entries[-1] == i - 1:
+            end = i  # the entry's title goes on on this line
+        else:
+            _record_contents(prepared, entries, end)
+            entries = [i] if candidate else []
+            numbers = {candidate.number} if candidate else set()
+            end = i
+    _record_contents(prepared, entries, end)
+
+
+def _record_contents(prepared: Prepared, entries: list[int], end: int) -> None:
+    kinds = Counter(prepared.lines[i].split()[0].lower() for i in entries)
+    if max(kinds.values(), default=0) < _MIN_CONTENTS:
+        return  # 'BOOK ONE' / 'PART ONE' / 'CHAPTER 1' is one heading, not a list
+    first = _contents_title(prepared.lines, entries[0])
+    prepared.contents.update(range(first, end + 1))
+    prepared.skipped.append(
+        Skipped(
+            name="table of contents",
+            reason=f"lines {first + 1}-{end + 1}: {len(entries)} headings listed "
+            "with no text between them",
+        )
+    )
+
+
+def _contents_title(lines: list[str], first: int) -> int:
+    """The index of a 'Contents' line just above the list at ``first``, else ``first``."""
+    above = [i for i in range(first) if lines[i]][-(_CONTENTS_LOOKBACK + 1) :]
+    titles = [i for i in above if _CONTENTS_TITLE.fullmatch(lines[i])]
+    return titles[-1] if titles else first
