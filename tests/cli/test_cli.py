@@ -170,21 +170,15 @@ def test_run_narrates_a_book_and_prints_a_summary(tiny_book: Path, tmp_path: Pat
 
 
 def test_clean_removes_only_audio_the_current_manuscript_does_not_use(tmp_path: Path) -> None:
-    from narrator.engines import engines_for, packing_for
-    from narrator.plan import chunk_book
+    from narrator.engines import engines_for
+    from narrator.parse import parse_book
     from narrator.store import BookPaths, chunk_key
-    from narrator.text import load_book
 
     params = NarrationParams(manuscript=SAMPLE)
-    book = load_book(SAMPLE)
+    parsed = parse_book(params)
     identity = engines_for(params).speech.identity
-    limit, by_paragraph = packing_for(params)
-    keys = [
-        chunk_key(c.spoken, identity)
-        for chapter in chunk_book(book, limit, by_paragraph=by_paragraph)
-        for c in chapter
-    ]
-    paths = BookPaths.for_book(tmp_path, book.slug)
+    keys = [chunk_key(c.spoken, identity) for chapter in parsed.chunks for c in chapter]
+    paths = BookPaths.for_book(tmp_path, parsed.book.slug)
     paths.chunks_dir.mkdir(parents=True)
     paths.masters_dir.mkdir(parents=True)
     used = [paths.chunk_audio(k) for k in keys] + [paths.chunk_record(keys[0], "asr")]
