@@ -23,7 +23,6 @@ from rich.table import Table
 from narrator.config import NarrationParams, RemoteSettings, master_settings
 from narrator.errors import BudgetExhausted, ConfigError, NarratorError
 from narrator.models import AWAITING_BUDGET, BookResult
-from narrator.parse import parse_book
 from narrator.plan import make_plan
 
 app = typer.Typer(
@@ -104,6 +103,8 @@ def split(
 
       cat notes.txt | narrate split - --json
     """
+    from narrator.parse import parse_book
+
     parsed = parse_book(
         NarrationParams(
             manuscript=manuscript,
@@ -156,6 +157,7 @@ def plan(
       narrate plan book.txt --engine remote --verify remote --json
     """
     from narrator.engines import engine_kind
+    from narrator.parse import parse_book
 
     params = NarrationParams(
         manuscript=manuscript,
@@ -292,6 +294,8 @@ def run(
 
       OXLO_API_KEY=... narrate run book.md --budget pro
     """
+    from narrator.parse import parse_book
+
     params = NarrationParams(
         manuscript=manuscript,
         out_dir=out_dir,
@@ -494,6 +498,7 @@ def deploy(
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
     from flows.narrate import narrate_book
+    from narrator.parse import parse_book
 
     params = NarrationParams(
         manuscript=manuscript.resolve(),
