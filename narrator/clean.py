@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from narrator.config import NarrationParams
+from narrator.engines import engines_for
+from narrator.errors import ConfigError
+from narrator.lock import book_lock
 from narrator.models import Frozen
-from narrator.store import BookPaths
+from narrator.parse import parse_book
+from narrator.store import BookPaths, chunk_key
 
 
 class CleanReport(Frozen):
@@ -48,3 +53,24 @@ def clean(paths: BookPaths, keys: Iterable[str], chapters: int, *, dry_run: bool
             path.unlink(missing_ok=True)
     audio = set(paths.chunks_dir.glob("*.flac"))
     return CleanReport(files=len(doomed), bytes=size, kept=len(audio - set(doomed)))
+
+
+def clean_book(params: NarrationParams, *, dry_run: bool) -> CleanReport:
+    """Clean the cache of the book ``params`` narrate, keeping what their run would use.
+
+    The book, its folder and its chunks come from :func:`narrator.parse.parse_book`, as
+    in the run; audio made with other settings (another speed, say) counts as unused.
+    Holds the book's lock while deleting. Raises ConfigError when the book has no folder
+    under ``params.out_dir``.
+    """
+    parsed = parse_book(params)
+    paths = BookPaths.for_book(params.out_dir, parsed.book.slug)
+    if not paths.root.is_dir():
+        raise ConfigError(
+            f"{paths.root} does not exist: nothing to clean",
+            hint="pass the --out folder the book was narrated into, and the same --title",
+        )
+    identity = engines_for(params).speech.identity
+    keys = [chunk_key(c.spoken, identity) for chapter in parsed.chunks for c in chapter]
+    with book_lock(paths):
+        return clean(paths, keys, len(parsed.parts), dry_run=dry_run)

@@ -126,7 +126,3 @@ class BookBusy(TransientError):
 
 class AudioError(PermanentError):
     """Audio could not be decoded, stitched, measured or encoded."""
-
-
-class VerificationFailed(NarratorError):
-    """A chunk's audio did not match its text (used internally to drive re-synthesis)."""

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 # Before anything imports Prefect: isolate its home, and give its temporary server
-# time to start on 2 cores (design.md: 13-23 s against a default of 20 s).
+# time to start on 2 cores (measured 13-23 s, against a default of 20 s).
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="narrator-test-prefect-")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -1,8 +1,9 @@
 """The text the speech engine is asked to say.
 
 Piper (through espeak-ng) ends a sentence at every "Mr.", "Dr." or initial, reads
-"$3.50" as "dollar three point five zero" and spells URLs letter by letter (checked
-with ``piper.phonemize_espeak`` on this machine, see design.md). So expand those,
+"$3.50" as "dollar three point five zero" and spells URLs out ("https" letter by
+letter, then "colon slash slash"), as ``EspeakPhonemizer().phonemize("en-us", text)``
+of ``piper.phonemize_espeak`` (piper-tts 1.8.0) shows. So expand those,
 and nothing else: espeak reads ordinary numbers, decimals and "&" correctly, and
 every extra rewrite is a chance to change what the author wrote.
 """

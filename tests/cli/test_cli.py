@@ -17,14 +17,16 @@ SAMPLE = REPO / "inputs" / "the-keeper-of-tern-rock.md"
 NARRATE = Path(sys.executable).with_name("narrate")
 
 
-def narrate(*args: str, stdin: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:
+def narrate(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(NARRATE), *args],
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=cwd,
-        env={**os.environ, "COLUMNS": "200"},
+        cwd=REPO,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
         timeout=900,
     )
 
@@ -154,32 +156,32 @@ def test_zero_width_and_control_characters_are_removed(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_run_narrates_a_book_and_prints_a_summary(tiny_book: Path, tmp_path: Path) -> None:
-    """The whole CLI path, including a temporary Prefect server of its own."""
+    """The whole CLI path, including a temporary Prefect server of its own; then `clean`
+    with the same --title finds the run's folder and every chunk it made still in use."""
     out = tmp_path / "out"
-    proc = narrate("run", str(tiny_book), "--out", str(out))
+    proc = narrate("run", str(tiny_book), "--out", str(out), "--title", "Tern Rock")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "a-tiny-book.m4b" in proc.stdout
+    assert "tern-rock.m4b" in proc.stdout
     assert "c01-0000" in proc.stderr  # chunk-level progress as it goes
-    assert (out / "a-tiny-book" / "manifest.json").is_file()
-    assert len(list((out / "a-tiny-book" / "chapters").glob("*.mp3"))) == 2
+    assert (out / "tern-rock" / "manifest.json").is_file()
+    assert len(list((out / "tern-rock" / "chapters").glob("*.mp3"))) == 2
+
+    chunks = len(list((out / "tern-rock" / "cache" / "chunks").glob("*.flac")))
+    proc = narrate("clean", str(tiny_book), "--out", str(out), "--title", "Tern Rock")
+    assert proc.returncode == 0, proc.stderr
+    assert f"0 unused cached files, freed 0.0 MB; {chunks} chunk audio files" in proc.stdout
 
 
 def test_clean_removes_only_audio_the_current_manuscript_does_not_use(tmp_path: Path) -> None:
-    from narrator.engines import engines_for, packing_for
-    from narrator.plan import chunk_book
+    from narrator.engines import engines_for
+    from narrator.parse import parse_book
     from narrator.store import BookPaths, chunk_key
-    from narrator.text import load_book
 
     params = NarrationParams(manuscript=SAMPLE)
-    book = load_book(SAMPLE)
+    parsed = parse_book(params)
     identity = engines_for(params).speech.identity
-    limit, by_paragraph = packing_for(params)
-    keys = [
-        chunk_key(c.spoken, identity)
-        for chapter in chunk_book(book, limit, by_paragraph=by_paragraph)
-        for c in chapter
-    ]
-    paths = BookPaths.for_book(tmp_path, book.slug)
+    keys = [chunk_key(c.spoken, identity) for chapter in parsed.chunks for c in chapter]
+    paths = BookPaths.for_book(tmp_path, parsed.book.slug)
     paths.chunks_dir.mkdir(parents=True)
     paths.masters_dir.mkdir(parents=True)
     used = [paths.chunk_audio(k) for k in keys] + [paths.chunk_record(keys[0], "asr")]
@@ -215,3 +217,17 @@ def test_a_second_run_of_a_busy_book_exits_5_at_once(tmp_path: Path) -> None:
     assert proc.returncode == 5, proc.stderr
     assert "another run is narrating this book" in proc.stderr
     assert f"pid {os.getpid()}" in proc.stderr
+
+
+def test_the_early_busy_check_looks_in_the_folder_of_the_given_title(tmp_path: Path) -> None:
+    """The run stops before Prefect starts: an unreachable Prefect API would fail it
+    otherwise, with another exit code."""
+    from narrator.lock import book_lock
+    from narrator.store import BookPaths
+
+    env = {"PREFECT_API_URL": "http://127.0.0.1:9/api", "PREFECT_CLIENT_MAX_RETRIES": "0"}
+    with book_lock(BookPaths.for_book(tmp_path, "another-name")):
+        proc = narrate("run", str(SAMPLE), "--out", str(tmp_path), "--title", "Another Name",
+                       env=env)  # fmt: skip
+    assert proc.returncode == 5, proc.stderr
+    assert "another run is narrating this book" in proc.stderr

@@ -22,8 +22,8 @@ from rich.table import Table
 
 from narrator.config import NarrationParams, RemoteSettings, master_settings
 from narrator.errors import BudgetExhausted, ConfigError, NarratorError
-from narrator.models import AWAITING_BUDGET, Book, BookResult, Chunk
-from narrator.plan import book_parts, chunk_book, make_plan
+from narrator.models import AWAITING_BUDGET, BookResult
+from narrator.plan import make_plan
 
 app = typer.Typer(
     name="narrate",
@@ -43,6 +43,15 @@ MaxCharsOpt = Annotated[
     typer.Option("--max-input-chars", min=40, help="Characters per request (default: engine's)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+# The options that change the book itself: its folder (from the title), chapters and chunks.
+TitleOpt = Annotated[
+    str | None, typer.Option(help="Book title, and so its folder (default: from the text).")
+]
+TitlesOpt = Annotated[bool, typer.Option(help="Speak chapter titles.")]
+IncludeAllOpt = Annotated[
+    bool,
+    typer.Option(help="Narrate front and back matter too (cover, copyright, contents, index)."),
+]
 EngineOpt = Annotated[
     str, typer.Option(help="auto (remote when an API key is set), embedded or remote.")
 ]
@@ -77,21 +86,14 @@ def _remote(
     )
 
 
-def _load(
-    manuscript: Path, max_chars: int | None, params: NarrationParams | None = None
-) -> tuple[Book, tuple[tuple[Chunk, ...], ...], int]:
-    from narrator.engines import packing_for
-    from narrator.text import load_book
-
-    params = params or NarrationParams(manuscript=manuscript, max_input_chars=max_chars)
-    book = load_book(manuscript)
-    limit, by_paragraph = packing_for(params)
-    return book, chunk_book(book, limit, by_paragraph=by_paragraph), limit
-
-
 @app.command()
 def split(
-    manuscript: ManuscriptArg, max_input_chars: MaxCharsOpt = None, json_: JsonOpt = False
+    manuscript: ManuscriptArg,
+    max_input_chars: MaxCharsOpt = None,
+    title: TitleOpt = None,
+    titles: TitlesOpt = True,
+    include_all: IncludeAllOpt = False,
+    json_: JsonOpt = False,
 ) -> None:
     """Show the chapters, sentences and chunks a manuscript becomes.
 
@@ -101,7 +103,18 @@ def split(
 
       cat notes.txt | narrate split - --json
     """
-    book, chunks, _ = _load(manuscript, max_input_chars)
+    from narrator.parse import parse_book
+
+    parsed = parse_book(
+        NarrationParams(
+            manuscript=manuscript,
+            max_input_chars=max_input_chars,
+            title=title,
+            announce_titles=titles,
+            include_all=include_all,
+        )
+    )
+    book, chunks = parsed.book, parsed.chunks
     data = {
         "chapters": [
             {
@@ -128,6 +141,9 @@ def split(
 def plan(
     manuscript: ManuscriptArg,
     max_input_chars: MaxCharsOpt = None,
+    title: TitleOpt = None,
+    titles: TitlesOpt = True,
+    include_all: IncludeAllOpt = False,
     engine: EngineOpt = "auto",
     verify: VerifyOpt = "embedded",
     json_: JsonOpt = False,
@@ -140,14 +156,19 @@ def plan(
 
       narrate plan book.txt --engine remote --verify remote --json
     """
+    from narrator.parse import parse_book
+
     params = NarrationParams(
         manuscript=manuscript,
         max_input_chars=max_input_chars,
+        title=title,
+        announce_titles=titles,
+        include_all=include_all,
         engine=engine,  # type: ignore[arg-type]
         verify=verify,  # type: ignore[arg-type]
     )
-    book, chunks, _ = _load(manuscript, max_input_chars, params)
-    result = make_plan(book, chunks, params)
+    parsed = parse_book(params)
+    result = make_plan(parsed.book, parsed.chunks, params)
     if json_:
         print(result.model_dump_json(indent=2))
         return
@@ -206,12 +227,13 @@ def _summary(result: BookResult) -> None:
 def run(
     manuscript: ManuscriptArg,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("outputs"),
-    title: Annotated[str | None, typer.Option(help="Book title (default: from the text).")] = None,
+    title: TitleOpt = None,
     author: Annotated[str | None, typer.Option(help="Author, written into the tags.")] = None,
     speed: Annotated[float, typer.Option(help="Speaking rate; 1.0 is normal.")] = 1.0,
     max_input_chars: MaxCharsOpt = None,
     max_attempts: Annotated[int, typer.Option(help="Synthesis attempts per chunk.")] = 3,
-    titles: Annotated[bool, typer.Option(help="Speak chapter titles.")] = True,
+    titles: TitlesOpt = True,
+    include_all: IncludeAllOpt = False,
     engine: EngineOpt = "auto",
     verify: VerifyOpt = "embedded",
     base_url: BaseUrlOpt = _REMOTE_DEFAULTS.base_url,
@@ -265,6 +287,8 @@ def run(
 
       OXLO_API_KEY=... narrate run book.md --budget pro
     """
+    from narrator.parse import parse_book
+
     params = NarrationParams(
         manuscript=manuscript,
         out_dir=out_dir,
@@ -274,6 +298,7 @@ def run(
         max_input_chars=max_input_chars,
         max_attempts=max_attempts,
         announce_titles=titles,
+        include_all=include_all,
         engine=engine,  # type: ignore[arg-type]
         verify=verify,  # type: ignore[arg-type]
         remote=_remote(
@@ -289,7 +314,7 @@ def run(
     # Read the manuscript, and check that no other run holds the book, before starting
     # Prefect: bad input fails in a second, with nothing written. (The flow takes the
     # book's lock for real; this is only the early, friendly check.)
-    book, _, _ = _load(manuscript, max_input_chars, params)
+    book = parse_book(params).book
     if (out_dir / book.slug).is_dir():
         from narrator.lock import book_lock
         from narrator.store import BookPaths
@@ -320,6 +345,9 @@ def clean(
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder of the run.")] = Path(
         "outputs"
     ),
+    title: TitleOpt = None,
+    titles: TitlesOpt = True,
+    include_all: IncludeAllOpt = False,
     speed: Annotated[float, typer.Option(help="Speed the book is narrated at.")] = 1.0,
     max_input_chars: MaxCharsOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
@@ -333,28 +361,20 @@ def clean(
 
       narrate clean inputs/the-keeper-of-tern-rock.md --dry-run
 
-      narrate clean book.txt --out audiobooks
+      narrate clean book.txt --out audiobooks --title "The Book"
     """
-    from narrator.clean import clean as clean_book
-    from narrator.engines import engines_for
-    from narrator.lock import book_lock
-    from narrator.store import BookPaths, chunk_key
+    from narrator.clean import clean_book
 
     params = NarrationParams(
-        manuscript=manuscript, out_dir=out_dir, speed=speed, max_input_chars=max_input_chars
+        manuscript=manuscript,
+        out_dir=out_dir,
+        title=title,
+        announce_titles=titles,
+        include_all=include_all,
+        speed=speed,
+        max_input_chars=max_input_chars,
     )
-    book, chunks, _ = _load(manuscript, max_input_chars)
-    paths = BookPaths.for_book(out_dir, book.slug)
-    if not paths.root.is_dir():
-        raise ConfigError(
-            f"{paths.root} does not exist: nothing to clean",
-            hint="pass the --out folder the book was narrated into",
-        )
-    identity = engines_for(params).speech.identity
-    keys = [chunk_key(c.spoken, identity) for chapter in chunks for c in chapter]
-    files = len(book_parts(book, chunks, max_part_minutes=params.max_part_minutes, speed=speed))
-    with book_lock(paths):
-        report = clean_book(paths, keys, files, dry_run=dry_run)
+    report = clean_book(params, dry_run=dry_run)
     verb = "would free" if dry_run else "freed"
     out.print(
         f"{report.files} unused cached files, {verb} {report.bytes / 1e6:.1f} MB; "
@@ -470,6 +490,7 @@ def deploy(
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
     from flows.narrate import narrate_book
+    from narrator.parse import parse_book
 
     params = NarrationParams(
         manuscript=manuscript.resolve(),
@@ -477,7 +498,7 @@ def deploy(
         engine=engine,  # type: ignore[arg-type]
         remote=_remote(base_url, budget),
     )
-    _load(manuscript, None, params)  # a bad manuscript fails now, not at 00:05
+    parse_book(params)  # a bad manuscript fails now, not at 00:05
     narrate_book.serve(
         name=name,
         cron=cron,

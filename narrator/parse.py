@@ -1,0 +1,45 @@
+"""The one path from a run's parameters to its parsed book.
+
+The flow's parse task, ``narrate split``, ``plan``, ``clean``, ``deploy`` and the early
+lock check of ``narrate run`` all call :func:`parse_book`, so each of them sees the
+same title (and so the same book folder), chapters and chunks as the run itself.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from narrator.config import NarrationParams
+from narrator.engines import packing_for
+from narrator.models import Book, Chunk, Frozen
+from narrator.plan import Part, book_parts, chunk_book
+from narrator.text import load_book
+
+
+class ParsedBook(Frozen):
+    """A manuscript read, packed into chunks and cut into chapter files."""
+
+    book: Book
+    chunks: tuple[tuple[Chunk, ...], ...] = Field(description="each chapter's chunks, in order")
+    parts: tuple[Part, ...] = Field(description="the chapter files the chunks are stitched into")
+    max_chars: int = Field(ge=1, description="most characters one chunk (one request) carries")
+
+
+def parse_book(params: NarrationParams) -> ParsedBook:
+    """Read ``params.manuscript`` with the run's title, title announcements and front/back
+    matter choice, pack each chapter into chunks for the run's engine, and cut the chunks
+    into chapter files of at most ``params.max_part_minutes`` minutes.
+
+    Cheap (no model loads). Raises ManuscriptError when the manuscript cannot be read
+    or has nothing to narrate.
+    """
+    book = load_book(
+        params.manuscript,
+        title=params.title,
+        announce_titles=params.announce_titles,
+        include_all=params.include_all,
+    )
+    max_chars, by_paragraph = packing_for(params)
+    chunks = chunk_book(book, max_chars, by_paragraph=by_paragraph)
+    parts = book_parts(book, chunks, max_part_minutes=params.max_part_minutes, speed=params.speed)
+    return ParsedBook(book=book, chunks=chunks, parts=parts, max_chars=max_chars)
