@@ -145,6 +145,6 @@ def _narrate(
         )
     chapters = [render.result() for render in renders]
 
-    info = book_info(params, book, engines(params))
+    info = book_info(params, book, engines(params), paths)
     checks = check_chapters_task(chapters, paths, params.master.check_preset)
     return export_book_task(info, paths, chapters, results, checks, params.formats)

@@ -161,6 +161,9 @@ class NarrationParams(Frozen):
         default=False,
         description="narrate front and back matter too (cover, copyright, contents, index)",
     )
+    read_alt_text: bool = Field(
+        default=False, description="read images' alt text where they stand (EPUB, HTML)"
+    )
     year: int | None = Field(
         default=None, ge=1000, le=9999, description="year tag; default: the current year"
     )

@@ -38,6 +38,7 @@ def parse_book(params: NarrationParams) -> ParsedBook:
         title=params.title,
         announce_titles=params.announce_titles,
         include_all=params.include_all,
+        read_alt_text=params.read_alt_text,
     )
     max_chars, by_paragraph = packing_for(params)
     chunks = chunk_book(book, max_chars, by_paragraph=by_paragraph)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,13 +12,20 @@ from typing import Any
 
 from pydantic import Field
 
-from narrator.atomic import write_text_atomic
+from narrator.atomic import atomic_path, write_text_atomic
 from narrator.audio.export import BookTags, build_m4b, encode_chapter, find_cover
+from narrator.audio.language import iso639_2
 from narrator.config import NarrationParams
 from narrator.engines import Engines, engine_notes
 from narrator.models import Book, BookResult, ChapterAudio, ChunkResult, Frozen
 from narrator.qc import ChapterCheck
 from narrator.store import BookPaths, current_build, fingerprint, save_build
+from narrator.text.formats.epub import read_cover
+
+log = logging.getLogger(__name__)
+
+# What an MP4 "covr" atom can hold (mutagen's MP4Cover: JPEG or PNG).
+_COVER_TYPES = {"image/jpeg": ".jpg", "image/png": ".png"}
 
 # Bump to rebuild every M4B (e.g. after changing its encoding or tags).
 M4B_VERSION = 1
@@ -41,6 +49,7 @@ class BookInfo(Frozen):
     year: int | None = None
     genre: str = "Audiobook"
     cover: Path | None = Field(default=None, description="cover image (JPEG or PNG)")
+    language: str | None = Field(default=None, description="BCP 47 tag, e.g. 'en-GB'")
 
     @property
     def tags(self) -> BookTags:
@@ -52,6 +61,7 @@ class BookInfo(Frozen):
             year=self.year,
             genre=self.genre,
             cover=self.cover,
+            language=iso639_2(self.language),
         )
 
 
@@ -70,20 +80,54 @@ def _extra_format(
     return out
 
 
-def book_info(params: NarrationParams, book: Book, engines: Engines) -> BookInfo:
-    """The finished book's tags and provenance; the cover is found beside the manuscript
-    unless ``params.cover`` names one, and the year is this year unless given."""
+def book_info(params: NarrationParams, book: Book, engines: Engines, paths: BookPaths) -> BookInfo:
+    """The finished book's tags and provenance.
+
+    Each tag comes from the run's parameters when given, else from the manuscript's
+    own metadata (EPUB, DOCX, Project Gutenberg header). The cover is
+    ``params.cover``, else the image stored in the manuscript (copied into the
+    book's folder), else one found beside the manuscript; the year is this year
+    unless given.
+    """
     return BookInfo(
         title=book.title,
-        author=params.author,
+        author=params.author or book.metadata.author,
         engine=engines.speech.identity,
         verifier=engines.transcriber.identity,
         notes=engine_notes(engines),
         narrator=engines.speech.credit,
         year=params.year or datetime.now(UTC).year,
         genre=params.genre,
-        cover=params.cover or find_cover(params.manuscript),
+        cover=params.cover or _stored_cover(book, paths) or find_cover(params.manuscript),
+        language=book.metadata.language,
     )
+
+
+def _stored_cover(book: Book, paths: BookPaths) -> Path | None:
+    """The cover image inside the manuscript, as ``cover.jpg|.png`` in the book's folder.
+
+    None when the manuscript has none, or when it is neither JPEG nor PNG (logged).
+    The file is rewritten only when the image changed.
+    """
+    ref = book.metadata.cover
+    if ref is None:
+        return None
+    suffix = _COVER_TYPES.get(ref.media_type)
+    if suffix is None:
+        log.warning(
+            "%s: the cover %s is %s; an M4B cover must be JPEG or PNG, so the book gets "
+            "none. Pass --cover IMAGE to give it one.",
+            ref.archive,
+            ref.member,
+            ref.media_type,
+        )
+        return None
+    data = read_cover(ref)
+    target = paths.root / f"cover{suffix}"
+    if not target.is_file() or target.read_bytes() != data:
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
+    return target
 
 
 def manifest(
@@ -105,6 +149,7 @@ def manifest(
         "narrator": info.narrator,
         "year": info.year,
         "genre": info.genre,
+        "language": info.language,
         "cover": info.cover.name if info.cover else None,
         "notes": list(info.notes),
         "m4b": _rel(paths.m4b, paths.root),

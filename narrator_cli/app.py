@@ -24,6 +24,7 @@ from narrator.config import NarrationParams, RemoteSettings, master_settings
 from narrator.errors import BudgetExhausted, ConfigError, NarratorError
 from narrator.models import AWAITING_BUDGET, BookResult
 from narrator.plan import make_plan
+from narrator.text.formats import readable_formats
 
 app = typer.Typer(
     name="narrate",
@@ -36,7 +37,10 @@ out = Console()
 err = Console(stderr=True)
 
 ManuscriptArg = Annotated[
-    Path, typer.Argument(help="A .md or .txt manuscript; '-' reads standard input.")
+    Path,
+    typer.Argument(
+        help=f"The manuscript: {readable_formats()}; '-' reads plain text from standard input."
+    ),
 ]
 MaxCharsOpt = Annotated[
     int | None,
@@ -51,6 +55,9 @@ TitlesOpt = Annotated[bool, typer.Option(help="Speak chapter titles.")]
 IncludeAllOpt = Annotated[
     bool,
     typer.Option(help="Narrate front and back matter too (cover, copyright, contents, index)."),
+]
+AltTextOpt = Annotated[
+    bool, typer.Option(help="Read images' alt text where the images stand (EPUB, HTML).")
 ]
 EngineOpt = Annotated[
     str, typer.Option(help="auto (remote when an API key is set), embedded or remote.")
@@ -93,13 +100,19 @@ def split(
     title: TitleOpt = None,
     titles: TitlesOpt = True,
     include_all: IncludeAllOpt = False,
+    read_alt_text: AltTextOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Show the chapters, sentences and chunks a manuscript becomes.
+    """Show the chapters, sentences and chunks a manuscript becomes, and what is not narrated.
+
+    Front and back matter (cover, copyright, contents, notes, a Project Gutenberg
+    licence, ...) is listed with the reason it is skipped.
 
     Examples:
 
       narrate split inputs/the-keeper-of-tern-rock.md
+
+      narrate split book.epub --include-all
 
       cat notes.txt | narrate split - --json
     """
@@ -112,10 +125,14 @@ def split(
             title=title,
             announce_titles=titles,
             include_all=include_all,
+            read_alt_text=read_alt_text,
         )
     )
     book, chunks = parsed.book, parsed.chunks
     data = {
+        "title": book.title,
+        "author": book.metadata.author,
+        "language": book.metadata.language,
         "chapters": [
             {
                 "title": chapter.title,
@@ -123,18 +140,32 @@ def split(
                 "chunks": [{"id": c.id, "text": c.text} for c in chapter_chunks],
             }
             for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True)
-        ]
+        ],
+        "skipped": [part.model_dump() for part in book.skipped],
     }
     if json_:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    out.print(f"[bold]{book.title}[/bold]: {len(book.chapters)} chapters")
+    byline = ", ".join(
+        f"{label} {value}"
+        for label, value in (("by", book.metadata.author), ("language", book.metadata.language))
+        if value
+    )
+    out.print(
+        f"[bold]{book.title}[/bold]{f' ({byline})' if byline else ''}: "
+        f"{len(book.chapters)} chapters",
+        highlight=False,
+    )
     for chapter in data["chapters"]:
-        out.print(f"\n[bold]{chapter['title'] or '(untitled)'}[/bold]")
+        out.print(f"\n[bold]{chapter['title'] or '(untitled)'}[/bold]", highlight=False)
         for c in chapter["chunks"]:
             out.print(
                 f"  [cyan]{c['id']}[/cyan] ({len(c['text'])} chars) {c['text']}", highlight=False
             )
+    if book.skipped:
+        out.print(f"\n[bold]Not narrated[/bold] ({len(book.skipped)}; --include-all keeps them)")
+        for part in book.skipped:
+            out.print(f"  [dim]{part.name}[/dim]: {part.reason}", highlight=False)
 
 
 @app.command()
@@ -144,6 +175,7 @@ def plan(
     title: TitleOpt = None,
     titles: TitlesOpt = True,
     include_all: IncludeAllOpt = False,
+    read_alt_text: AltTextOpt = False,
     engine: EngineOpt = "auto",
     verify: VerifyOpt = "embedded",
     json_: JsonOpt = False,
@@ -164,6 +196,7 @@ def plan(
         title=title,
         announce_titles=titles,
         include_all=include_all,
+        read_alt_text=read_alt_text,
         engine=engine,  # type: ignore[arg-type]
         verify=verify,  # type: ignore[arg-type]
     )
@@ -234,6 +267,7 @@ def run(
     max_attempts: Annotated[int, typer.Option(help="Synthesis attempts per chunk.")] = 3,
     titles: TitlesOpt = True,
     include_all: IncludeAllOpt = False,
+    read_alt_text: AltTextOpt = False,
     engine: EngineOpt = "auto",
     verify: VerifyOpt = "embedded",
     base_url: BaseUrlOpt = _REMOTE_DEFAULTS.base_url,
@@ -299,6 +333,7 @@ def run(
         max_attempts=max_attempts,
         announce_titles=titles,
         include_all=include_all,
+        read_alt_text=read_alt_text,
         engine=engine,  # type: ignore[arg-type]
         verify=verify,  # type: ignore[arg-type]
         remote=_remote(
@@ -348,6 +383,7 @@ def clean(
     title: TitleOpt = None,
     titles: TitlesOpt = True,
     include_all: IncludeAllOpt = False,
+    read_alt_text: AltTextOpt = False,
     speed: Annotated[float, typer.Option(help="Speed the book is narrated at.")] = 1.0,
     max_input_chars: MaxCharsOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
@@ -371,6 +407,7 @@ def clean(
         title=title,
         announce_titles=titles,
         include_all=include_all,
+        read_alt_text=read_alt_text,
         speed=speed,
         max_input_chars=max_input_chars,
     )

@@ -18,6 +18,7 @@ def load_book(
     title: str | None = None,
     announce_titles: bool = True,
     include_all: bool = False,
+    read_alt_text: bool = False,
 ) -> Book:
     """Parse the manuscript at ``source`` (``"-"`` reads standard input) into a Book.
 
@@ -25,12 +26,14 @@ def load_book(
     is ``title`` if given, else the one the file states (Markdown ``#`` title, EPUB
     metadata, ...), else the file name made readable ("the_keeper-of-tern-rock.txt"
     -> "The Keeper Of Tern Rock"). With ``announce_titles``, each chapter's title is
-    its first sentence. With ``include_all``, front and back matter is kept.
+    its first sentence. With ``include_all``, front and back matter is kept; with
+    ``read_alt_text``, images' alt text is read where the images stand.
 
     Raises ManuscriptError when the file cannot be read or has nothing to narrate.
     """
     path = Path(source)
-    document = read_document(path, ReadOptions(include_all=include_all))
+    options = ReadOptions(include_all=include_all, read_alt_text=read_alt_text)
+    document = read_document(path, options)
     chapters = assemble(document, path, announce_titles=announce_titles)
     book_title = title or document.metadata.title or _title_from_name(path)
     return Book(
