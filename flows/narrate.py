@@ -63,17 +63,17 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
 
     When the request budget runs out, the run ends Completed, named
     ``AwaitingBudget``, with a :class:`BudgetWait` saying what is done and when the
-    budget resets; the next run continues where this one stopped (issue #3).
+    budget resets; the next run continues where this one stopped.
     """
     book, parts = parse_manuscript(params)
     paths = BookPaths.for_book(params.out_dir, book.slug)
     run_engines = engines(params)
     all_chunks = [c for part in parts for c in part.chunks]
-    # One run per book; a killed run's half-written files are cleared first (issue #4).
+    # One run per book; a killed run's half-written files are cleared first.
     with book_lock(paths):
         remove_stale_temporaries(paths)
         try:
-            # A scheduled run that finds the budget spent ends here, in a second (issue #6).
+            # A scheduled run that finds the budget spent ends here, in a second.
             ensure_budget(run_engines, len(all_chunks) - finished(paths, all_chunks, run_engines))
             result = _narrate(params, book, parts, paths)
         except BudgetExhausted as exc:
@@ -90,7 +90,7 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
 
 
 def _chunk_runner(settings: Settings) -> TaskRunner:
-    """Where chunk tasks run: this process's threads, or a Dask cluster's workers (issue #6)."""
+    """Where chunk tasks run: this process's threads, or a Dask cluster's workers."""
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner
 

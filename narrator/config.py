@@ -40,7 +40,7 @@ class MasterSettings(Frozen):
     ceiling. ACX judges unweighted RMS over the whole file, -23 to -18 dB, and room
     tone and pauses pull RMS below LUFS: -20 LUFS gave -20.9 dB on the sample's
     chapters but -23.03 dB on a 9-s chapter with a scene break, so the target sits
-    1 dB higher (the sample then measures about -19.9 dB RMS; issues #2, #5). Every
+    1 dB higher (the sample then measures about -19.9 dB RMS). Every
     chapter gets its own gain to the same target, so the chapters of a book land
     within 1 LU of each other.
     """
@@ -97,7 +97,7 @@ def master_settings(
 
 
 class RemoteSettings(Frozen):
-    """An OpenAI-compatible speech API (issue #3); Oxlo.ai by default.
+    """An OpenAI-compatible speech API; Oxlo.ai by default.
 
     The API key is deliberately not a field: parameters are stored by Prefect and
     shown in its UI. It comes from ``NARRATOR_API_KEY`` / ``OXLO_API_KEY`` /
@@ -198,7 +198,7 @@ class Settings(BaseSettings):
     )
     ledger: Path = Field(
         default=Path("~/.local/state/narrator/requests.sqlite"),
-        description="request ledger shared by every run on this machine (issue #3)",
+        description="request ledger shared by every run on this machine",
     )
     retry_attempts: int = Field(default=6, ge=1, le=50, description="HTTP attempts per request")
     retry_max_s: float = Field(

@@ -1,7 +1,7 @@
 """One run per book at a time, and a clean start after a crash.
 
 Two runs of the same book (a scheduled one and a manual one, say) would otherwise
-synthesize the same chunks twice and race on the same files (issue #4).
+synthesize the same chunks twice and race on the same files.
 """
 
 from __future__ import annotations

@@ -182,7 +182,7 @@ class BookResult(Frozen):
 
 
 AWAITING_BUDGET = "AwaitingBudget"
-"""Name of the Completed state a run ends in when the request budget runs out (issue #3)."""
+"""Name of the Completed state a run ends in when the request budget runs out."""
 
 
 class BudgetWait(Frozen):

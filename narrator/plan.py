@@ -27,7 +27,7 @@ class Requests(Frozen):
 
 
 class Plan(Frozen):
-    """What ``narrate plan`` reports (its JSON keys are a public contract, issues #2, #3)."""
+    """What ``narrate plan`` reports (its JSON keys are a public contract)."""
 
     title: str
     engine: str = Field(description="embedded or remote")
@@ -89,7 +89,7 @@ def book_parts(
     speed: float = 1.0,
 ) -> tuple[Part, ...]:
     """The book's chapter files: each chapter whole, or in equal parts when its predicted
-    speech is longer than ``max_part_minutes`` (ACX: at most 120 min per file; issue #5).
+    speech is longer than ``max_part_minutes`` (ACX: at most 120 min per file).
     A part is titled "<chapter> (Part i of n)"; parts end at chunk boundaries."""
     limit_s = max_part_minutes * 60 * PART_PLANNING_FACTOR
     parts: list[Part] = []

@@ -9,7 +9,7 @@ included, so every attempt goes through :meth:`Provider.call`, which
    retries would multiply ours and bypass the ledger; design notes),
 3. maps the SDK's exceptions onto narrator's transient/permanent split, and
 4. retries transient failures with tenacity: exponential backoff with full jitter,
-   ``Retry-After`` honoured, attempts and total time both capped (issue #3).
+   ``Retry-After`` honoured, attempts and total time both capped.
 
 The API key lives only in the SDK client; it is never part of a message, a log
 line, a record or an identity string.
@@ -48,10 +48,10 @@ log = logging.getLogger("narrator.provider")
 T = TypeVar("T")
 
 KEY_VARIABLES = ("NARRATOR_API_KEY", "OXLO_API_KEY", "OPENAI_API_KEY")
-"""Environment variables searched for the API key, in this order (issue #3)."""
+"""Environment variables searched for the API key, in this order."""
 
 TRANSIENT_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
-"""HTTP statuses worth retrying: timeouts, conflicts, rate limits, server errors (issue #3)."""
+"""HTTP statuses worth retrying: timeouts, conflicts, rate limits, server errors."""
 
 MAX_RETRY_AFTER_S = 120.0
 """Longest ``Retry-After`` we sleep for, seconds; a larger value ends the attempts
@@ -81,7 +81,7 @@ def account_of(base_url: str) -> str:
 class BadResponse(TransientProviderError):
     """A 200 response whose body is unusable (empty, undecodable, implausible audio).
 
-    It counts as a failed attempt and is retried like a 5xx (issue #3).
+    It counts as a failed attempt and is retried like a 5xx.
     """
 
 
@@ -186,7 +186,7 @@ class Provider:
         self.policy = policy
         self._clock = clock
         self._api_key = api_key
-        # max_retries=0: tenacity below is the only retry layer (issue #3).
+        # max_retries=0: tenacity below is the only retry layer.
         self.client = openai.OpenAI(
             base_url=self.base_url, api_key=api_key, max_retries=0, timeout=timeout_s
         )

@@ -137,7 +137,7 @@ def manifest(
     results: Sequence[Sequence[ChunkResult]],
     checks: Sequence[ChapterCheck],
 ) -> dict[str, Any]:
-    """The machine-readable record of a finished book (keys are a public contract, issue #2).
+    """The machine-readable record of a finished book (keys are a public contract).
 
     File paths are relative to the book's folder.
     """
@@ -253,7 +253,7 @@ def export_book(
 ) -> BookResult:
     """Write the M4B, the manifest and the report; return the finished book's record.
 
-    The M4B is rebuilt only when a chapter or a tag changed (issue #4). Chapter files
+    The M4B is rebuilt only when a chapter or a tag changed. Chapter files
     left over from an earlier version of the book (a renamed or removed chapter, a
     format no longer asked for) are deleted, so the folder always matches the manifest.
     """

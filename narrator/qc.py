@@ -1,6 +1,6 @@
 """Quality control: ``narrate run`` checks its own chapter files against a delivery standard.
 
-The results go into the manifest, the report and the Prefect chapter table (issue #5).
+The results go into the manifest, the report and the Prefect chapter table.
 A chapter's check is cached beside its build record, keyed by the file's size and
 modification time, so a re-run of a finished book does not decode every MP3 again.
 """

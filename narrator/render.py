@@ -100,11 +100,11 @@ def render_chapter(
 
     Writes the lossless master (the M4B's source) and the chapter MP3, each atomically.
     A chapter whose inputs are unchanged since its last render is not rendered again,
-    so its files keep their bytes (issue #4).
+    so its files keep their bytes.
 
     The chapter streams: chunks are stitched one at a time into scratch files
     beside the master, then mastered block by block, so memory does not grow with
-    the chapter's length (issue #5).
+    the chapter's length.
     """
     master_path = paths.chapter_master(index)
     mp3 = paths.chapter_mp3(index, title)

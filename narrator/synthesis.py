@@ -1,13 +1,13 @@
 """Synthesize chunks and verify them by round-trip transcription.
 
 A chunk that fails verification is synthesized again, up to ``max_attempts``
-times; the best attempt is then kept and flagged, never dropped (issue #2).
+times; the best attempt is then kept and flagged, never dropped.
 
 Chunks are handled in *batches* of consecutive chunks. A batch is one chunk unless
 the transcriber batches (a paid remote one does). Then the chunks of a batch are
 heard in one request: their audio is joined with gaps, transcribed with timestamps,
 and the heard words are attributed back to each chunk; a chunk whose attribution is
-ambiguous is checked again alone (issue #3).
+ambiguous is checked again alone.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def _synthesized(engines: Engines, chunk: Chunk, candidate: Path) -> _Attempt:
     already did.
 
     The attempt's audio is kept before it is verified, so a crash during verification
-    never pays for the same synthesis twice (issue #4). ``write_flac`` is atomic, so a
+    never pays for the same synthesis twice. ``write_flac`` is atomic, so a
     file that is there is whole; one that does not decode is synthesized again.
     """
     if candidate.is_file():
@@ -225,7 +225,7 @@ def budget_wait(
 
 def ensure_budget(engines: Engines, pending: int) -> None:
     """Stop before any work when ``pending`` chunks remain but today's budget is spent, so
-    a scheduled run that finds nothing to spend ends in a second (issue #6)."""
+    a scheduled run that finds nothing to spend ends in a second."""
     if engines.provider is not None and pending:
         engines.provider.ledger.ensure_available()
 

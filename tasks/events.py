@@ -1,4 +1,4 @@
-"""Prefect events narrator emits, so users can wire automations to them (issue #6).
+"""Prefect events narrator emits, so users can wire automations to them.
 
 ``narrator.book.completed``, ``narrator.budget.exhausted`` and ``narrator.chunk.flagged``,
 each about the resource ``narrator.book.<slug>``.

@@ -15,7 +15,7 @@ from tasks.secrets import engines as engines_for
 
 
 def chunks_cache_key(_: TaskRunContext, parameters: dict[str, Any]) -> str | None:
-    """Prefect's cache key for a batch: the chunk store's content keys (issue #4).
+    """Prefect's cache key for a batch: the chunk store's content keys.
 
     The store on disk is the truth. Prefect's cached result is offered only while
     the store still holds every chunk's audio and record; otherwise (None) the task

@@ -6,7 +6,7 @@ with the signal: the BS.1770 meter keeps one running energy per 100 ms step
 Mastering (:class:`Premaster`) keeps the unmastered chapter, its true-peak
 envelope and the limited result in anonymous scratch files and works through
 them in blocks of 2**20 samples, so a 10-hour book masters within the same
-memory as a short one (issue #5). The K-weighting filter design is pyloudnorm's,
+memory as a short one. The K-weighting filter design is pyloudnorm's,
 so both meters agree to a hundredth of an LU.
 """
 

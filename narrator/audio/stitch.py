@@ -25,7 +25,7 @@ _TRIM_WINDOW_S = 0.010
 _FADE_S = 0.010
 # Room tone between pieces, dBFS RMS. ACX requires a noise floor of at most -60 dB;
 # -75 dBFS leaves 15 dB of headroom for the mastering gain, and still sits about
-# 6 LSB above 16-bit quantization, so it survives the FLAC master (issue #2).
+# 6 LSB above 16-bit quantization, so it survives the FLAC master.
 ROOM_TONE_DBFS = -75.0
 _ROOM_TONE_SEED = 20240601  # fixed: the same chapter always stitches to the same samples
 

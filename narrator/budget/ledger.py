@@ -51,7 +51,7 @@ _SCHEMA = (
         recorded_at REAL
     )""",
     "CREATE INDEX requests_account_at ON requests (account, at)",
-    # What an endpoint taught us (issue #3, adaptive chunk size): the longest input a
+    # What an endpoint taught us (adaptive chunk size): the longest input a
     # model speaks in full, learned from truncated audio.
     """CREATE TABLE input_limits (
         account TEXT NOT NULL,

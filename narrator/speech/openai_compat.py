@@ -2,7 +2,7 @@
 
 Requests go through :class:`~narrator.provider.Provider`, so each one is budgeted
 and retried there. A 200 response is accepted only when it decodes to audio of a
-plausible length for its text; otherwise it counts as a failed attempt (issue #3).
+plausible length for its text; otherwise it counts as a failed attempt.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ def _pieces(chapter: Chapter, max_chars: int, source: Path | str) -> Iterator[_P
         if len(sentence.text) <= max_chars:
             yield _piece(sentence.text, sentence.boundary, max_chars)
             continue
-        # Issue #2: split at clause punctuation first, then at word boundaries.
+        # Split at clause punctuation first, then at word boundaries.
         units = [
             unit
             for clause in _CLAUSE_BREAK.split(sentence.text)
@@ -138,7 +138,7 @@ def split_text(text: str, max_chars: int, *, source: Path | str = "chunk") -> li
     sentence ends first, then clauses, then words; the pieces joined with spaces are
     ``text`` (its whitespace normalized).
 
-    For an endpoint that turned out to speak less than it accepts (issue #3).
+    For an endpoint that turned out to speak less than it accepts.
     """
     sentences = tuple(
         Sentence(text=s, paragraph=0, boundary=Boundary.SENTENCE) for s in split_sentences(text)

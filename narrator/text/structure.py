@@ -1,4 +1,4 @@
-"""Find chapters, paragraphs and scene breaks in a manuscript's text (issue #2).
+"""Find chapters, paragraphs and scene breaks in a manuscript's text.
 
 Both formats are first reduced to classified lines (text, heading, scene break, ...);
 one assembler then builds the chapters, so Markdown and plain text share every rule
@@ -87,7 +87,7 @@ def _markdown_lines(text: str) -> tuple[str | None, list[_Line]]:
     levels = [len(m[1]) for m in headings.values()]
     h1s = [n for n, m in headings.items() if len(m[1]) == 1]
     title_line = h1s[0] if len(h1s) == 1 else None
-    # '# Book' then '## Chapter': the H1 is the title (issue #2).
+    # '# Book' then '## Chapter': the H1 is the title.
     chapter_level = 2 if title_line is not None and 2 in levels else min(levels, default=0)
     title = strip_markdown_inline(headings[title_line][2]).strip() if title_line else None
 

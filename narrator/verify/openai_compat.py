@@ -3,7 +3,7 @@
 Each call is one budgeted, retried request through
 :class:`~narrator.provider.Provider`. :meth:`RemoteTranscriber.transcribe_timed`
 asks for ``verbose_json`` so that a batch of several chunks can be attributed back
-to each chunk by its segment timestamps (issue #3, "Fewest requests").
+to each chunk by its segment timestamps.
 """
 
 from __future__ import annotations

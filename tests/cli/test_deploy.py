@@ -1,5 +1,5 @@
 """`narrate deploy` serves the flow; runs triggered by deployment name narrate the book,
-and a run by name resumes a book the budget stopped (issue #6)."""
+and a run by name resumes a book the budget stopped."""
 
 from __future__ import annotations
 

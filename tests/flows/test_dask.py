@@ -1,4 +1,4 @@
-"""Scale-out: chunk tasks on a real Dask cluster of two worker processes (issue #6)."""
+"""Scale-out: chunk tasks on a real Dask cluster of two worker processes."""
 
 from __future__ import annotations
 

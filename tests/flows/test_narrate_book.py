@@ -69,10 +69,10 @@ def test_manifest_describes_chapters_and_files(narrated: tuple[BookResult, dict]
         assert chapter["file"].startswith("chapters/0")
         assert -21.5 < chapter["lufs"] < -18.5
         assert chapter["peak_dbfs"] <= -3.0 + 0.05
-        # narrate run checked its own MP3 against every ACX rule (issue #5).
+        # narrate run checked its own MP3 against every ACX rule.
         assert chapter["check"]["preset"] == "acx" and chapter["check"]["passed"], chapter["check"]
     assert manifest["m4b"] == "a-tiny-book.m4b"
-    # Each chapter is gained on its own to one target: within 1 LU of each other (#5).
+    # Each chapter is gained on its own to one target: within 1 LU of each other.
     levels = [chapter["lufs"] for chapter in manifest["chapters"]]
     assert max(levels) - min(levels) <= 1.0
 
@@ -87,7 +87,7 @@ def test_chapter_mp3s_are_playable_and_as_long_as_the_manifest_says(
             assert stream.codec_context.name.startswith("mp3")  # "mp3float" decoder
             duration = float(container.duration) / av.time_base
         assert abs(duration - chapter.duration_s) < 0.2
-        # Head room tone, then the chunks, then the tail (issue #2 pauses).
+        # Head room tone, then the chunks, then the tail (ACX room-tone pauses).
         assert chapter.placements[0].start_s >= 0.5
         assert chapter.duration_s - chapter.placements[-1].end_s >= 1.0
 

@@ -147,7 +147,7 @@ def test_budget_stops_the_book_and_the_next_day_finishes_it_without_paying_twice
         assert not (tmp_path / "a-tiny-book" / "a-tiny-book.m4b").exists()
         exhausted = events("narrator.budget.exhausted", "narrator.book.a-tiny-book")
         assert any(e.payload["done_chunks"] == 2 for e in exhausted)
-        # Issue #6: a run that finds the budget spent ends at once, sending nothing.
+        # A run that finds the budget spent ends at once, sending nothing.
         again = narrate_book(params, return_state=True)
         assert again.name == AWAITING_BUDGET and server.stats.requests == 2
 

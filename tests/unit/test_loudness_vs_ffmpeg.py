@@ -3,7 +3,7 @@
 narrator masters a minute of speech-like audio; ffmpeg (the bundled static build)
 then measures the written file with ``ebur128=peak=true`` (integrated loudness,
 true peak) and ``astats`` (RMS level), and so does :func:`narrator.audio.check.measure`.
-Issue #5: the two agree within 0.5 dB, for the lossless master and for its MP3.
+The two agree within 0.5 dB, for the lossless master and for its MP3.
 """
 
 from __future__ import annotations

@@ -186,7 +186,7 @@ def test_british_spelling_matches_whispers_american_spelling() -> None:
     assert normalize_words("our hour") == ["our", "hour"]  # not a -our/-or word
 
 
-# Real tiny.en transcripts of correct Piper audio (bench manuscript, issue #2 closing note).
+# Real tiny.en transcripts of correct Piper audio (the benchmark manuscript).
 SOUND_ALIKE_CASES = [
     (
         "Doctor Maren carried the logbook by the fire in the rain. The harbour master cleaned "

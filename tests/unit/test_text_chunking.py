@@ -1,4 +1,4 @@
-"""Chunk packing: size limit, scene/paragraph breaks, long sentences (issue #2)."""
+"""Chunk packing: size limit, scene/paragraph breaks, long sentences."""
 
 from __future__ import annotations
 

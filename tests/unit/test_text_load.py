@@ -1,4 +1,4 @@
-"""Reading manuscripts: encodings, cleaning and every bad input (issue #2)."""
+"""Reading manuscripts: encodings, cleaning and every bad input."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sentence splitting: Punkt plus the rules for what it gets wrong (issue #2)."""
+"""Sentence splitting: Punkt plus the rules for what it gets wrong."""
 
 from __future__ import annotations
 

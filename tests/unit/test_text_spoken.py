@@ -1,4 +1,4 @@
-"""to_spoken: what the engine is asked to say (issue #2)."""
+"""to_spoken: what the engine is asked to say."""
 
 from __future__ import annotations
 

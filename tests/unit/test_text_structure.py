@@ -1,4 +1,4 @@
-"""Chapters, paragraphs, scene breaks and boundaries (issue #2)."""
+"""Chapters, paragraphs, scene breaks and boundaries."""
 
 from __future__ import annotations
 
