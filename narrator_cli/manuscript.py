@@ -1,0 +1,195 @@
+"""Commands that read a manuscript without narrating it: ``split``, ``plan`` and ``clean``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from narrator.config import NarrationParams
+from narrator.plan import make_plan
+from narrator_cli.options import (
+    AltTextOpt,
+    EngineOpt,
+    IncludeAllOpt,
+    JsonOpt,
+    ManuscriptArg,
+    MaxCharsOpt,
+    TitleOpt,
+    TitlesOpt,
+    VerifyOpt,
+    out,
+)
+
+
+def split(
+    manuscript: ManuscriptArg,
+    max_input_chars: MaxCharsOpt = None,
+    title: TitleOpt = None,
+    titles: TitlesOpt = True,
+    include_all: IncludeAllOpt = False,
+    read_alt_text: AltTextOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Show the chapters, sentences and chunks a manuscript becomes, and what is not narrated.
+
+    Front and back matter (cover, copyright, contents, notes, a Project Gutenberg
+    licence, ...) is listed with the reason it is skipped.
+
+    Examples:
+
+      narrate split inputs/the-keeper-of-tern-rock.md
+
+      narrate split book.epub --include-all
+
+      cat notes.txt | narrate split - --json
+    """
+    from narrator.parse import parse_book
+
+    parsed = parse_book(
+        NarrationParams(
+            manuscript=manuscript,
+            max_input_chars=max_input_chars,
+            title=title,
+            announce_titles=titles,
+            include_all=include_all,
+            read_alt_text=read_alt_text,
+        )
+    )
+    book, chunks = parsed.book, parsed.chunks
+    data = {
+        "title": book.title,
+        "author": book.metadata.author,
+        "language": book.metadata.language,
+        "chapters": [
+            {
+                "title": chapter.title,
+                "sentences": [s.text for s in chapter.sentences],
+                "chunks": [{"id": c.id, "text": c.text} for c in chapter_chunks],
+            }
+            for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True)
+        ],
+        "skipped": [part.model_dump() for part in book.skipped],
+    }
+    if json_:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    byline = ", ".join(
+        f"{label} {value}"
+        for label, value in (("by", book.metadata.author), ("language", book.metadata.language))
+        if value
+    )
+    out.print(
+        f"[bold]{book.title}[/bold]{f' ({byline})' if byline else ''}: "
+        f"{len(book.chapters)} chapters",
+        highlight=False,
+    )
+    for chapter in data["chapters"]:
+        out.print(f"\n[bold]{chapter['title'] or '(untitled)'}[/bold]", highlight=False)
+        for c in chapter["chunks"]:
+            out.print(
+                f"  [cyan]{c['id']}[/cyan] ({len(c['text'])} chars) {c['text']}", highlight=False
+            )
+    if book.skipped:
+        out.print(f"\n[bold]Not narrated[/bold] ({len(book.skipped)}; --include-all keeps them)")
+        for part in book.skipped:
+            out.print(f"  [dim]{part.name}[/dim]: {part.reason}", highlight=False)
+
+
+def plan(
+    manuscript: ManuscriptArg,
+    max_input_chars: MaxCharsOpt = None,
+    title: TitleOpt = None,
+    titles: TitlesOpt = True,
+    include_all: IncludeAllOpt = False,
+    read_alt_text: AltTextOpt = False,
+    engine: EngineOpt = "auto",
+    verify: VerifyOpt = "embedded",
+    json_: JsonOpt = False,
+) -> None:
+    """Estimate the work (chapters, chunks, requests, days of budget) without synthesizing.
+
+    Examples:
+
+      narrate plan inputs/the-keeper-of-tern-rock.md
+
+      narrate plan book.txt --engine remote --verify remote --json
+    """
+    from narrator.parse import parse_book
+
+    params = NarrationParams(
+        manuscript=manuscript,
+        max_input_chars=max_input_chars,
+        title=title,
+        announce_titles=titles,
+        include_all=include_all,
+        read_alt_text=read_alt_text,
+        engine=engine,  # type: ignore[arg-type]
+        verify=verify,  # type: ignore[arg-type]
+    )
+    parsed = parse_book(params)
+    result = make_plan(parsed.book, parsed.chunks, params)
+    if json_:
+        print(result.model_dump_json(indent=2))
+        return
+    r = result.requests
+    out.print(
+        f"[bold]{result.title}[/bold]: {result.chapters} chapters, "
+        f"{result.characters:,} characters, {result.sentences:,} sentences, "
+        f"{result.chunks} chunks of at most {result.max_input_chars} characters\n"
+        f"{result.engine} engine, {verify} verification\n"
+        f"requests: {r.synthesis} synthesis + {r.verification} verification = {r.total} "
+        f"(first attempts; one request per sentence would be {result.per_sentence_requests})\n"
+        f"paid requests: {result.paid_requests}"
+    )
+    if result.days:
+        out.print(
+            "days on each plan: "
+            + ", ".join(f"{name} {days}" for name, days in result.days.items())
+        )
+
+
+def clean(
+    manuscript: ManuscriptArg,
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder of the run.")] = Path(
+        "outputs"
+    ),
+    title: TitleOpt = None,
+    titles: TitlesOpt = True,
+    include_all: IncludeAllOpt = False,
+    read_alt_text: AltTextOpt = False,
+    speed: Annotated[float, typer.Option(help="Speed the book is narrated at.")] = 1.0,
+    max_input_chars: MaxCharsOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
+) -> None:
+    """Delete cached chunk audio that no chunk of the current manuscript uses.
+
+    Give the same settings as the runs whose audio you want to keep: audio made
+    at another speed counts as unused.
+
+    Examples:
+
+      narrate clean inputs/the-keeper-of-tern-rock.md --dry-run
+
+      narrate clean book.txt --out audiobooks --title "The Book"
+    """
+    from narrator.clean import clean_book
+
+    params = NarrationParams(
+        manuscript=manuscript,
+        out_dir=out_dir,
+        title=title,
+        announce_titles=titles,
+        include_all=include_all,
+        read_alt_text=read_alt_text,
+        speed=speed,
+        max_input_chars=max_input_chars,
+    )
+    report = clean_book(params, dry_run=dry_run)
+    verb = "would free" if dry_run else "freed"
+    out.print(
+        f"{report.files} unused cached files, {verb} {report.bytes / 1e6:.1f} MB; "
+        f"{report.kept} chunk audio files in use kept"
+    )
