@@ -14,16 +14,16 @@ import pytest
 from scipy.signal import lfilter, resample_poly
 
 from narrator.audio import loudness
+from narrator.audio import master as master_module
 from narrator.audio.loudness import (
     LoudnessMeter,
-    MasterReport,
     PeakEnvelope,
-    Premaster,
     integrated_lufs,
     rms_dbfs,
     sample_peak_dbfs,
     true_peak_dbfs,
 )
+from narrator.audio.master import MasterReport, Premaster
 from narrator.config import MASTER_PRESETS, MasterSettings
 from narrator.errors import AudioError
 
@@ -259,7 +259,7 @@ def test_burst_on_a_block_edge_stays_under_the_ceiling(
 def test_safety_net_trims_and_the_report_follows(monkeypatch: pytest.MonkeyPatch) -> None:
     # A limiter that aims 1 dB over the ceiling leaves the last step to the safety net:
     # one plain gain, after which the reported levels are the measured ones.
-    monkeypatch.setattr(loudness, "_LIMITER_MARGIN_DB", -1.0)
+    monkeypatch.setattr(master_module, "_LIMITER_MARGIN_DB", -1.0)
     settings = MasterSettings(target_lufs=-16.0, ceiling_dbfs=-3.0)
     out, report = master(speech_like(20, seed=8), settings)
     assert report.trim_db < -0.5
