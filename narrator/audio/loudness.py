@@ -5,7 +5,9 @@ BS.1770 meter keeps one running energy per 100 ms step (80 bytes per second of
 audio), the true-peak meter 32 samples of context. The whole-array functions
 (:func:`integrated_lufs`, :func:`true_peak_dbfs`, ...) feed them in blocks of
 2**20 samples. The K-weighting filter design is pyloudnorm's, so both meters
-agree to a hundredth of an LU. Mastering lives in :mod:`narrator.audio.master`.
+agree to a hundredth of an LU. Every entry point takes float samples (full
+scale = 1.0) and raises :class:`AudioError` for integers. Mastering lives in
+:mod:`narrator.audio.master`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = [
     "block_ranges",
     "integrated_lufs",
     "power_db",
+    "require_float",
     "rms_dbfs",
     "sample_peak_dbfs",
     "true_peak_dbfs",
@@ -50,6 +53,20 @@ _RESAMPLE_CONTEXT = 16
 def power_db(power_ratio: float) -> float:
     """A power ratio in dB (``-inf`` for zero)."""
     return 10.0 * math.log10(power_ratio) if power_ratio > 0 else -math.inf
+
+
+def require_float(samples: np.ndarray) -> None:
+    """Raise :class:`AudioError` unless ``samples`` are floating point (full scale = 1.0).
+
+    Every meter here reads 1.0 as full scale, so int16 samples would read
+    90.3 dB (20 log10 32768) too loud without complaint.
+    """
+    dtype = np.asarray(samples).dtype
+    if not np.issubdtype(dtype, np.floating):
+        raise AudioError(
+            f"cannot measure {dtype} samples: the meters take float samples in [-1, 1]",
+            hint="convert to float in [-1, 1] first, e.g. int16 samples / 32768",
+        )
 
 
 def block_ranges(n: int, margin: int = 0) -> Iterator[tuple[int, int, int, int]]:
@@ -90,6 +107,7 @@ class LoudnessMeter:
 
     def feed(self, block: np.ndarray) -> None:
         """Add the next ``block`` of samples (full scale = 1.0)."""
+        require_float(block)
         if len(block) == 0:
             return
         weighted, self._state = sosfilt(self._sos, block.astype(np.float64), zi=self._state)
@@ -164,6 +182,7 @@ class PeakEnvelope:
 
     def feed(self, block: np.ndarray) -> np.ndarray:
         """Add ``block``; return the envelope of the samples that now have full context."""
+        require_float(block)
         buffer = np.concatenate([self._pending, block.astype(np.float64)])
         ready = len(buffer) - _RESAMPLE_CONTEXT
         if ready <= self._context:
@@ -187,8 +206,10 @@ def integrated_lufs(samples: np.ndarray, sr: int) -> float:
     """Integrated, gated loudness of mono ``samples`` at ``sr`` Hz, in LUFS (ITU-R BS.1770-4).
 
     Returns ``-inf`` when no 400 ms block reaches the -70 LUFS absolute gate
-    (silence). Raises :class:`AudioError` for input shorter than one gating block.
+    (silence). Raises :class:`AudioError` for input shorter than one gating block
+    and for integer samples.
     """
+    require_float(samples)
     meter = LoudnessMeter(sr)
     for start, end, _, _ in block_ranges(len(samples)):
         meter.feed(samples[start:end])
@@ -197,6 +218,7 @@ def integrated_lufs(samples: np.ndarray, sr: int) -> float:
 
 def sample_peak_dbfs(samples: np.ndarray) -> float:
     """Largest absolute sample value, in dBFS (``-inf`` for digital silence)."""
+    require_float(samples)
     if len(samples) == 0:
         return -math.inf
     peak = max(float(samples.max()), -float(samples.min()))
@@ -208,6 +230,7 @@ def rms_dbfs(samples: np.ndarray) -> float:
 
     This is the "RMS" of ACX's -23 to -18 dB rule, as Audacity's ACX check measures it.
     """
+    require_float(samples)
     if len(samples) == 0:
         return -math.inf
     power = 0.0
@@ -223,6 +246,7 @@ def true_peak_dbfs(samples: np.ndarray, sr: int, oversample: int = _OVERSAMPLE) 
     ITU-R BS.1770-4 Annex 2 oversamples 4x (to 192 kHz at 48 kHz); an
     inter-sample peak can exceed the largest sample by up to about 3 dB.
     """
+    require_float(samples)
     if sr <= 0 or oversample < 1:
         raise ValueError(f"need sr > 0 and oversample >= 1, got sr={sr}, oversample={oversample}")
     envelope = PeakEnvelope(oversample)

@@ -25,6 +25,7 @@ from narrator.audio.loudness import (
     PeakEnvelope,
     block_ranges,
     power_db,
+    require_float,
 )
 from narrator.config import MasterSettings
 from narrator.errors import AudioError
@@ -133,6 +134,7 @@ class Premaster:
 
     def write(self, block: np.ndarray) -> None:
         """Append ``block`` (float samples, full scale = 1.0) to the chapter."""
+        require_float(block)
         if self._peaks is None:
             raise AudioError("the premaster is already being mastered; it cannot grow")
         block = np.asarray(block, dtype=np.float32)

@@ -277,3 +277,31 @@ def test_premaster_is_used_in_order() -> None:
         premaster.master(MasterSettings())
         with pytest.raises(AudioError, match="cannot grow"):
             premaster.write(speech_like(1))
+
+
+def premaster_write(x: np.ndarray) -> None:
+    with Premaster(SR) as premaster:
+        premaster.write(x)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        lambda x: integrated_lufs(x, SR),
+        lambda x: true_peak_dbfs(x, SR),
+        rms_dbfs,
+        sample_peak_dbfs,
+        lambda x: LoudnessMeter(SR).feed(x),
+        lambda x: PeakEnvelope().feed(x),
+        premaster_write,
+    ],
+    ids=["integrated_lufs", "true_peak_dbfs", "rms_dbfs", "sample_peak_dbfs", "LoudnessMeter",
+         "PeakEnvelope", "Premaster"],
+)  # fmt: skip
+def test_integer_samples_are_refused_with_a_hint_to_convert(entry) -> None:
+    # int16 full scale is 32767: measured as is, a quiet sine would read about +67 LUFS.
+    pcm = (sine(997, 5, peak_dbfs=-20) * 32767).astype(np.int16)
+    with pytest.raises(AudioError, match=r"int16 samples.*float samples in \[-1, 1\]") as error:
+        entry(pcm)
+    assert "convert to float" in error.value.hint
+    assert integrated_lufs(pcm / np.float32(32768), SR) == pytest.approx(-23.01, abs=0.1)
