@@ -1,12 +1,13 @@
 """Check finished audio files against a delivery standard (ACX, EBU R128, podcast).
 
-:func:`measure` reads one file's stream information (PyAV) and levels (the
-streaming BS.1770 meters of :mod:`narrator.audio.loudness`); :func:`check`
-compares a :class:`Measurement` with a :class:`Preset`, rule by rule.
-:func:`check_paths` does both for files and folders, for ``narrate check``.
+:func:`measure` reads one file's stream information (PyAV) and levels
+(:class:`narrator.audio.levels.LevelMeter`, fed one decoded block at a time, so a
+chapter of any length measures in flat memory); :func:`check` compares a
+:class:`Measurement` with a :class:`Preset`, rule by rule. :func:`check_paths`
+does both for files and folders, for ``narrate check``.
 
-Levels are measured on the mono downmix that :func:`narrator.audio.io.read_audio`
-returns. For a stereo file the BS.1770 channel sum reads up to 3 LU louder than
+Levels are measured on the mono downmix that :func:`narrator.audio.io.open_audio`
+decodes. For a stereo file the BS.1770 channel sum reads up to 3 LU louder than
 its downmix (exactly 3.01 LU for identical channels), so the loudness and RMS
 rules are exact for mono files only; ACX requires mono anyway.
 """
