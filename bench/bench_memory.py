@@ -1,4 +1,4 @@
-"""Benchmark: peak memory and wall time of rendering a book, by book and chapter length.
+"""Benchmark: peak memory and wall time of rendering and checking a book, by length.
 
 Run by hand (results are quoted in the README, "Benchmarks"):
 
@@ -7,10 +7,12 @@ Run by hand (results are quoted in the README, "Benchmarks"):
 
 Speech-like audio is generated once (a few 25-s chunk files, reused in every
 chapter), then each book is rendered in a fresh subprocess: the real
-``render_chapter`` for every chapter (stitch, master, FLAC, MP3), then the M4B
-from the chapter files with ``build_m4b``. The child reports its own peak RSS
-(``ru_maxrss``) and its peak just after the imports; no speech models are
-loaded, so "over imports" is what rendering adds to a process. The MP3 and M4B
+``render_chapter`` for every chapter (stitch, master, FLAC, MP3), then the
+compliance check of every chapter MP3 as ``narrate run`` does it
+(``check_chapters``, ACX preset), then the M4B from the chapter files with
+``build_m4b``. The child reports its own peak RSS (``ru_maxrss``) after the
+imports, after rendering and at the end; no speech models are loaded, so "over
+imports" is what rendering and checking add to a process. The MP3 and M4B
 encoders are separate ffmpeg processes that stream (not counted here).
 
 ``--code DIR`` renders with the narrator package found in DIR instead (e.g. an
@@ -60,10 +62,11 @@ def _peak_mb() -> float:
 def child(
     chunks: list[Path], chapters: int, minutes: float, out: Path, m4b: bool
 ) -> dict[str, float]:
-    """Render a book of ``chapters`` chapters of ``minutes`` each, then its M4B; report."""
+    """Render a book of ``chapters`` chapters of ``minutes`` each, check them, build the M4B."""
     from narrator.audio.export import BookTags, build_m4b
     from narrator.config import MasterSettings, PauseSettings
     from narrator.models import Boundary, Chunk, ChunkAudio, ChunkResult, Verification
+    from narrator.qc import check_chapters
     from narrator.render import render_chapter
     from narrator.store import BookPaths
 
@@ -99,6 +102,10 @@ def child(
         for index in range(1, chapters + 1)
     ]
     render_s = time.perf_counter() - start
+    render_peak_mb = _peak_mb()
+    start = time.perf_counter()
+    checks = check_chapters(rendered, paths, "acx")
+    qc_s = time.perf_counter() - start
     start = time.perf_counter()
     if m4b:
         build_m4b([(c.master, c.title) for c in rendered], paths.m4b, BookTags(title="Bench Book"))
@@ -107,9 +114,12 @@ def child(
         "audio_h": sum(c.duration_s for c in rendered) / 3600,
         "longest_chapter_min": max(c.duration_s for c in rendered) / 60,
         "lufs_range": [min(c.lufs for c in rendered), max(c.lufs for c in rendered)],
+        "acx_failed": sorted({rule for c in checks for rule in c.failed}),
         "render_s": render_s,
+        "qc_s": qc_s,
         "m4b_s": m4b_s,
         "imports_mb": imports_mb,
+        "render_peak_mb": render_peak_mb,
         "peak_mb": _peak_mb(),
     }
 
@@ -134,16 +144,17 @@ def run(
 def table(reports: list[dict]) -> str:
     """The reports as the README's Markdown table."""
     lines = [
-        "| book | chapters | audio | peak RSS | over imports | render | M4B | × real time |",
-        "|---|---|---|---|---|---|---|---|",
+        "| book | chapters | audio | peak RSS | over imports | render | QC | M4B | × real time |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in reports:
-        speed = r["audio_h"] * 3600 / (r["render_s"] + r["m4b_s"])
+        speed = r["audio_h"] * 3600 / (r["render_s"] + r["qc_s"] + r["m4b_s"])
         m4b = f"{r['m4b_s']:.0f} s" if r["m4b_s"] else "-"
         lines.append(
             f"| {r['label']} | {r['chapters']} × {r['longest_chapter_min']:.0f} min "
             f"| {r['audio_h']:.2f} h | **{r['peak_mb']:.0f} MB** "
-            f"| {r['peak_mb'] - r['imports_mb']:.0f} MB | {r['render_s']:.0f} s | {m4b} "
+            f"| {r['peak_mb'] - r['imports_mb']:.0f} MB | {r['render_s']:.0f} s "
+            f"| {r['qc_s']:.0f} s | {m4b} "
             f"| {speed:.0f}× |"
         )
     return "\n".join(lines)

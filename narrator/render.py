@@ -13,7 +13,7 @@ import soundfile as sf
 from narrator.atomic import atomic_path
 from narrator.audio.export import encode_chapter
 from narrator.audio.io import read_audio
-from narrator.audio.loudness import Premaster
+from narrator.audio.master import Premaster
 from narrator.audio.stitch import Stitcher
 from narrator.config import MasterSettings, PauseSettings
 from narrator.errors import AudioError

@@ -1,28 +1,28 @@
 """Check finished audio files against a delivery standard (ACX, EBU R128, podcast).
 
-:func:`measure` reads one file's stream information (PyAV) and levels (the
-streaming BS.1770 meters of :mod:`narrator.audio.loudness`); :func:`check`
-compares a :class:`Measurement` with a :class:`Preset`, rule by rule.
-:func:`check_paths` does both for files and folders, for ``narrate check``.
+:func:`measure` reads one file's stream information (PyAV) and levels
+(:class:`narrator.audio.levels.LevelMeter`, fed one decoded block at a time, so a
+chapter of any length measures in flat memory); :func:`check` compares a
+:class:`Measurement` with a :class:`Preset`, rule by rule. :func:`check_paths`
+does both for files and folders, for ``narrate check``.
 
-Levels are measured on the mono downmix that :func:`narrator.audio.io.read_audio`
-returns. For a stereo file the BS.1770 channel sum reads up to 3 LU louder than
+Levels are measured on the mono downmix that :func:`narrator.audio.io.open_audio`
+decodes. For a stereo file the BS.1770 channel sum reads up to 3 LU louder than
 its downmix (exactly 3.01 LU for identical channels), so the loudness and RMS
 rules are exact for mono files only; ACX requires mono anyway.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 import av
-import numpy as np
 from pydantic import Field
 
-from narrator.audio.io import read_audio
-from narrator.audio.loudness import integrated_lufs, rms_dbfs, sample_peak_dbfs, true_peak_dbfs
+from narrator.audio.io import open_audio
+from narrator.audio.levels import LevelMeter
 from narrator.errors import AudioError, ConfigError
 from narrator.models import Frozen
 
@@ -39,20 +39,9 @@ __all__ = [
 
 AUDIO_SUFFIXES = frozenset({".mp3", ".m4b", ".m4a", ".flac", ".wav", ".opus"})
 
-# Room-tone detector: RMS over 10 ms windows against -45 dBFS, the window and the
-# default threshold of narrator.audio.stitch.trim_silence. -45 dBFS sits 15 dB
-# above ACX's -60 dB noise-floor limit, so room tone never counts as speech.
-_EDGE_WINDOW_S = 0.010
-SPEECH_THRESHOLD_DBFS = -45.0
-# Noise floor: the quietest 0.5 s, like Audacity's "ACX Check" plug-in (W. McCown,
-# 2015: "NoiseFloor - the RMS level of the quietest 500 mS in the selection"), but
-# gathered from 50 ms windows so the short pauses between words count too.
-_NOISE_WINDOW_S = 0.050
-_NOISE_SPAN_S = 0.5
-# Shortest file measured: BS.1770 gating needs 0.4 s, the noise floor 0.5 s.
-_MIN_DURATION_S = _NOISE_SPAN_S
-# 10 ms windows squared per block: float64 temporaries stay under 8 MB at 48 kHz.
-_WINDOWS_PER_BLOCK = 2000
+# Shortest file measured: BS.1770 gating needs 0.4 s, the noise floor (the
+# quietest 0.5 s, as Audacity's ACX Check measures it) 0.5 s.
+_MIN_DURATION_S = 0.5
 
 
 class Preset(Frozen):
@@ -141,49 +130,6 @@ class RuleResult(Frozen):
     limit: str
 
 
-def _window_powers(samples: np.ndarray, window: int) -> np.ndarray:
-    """Mean square of each whole, non-overlapping ``window``-sample window (float64).
-
-    Works through the signal in blocks, so no full-length float64 copy is made.
-    """
-    count = len(samples) // window
-    powers = np.empty(count)
-    step = window * _WINDOWS_PER_BLOCK
-    for first in range(0, count, _WINDOWS_PER_BLOCK):
-        start = first * window
-        block = samples[start : min(start + step, count * window)].astype(np.float64)
-        powers[first : first + len(block) // window] = np.square(block).reshape(-1, window).mean(1)
-    return powers
-
-
-def _db(power: float) -> float:
-    return 10.0 * math.log10(power) if power > 0 else -math.inf
-
-
-def _noise_floor_db(powers_10ms: np.ndarray) -> float:
-    """RMS (dBFS) of the quietest 0.5 s of the file, gathered from 50 ms windows.
-
-    Audacity's ACX Check measures the quietest 0.5 s stretch; between-word pauses
-    are often shorter than that, so the 0.5 s here is made of the ten quietest
-    50 ms windows wherever they sit. Such windows lie in pauses by construction.
-    """
-    per = round(_NOISE_WINDOW_S / _EDGE_WINDOW_S)
-    usable = len(powers_10ms) // per * per
-    powers = powers_10ms[:usable].reshape(-1, per).mean(1)
-    quietest = np.sort(powers)[: round(_NOISE_SPAN_S / _NOISE_WINDOW_S)]
-    return _db(float(quietest.mean()))
-
-
-def _room_tone_s(powers_10ms: np.ndarray, duration_s: float) -> tuple[float, float]:
-    """Seconds before the first and after the last 10 ms window at or above -45 dBFS RMS."""
-    loud = np.flatnonzero(powers_10ms >= 10.0 ** (SPEECH_THRESHOLD_DBFS / 10.0))
-    if loud.size == 0:
-        return duration_s, duration_s
-    head = float(loud[0]) * _EDGE_WINDOW_S
-    tail = max(0.0, duration_s - float(loud[-1] + 1) * _EDGE_WINDOW_S)
-    return head, tail
-
-
 def _stream_info(path: Path) -> tuple[str, int, int, int | None, bool | None]:
     """Codec name, sample rate (Hz), channels, bit rate (bit/s) and MP3 CBR flag of ``path``."""
     try:
@@ -222,30 +168,23 @@ def measure(path: Path) -> Measurement:
     """
     path = Path(path)
     codec, sample_rate, channels, bitrate, cbr = _stream_info(path)
-    samples, sr = read_audio(path)
-    duration_s = len(samples) / sr
-    if duration_s < _MIN_DURATION_S:
+    with open_audio(path) as decoded:
+        meter = LevelMeter(decoded.sample_rate)
+        for block in decoded.blocks:
+            meter.feed(block)
+    if meter.duration_s < _MIN_DURATION_S:
         raise AudioError(
-            f"{path}: {duration_s:.3f} s of audio is too short to check; "
+            f"{path}: {meter.duration_s:.3f} s of audio is too short to check; "
             f"at least {_MIN_DURATION_S} s is needed",
             hint="check a complete chapter file",
         )
-    powers = _window_powers(samples, round(_EDGE_WINDOW_S * sr))
-    head_s, tail_s = _room_tone_s(powers, duration_s)
     return Measurement(
-        rms_db=rms_dbfs(samples),
-        peak_dbfs=sample_peak_dbfs(samples),
-        true_peak_dbtp=true_peak_dbfs(samples, sr),
-        lufs=integrated_lufs(samples, sr),
-        noise_floor_db=_noise_floor_db(powers),
-        head_s=head_s,
-        tail_s=tail_s,
+        **asdict(meter.levels()),
         sample_rate=sample_rate,
         channels=channels,
         bitrate=bitrate,
         constant_bitrate=cbr,
         codec=codec,
-        duration_s=duration_s,
     )
 
 

@@ -14,16 +14,16 @@ import pytest
 from scipy.signal import lfilter, resample_poly
 
 from narrator.audio import loudness
+from narrator.audio import master as master_module
 from narrator.audio.loudness import (
     LoudnessMeter,
-    MasterReport,
     PeakEnvelope,
-    Premaster,
     integrated_lufs,
     rms_dbfs,
     sample_peak_dbfs,
     true_peak_dbfs,
 )
+from narrator.audio.master import MasterReport, Premaster
 from narrator.config import MASTER_PRESETS, MasterSettings
 from narrator.errors import AudioError
 
@@ -259,7 +259,7 @@ def test_burst_on_a_block_edge_stays_under_the_ceiling(
 def test_safety_net_trims_and_the_report_follows(monkeypatch: pytest.MonkeyPatch) -> None:
     # A limiter that aims 1 dB over the ceiling leaves the last step to the safety net:
     # one plain gain, after which the reported levels are the measured ones.
-    monkeypatch.setattr(loudness, "_LIMITER_MARGIN_DB", -1.0)
+    monkeypatch.setattr(master_module, "_LIMITER_MARGIN_DB", -1.0)
     settings = MasterSettings(target_lufs=-16.0, ceiling_dbfs=-3.0)
     out, report = master(speech_like(20, seed=8), settings)
     assert report.trim_db < -0.5
@@ -277,3 +277,31 @@ def test_premaster_is_used_in_order() -> None:
         premaster.master(MasterSettings())
         with pytest.raises(AudioError, match="cannot grow"):
             premaster.write(speech_like(1))
+
+
+def premaster_write(x: np.ndarray) -> None:
+    with Premaster(SR) as premaster:
+        premaster.write(x)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        lambda x: integrated_lufs(x, SR),
+        lambda x: true_peak_dbfs(x, SR),
+        rms_dbfs,
+        sample_peak_dbfs,
+        lambda x: LoudnessMeter(SR).feed(x),
+        lambda x: PeakEnvelope().feed(x),
+        premaster_write,
+    ],
+    ids=["integrated_lufs", "true_peak_dbfs", "rms_dbfs", "sample_peak_dbfs", "LoudnessMeter",
+         "PeakEnvelope", "Premaster"],
+)  # fmt: skip
+def test_integer_samples_are_refused_with_a_hint_to_convert(entry) -> None:
+    # int16 full scale is 32767: measured as is, a quiet sine would read about +67 LUFS.
+    pcm = (sine(997, 5, peak_dbfs=-20) * 32767).astype(np.int16)
+    with pytest.raises(AudioError, match=r"int16 samples.*float samples in \[-1, 1\]") as error:
+        entry(pcm)
+    assert "convert to float" in error.value.hint
+    assert integrated_lufs(pcm / np.float32(32768), SR) == pytest.approx(-23.01, abs=0.1)

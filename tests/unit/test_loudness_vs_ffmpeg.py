@@ -19,7 +19,7 @@ import soundfile as sf
 from bench.generate import speech_like
 from narrator.audio.check import Measurement, measure
 from narrator.audio.export import encode_chapter, ffmpeg_exe
-from narrator.audio.loudness import Premaster
+from narrator.audio.master import Premaster
 from narrator.config import MasterSettings
 
 SR = 22_050
