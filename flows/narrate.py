@@ -17,6 +17,7 @@ from narrator.lock import book_lock, remove_stale_temporaries
 from narrator.models import AWAITING_BUDGET, Book, BookResult, ChapterAudio, Chunk, ChunkResult
 from narrator.plan import Part, verification_batches
 from narrator.publish import book_info, flagged_chunks
+from narrator.qc import ChapterCheck
 from narrator.store import BookPaths
 from narrator.synthesis import budget_markdown, budget_wait, ensure_budget, finished
 from tasks import events
@@ -49,7 +50,8 @@ def narrate_chapter(
 
 
 # One render at a time: a chapter's audio is held in memory while it is mastered.
-# Rendering chapter N overlaps the synthesis of chapter N+1 instead of stalling it.
+# Rendering and checking chapter N overlap the synthesis of chapter N+1 instead of
+# stalling it.
 @flow(
     name="narrate-book",
     flow_run_name="{params.manuscript}",
@@ -107,6 +109,7 @@ def _narrate(
     chapter_flow = narrate_chapter.with_options(task_runner=_chunk_runner(Settings()))
 
     renders: list[PrefectFuture[ChapterAudio]] = []
+    checks: list[PrefectFuture[tuple[ChapterCheck, ...]]] = []
     results: list[tuple[ChunkResult, ...]] = []
     done = 0
     for part in parts:
@@ -122,7 +125,7 @@ def _narrate(
             )
         except BudgetExhausted:
             # Chapters whose chunks are all paid for still get their files.
-            wait(renders)
+            wait([*renders, *checks])
             raise
         done += len(part.chunks)
         results.append(chapter_results)
@@ -139,8 +142,12 @@ def _narrate(
                 mastering=params.master,
             )
         )
+        # Each chapter is checked as soon as it is rendered, on the same one-thread
+        # runner: decoding and measuring an MP3 costs about 1 % of its duration in CPU
+        # (0.44 s for 45 s of audio), 11 s for an 18-minute book if left to the end.
+        checks.append(check_chapters_task.submit([renders[-1]], paths, params.master.check_preset))
     chapters = [render.result() for render in renders]
+    chapter_checks = [check for future in checks for check in future.result()]
 
     info = book_info(params, book, engines(params))
-    checks = check_chapters_task(chapters, paths, params.master.check_preset)
-    return export_book_task(info, paths, chapters, results, checks, params.formats)
+    return export_book_task(info, paths, chapters, results, chapter_checks, params.formats)
