@@ -99,6 +99,10 @@ class WhisperTranscriber:
                 # No initial_prompt: a prompt holding the expected text would bias the
                 # transcript towards it and hide real errors.
                 vad_filter=False,
+                # Only the words are compared, so no timestamp tokens are decoded. On 53
+                # Piper chunks (489 s): 0.083 -> 0.070 CPU-s per audio second, all 53
+                # still passed, mean WER 0.074 -> 0.078.
+                without_timestamps=True,
             )
             return " ".join(segment.text.strip() for segment in segments).strip()
         except Exception as exc:  # PyAV and CTranslate2 raise many unrelated types
