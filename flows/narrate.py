@@ -8,6 +8,7 @@ from uuid import UUID
 
 from prefect import flow, unmapped
 from prefect.futures import PrefectFuture, as_completed, wait
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.states import Completed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
@@ -114,15 +115,20 @@ def _narrate(
     done = 0
     for part in parts:
         try:
-            chapter_results = chapter_flow(
-                title=part.title,
-                chunks=part.chunks,
-                params=params,
-                paths=paths,
-                progress=progress,
-                done_before=done,
-                total_chunks=total,
-            )
+            # A chapter subflow runs in this flow's process and thread, whose own
+            # heartbeat already tells the server that they are alive. Its own heartbeat
+            # thread sleeps in 1-s steps and is joined when the subflow ends: 0.6 s of
+            # idle workers per chapter (2.4 s of an 8.4-s re-run of the sample).
+            with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+                chapter_results = chapter_flow(
+                    title=part.title,
+                    chunks=part.chunks,
+                    params=params,
+                    paths=paths,
+                    progress=progress,
+                    done_before=done,
+                    total_chunks=total,
+                )
         except BudgetExhausted:
             # Chapters whose chunks are all paid for still get their files.
             wait([*renders, *checks])
