@@ -2,7 +2,7 @@
 
 import os
 
-# Facts measured on a 2-core machine (design.md): a temporary Prefect server takes
+# Facts measured on a 2-core machine: a temporary Prefect server takes
 # 13-23 s to start, against a default timeout of 20 s; and there is no network for
 # telemetry. Defaults only: a user's own settings win.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
