@@ -39,9 +39,15 @@ synthesizes. Alone, 2 threads are only a little faster (real-time factor 0.055 v
 """
 
 
-def decode_options(beam_size: int = DEFAULT_BEAM_SIZE) -> dict[str, object]:
+def decode_options(
+    beam_size: int = DEFAULT_BEAM_SIZE, *, timestamps: bool = True
+) -> dict[str, object]:
     """Keyword arguments of ``WhisperModel.transcribe`` for English speech, shared by the
-    verifier and the speech server's transcription endpoint."""
+    verifier and the speech server's transcription endpoint.
+
+    Without ``timestamps`` no timestamp tokens are decoded, and each segment spans its
+    whole 30-s window: enough where only the words are compared.
+    """
     return {
         "language": "en",
         "beam_size": beam_size,
@@ -51,6 +57,10 @@ def decode_options(beam_size: int = DEFAULT_BEAM_SIZE) -> dict[str, object]:
         # No initial_prompt: a prompt holding the expected text would bias the
         # transcript towards it and hide real errors.
         "vad_filter": False,
+        # Measured on 53 Piper chunks (489 s of speech): 0.083 CPU-s per audio second
+        # with timestamp tokens, 0.070 without; all 53 still passed, mean WER 0.074 ->
+        # 0.078.
+        "without_timestamps": not timestamps,
     }
 
 
@@ -102,10 +112,16 @@ class WhisperTranscriber:
 
         Raises ``EngineError`` when the file is missing or cannot be decoded.
         """
-        return " ".join(s.text for s in self.transcribe_timed(audio_path, label=label)).strip()
+        segments = self._decode(audio_path, label=label, timestamps=False)
+        return " ".join(s.text for s in segments).strip()
 
     def transcribe_timed(self, audio_path: Path, *, label: str = "") -> tuple[HeardSegment, ...]:
         """The segments heard in ``audio_path``, timed in seconds from its start."""
+        return self._decode(audio_path, label=label, timestamps=True)
+
+    def _decode(
+        self, audio_path: Path, *, label: str, timestamps: bool
+    ) -> tuple[HeardSegment, ...]:
         if not Path(audio_path).is_file():
             raise EngineError(
                 f"audio file {audio_path} does not exist",
@@ -113,7 +129,7 @@ class WhisperTranscriber:
             )
         try:
             segments, _info = load_model().transcribe(
-                str(audio_path), **decode_options(self.beam_size)
+                str(audio_path), **decode_options(self.beam_size, timestamps=timestamps)
             )
             return tuple(
                 HeardSegment(start_s=s.start, end_s=s.end, text=s.text.strip()) for s in segments
