@@ -1,5 +1,9 @@
 """The local OpenAI-compatible speech server, over real HTTP on loopback, through the real
-``openai`` SDK and the real models (loaded once, by the first model-using test)."""
+``openai`` SDK and the real models (loaded once, by the first model-using test).
+
+One module on purpose: every test shares one running server (its models take seconds
+to load), so splitting it would start and load it again per module.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The request budget: limits, pacing, and a ledger shared by threads and processes."""
+"""The request budget: limits, pacing, and a ledger shared by threads and processes.
+
+One module on purpose: its parts test one contract (never more attempts than the
+budget) from the budget string through the ledger to concurrent processes.
+"""
 
 from __future__ import annotations
 
