@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from narrator.config import NarrationParams
 from narrator.plan import make_plan
 from narrator_cli.options import (
     AltTextOpt,
@@ -21,6 +20,7 @@ from narrator_cli.options import (
     TitlesOpt,
     VerifyOpt,
     out,
+    reading_params,
 )
 
 
@@ -49,11 +49,11 @@ def split(
     from narrator.parse import parse_book
 
     parsed = parse_book(
-        NarrationParams(
-            manuscript=manuscript,
+        reading_params(
+            manuscript,
             max_input_chars=max_input_chars,
             title=title,
-            announce_titles=titles,
+            titles=titles,
             include_all=include_all,
             read_alt_text=read_alt_text,
         )
@@ -119,11 +119,11 @@ def plan(
     """
     from narrator.parse import parse_book
 
-    params = NarrationParams(
-        manuscript=manuscript,
+    params = reading_params(
+        manuscript,
         max_input_chars=max_input_chars,
         title=title,
-        announce_titles=titles,
+        titles=titles,
         include_all=include_all,
         read_alt_text=read_alt_text,
         engine=engine,  # type: ignore[arg-type]
@@ -177,15 +177,15 @@ def clean(
     """
     from narrator.clean import clean_book
 
-    params = NarrationParams(
-        manuscript=manuscript,
-        out_dir=out_dir,
+    params = reading_params(
+        manuscript,
+        max_input_chars=max_input_chars,
         title=title,
-        announce_titles=titles,
+        titles=titles,
         include_all=include_all,
         read_alt_text=read_alt_text,
+        out_dir=out_dir,
         speed=speed,
-        max_input_chars=max_input_chars,
     )
     report = clean_book(params, dry_run=dry_run)
     verb = "would free" if dry_run else "freed"

@@ -28,6 +28,7 @@ from narrator_cli.options import (
     VerifyOpt,
     err,
     out,
+    reading_params,
     remote_settings,
 )
 
@@ -127,17 +128,17 @@ def run(
     """
     from narrator.parse import parse_book
 
-    params = NarrationParams(
-        manuscript=manuscript,
-        out_dir=out_dir,
-        title=title,
-        author=author,
-        speed=speed,
+    params = reading_params(
+        manuscript,
         max_input_chars=max_input_chars,
-        max_attempts=max_attempts,
-        announce_titles=titles,
+        title=title,
+        titles=titles,
         include_all=include_all,
         read_alt_text=read_alt_text,
+        out_dir=out_dir,
+        author=author,
+        speed=speed,
+        max_attempts=max_attempts,
         engine=engine,  # type: ignore[arg-type]
         verify=verify,  # type: ignore[arg-type]
         remote=remote_settings(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from narrator.config import RemoteSettings
+from narrator.config import NarrationParams, RemoteSettings
 from narrator.text.formats import readable_formats
 
 out = Console()
@@ -77,3 +77,30 @@ class ProgressHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         style = "yellow" if record.levelno >= logging.WARNING else "dim"
         err.print(f"[{style}]{record.getMessage()}[/{style}]", highlight=False)
+
+
+def reading_params(
+    manuscript: Path,
+    *,
+    max_input_chars: int | None,
+    title: str | None,
+    titles: bool,
+    include_all: bool,
+    read_alt_text: bool,
+    **settings: Any,
+) -> NarrationParams:
+    """Run parameters with the options that decide how a manuscript is read and cut into
+    chunks (and so its book folder and chunk keys), plus any other ``settings``.
+
+    Every command that reads a manuscript builds its parameters here, so ``split``,
+    ``plan``, ``clean`` and ``run`` never disagree about the book.
+    """
+    return NarrationParams(
+        manuscript=manuscript,
+        max_input_chars=max_input_chars,
+        title=title,
+        announce_titles=titles,
+        include_all=include_all,
+        read_alt_text=read_alt_text,
+        **settings,
+    )
