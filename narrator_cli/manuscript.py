@@ -126,8 +126,8 @@ def plan(
         titles=titles,
         include_all=include_all,
         read_alt_text=read_alt_text,
-        engine=engine,  # type: ignore[arg-type]
-        verify=verify,  # type: ignore[arg-type]
+        engine=engine,
+        verify=verify,
     )
     parsed = parse_book(params)
     result = make_plan(parsed.book, parsed.chunks, params)

@@ -139,8 +139,8 @@ def run(
         author=author,
         speed=speed,
         max_attempts=max_attempts,
-        engine=engine,  # type: ignore[arg-type]
-        verify=verify,  # type: ignore[arg-type]
+        engine=engine,
+        verify=verify,
         remote=remote_settings(
             base_url, budget, tts_model, voice, asr_model, response_format, api_key_block
         ),
