@@ -67,7 +67,7 @@ def child(
     from narrator.config import MasterSettings, PauseSettings
     from narrator.models import Boundary, Chunk, ChunkAudio, ChunkResult, Verification
     from narrator.qc import check_chapters
-    from narrator.render import render_chapter
+    from narrator.render import ChapterJob, render_chapter
     from narrator.store import BookPaths
 
     def chapter_results(index: int) -> list[ChunkResult]:
@@ -89,15 +89,17 @@ def child(
     start = time.perf_counter()
     rendered = [
         render_chapter(
-            index=index,
-            title=f"Chapter {index}",
-            total_chapters=chapters,
-            results=chapter_results(index),
-            paths=paths,
-            book_title="Bench Book",
-            author=None,
-            pauses=PauseSettings(),
-            mastering=MasterSettings(),
+            ChapterJob(
+                index=index,
+                title=f"Chapter {index}",
+                total_chapters=chapters,
+                results=tuple(chapter_results(index)),
+                book_title="Bench Book",
+                author=None,
+                pauses=PauseSettings(),
+                mastering=MasterSettings(),
+            ),
+            paths,
         )  # fmt: skip
         for index in range(1, chapters + 1)
     ]

@@ -21,6 +21,7 @@ from narrator.models import AWAITING_BUDGET, Book, BookResult, ChapterAudio, Chu
 from narrator.plan import Part, verification_batches
 from narrator.publish import book_info, flagged_chunks
 from narrator.qc import ChapterCheck
+from narrator.render import ChapterJob
 from narrator.store import BookPaths
 from narrator.synthesis import budget_markdown, budget_wait, ensure_budget, finished, unfinished
 from tasks import events
@@ -154,15 +155,7 @@ def _narrate(
         results.append(chapter_results)
         renders.append(
             render_chapter_task.submit(
-                index=part.index,
-                title=part.title,
-                total_chapters=len(parts),
-                results=chapter_results,
-                paths=paths,
-                book_title=book.title,
-                author=params.author,
-                pauses=params.pauses,
-                mastering=params.master,
+                ChapterJob.of(part, chapter_results, len(parts), book, params), paths
             )
         )
         # Each chapter is checked as soon as it is rendered, on the same one-thread

@@ -65,17 +65,24 @@ class BookInfo(Frozen):
         )
 
 
-def _extra_format(
+def _format_build(
     info: BookInfo, paths: BookPaths, chapter: ChapterAudio, total: int, fmt: str
-) -> Path:
-    """Encode ``chapter`` as ``fmt`` (flac, opus) beside its MP3, unless it is current."""
+) -> tuple[Path, Path, str, dict[str, Any]]:
+    """Where ``chapter`` as ``fmt`` goes, its build record, its key and its tags."""
     out = chapter.file.with_suffix(f".{fmt}")
     tags = {"title": chapter.title, "album": info.title, "artist": info.author,
             "track": chapter.index, "total": total}  # fmt: skip
     key = fingerprint(master=(chapter.master.name, chapter.master.stat().st_size), **tags)
-    record = paths.masters_dir / f"{chapter.index:02d}.{fmt}.json"
+    return out, paths.masters_dir / f"{chapter.index:02d}.{fmt}.json", key, tags
+
+
+def _extra_format(
+    info: BookInfo, paths: BookPaths, chapter: ChapterAudio, total: int, fmt: str
+) -> Path:
+    """Encode ``chapter`` as ``fmt`` (flac, opus) beside its MP3, unless it is current."""
+    out, record, key, tags = _format_build(info, paths, chapter, total, fmt)
     if current_build(record, key, [out]) is None:
-        encode_chapter(chapter.master, out, **tags)  # type: ignore[arg-type]
+        encode_chapter(chapter.master, out, **tags)
         save_build(record, key, out.name)
     return out
 
@@ -243,6 +250,40 @@ def report_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _m4b_key(info: BookInfo, chapters: Sequence[ChapterAudio]) -> str:
+    cover = info.cover.read_bytes() if info.cover else b""
+    return fingerprint(
+        version=M4B_VERSION,
+        chapters=[(c.master.name, c.master.stat().st_size, c.title) for c in chapters],
+        tags=info.tags.model_dump(exclude={"cover"}),
+        cover=hashlib.sha256(cover).hexdigest(),
+    )
+
+
+def _book_result(
+    info: BookInfo,
+    paths: BookPaths,
+    chapters: Sequence[ChapterAudio],
+    results: Sequence[Sequence[ChunkResult]],
+) -> BookResult:
+    all_results = [r for chapter in results for r in chapter]
+    return BookResult(
+        title=info.title,
+        out_dir=paths.root,
+        m4b=paths.m4b,
+        manifest=paths.manifest,
+        report=paths.report,
+        chapters=tuple(chapters),
+        chunks=len(all_results),
+        flagged=sum(r.flagged for r in all_results),
+        duration_s=sum(c.duration_s for c in chapters),
+    )
+
+
+def _manifest_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def export_book(
     info: BookInfo,
     paths: BookPaths,
@@ -257,13 +298,7 @@ def export_book(
     left over from an earlier version of the book (a renamed or removed chapter, a
     format no longer asked for) are deleted, so the folder always matches the manifest.
     """
-    cover = info.cover.read_bytes() if info.cover else b""
-    key = fingerprint(
-        version=M4B_VERSION,
-        chapters=[(c.master.name, c.master.stat().st_size, c.title) for c in chapters],
-        tags=info.tags.model_dump(exclude={"cover"}),
-        cover=hashlib.sha256(cover).hexdigest(),
-    )
+    key = _m4b_key(info, chapters)
     if current_build(paths.m4b_record, key, [paths.m4b]) is None:
         build_m4b([(c.master, c.title) for c in chapters], paths.m4b, info.tags)
         save_build(paths.m4b_record, key, paths.m4b.name)
@@ -275,20 +310,42 @@ def export_book(
         if stale not in current:
             stale.unlink()
     data = manifest(info, paths, chapters, results, checks)
-    write_text_atomic(paths.manifest, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(paths.manifest, _manifest_json(data))
     write_text_atomic(paths.report, report_markdown(data))
-    all_results = [r for chapter in results for r in chapter]
-    return BookResult(
-        title=info.title,
-        out_dir=paths.root,
-        m4b=paths.m4b,
-        manifest=paths.manifest,
-        report=paths.report,
-        chapters=tuple(chapters),
-        chunks=len(all_results),
-        flagged=sum(r.flagged for r in all_results),
-        duration_s=sum(c.duration_s for c in chapters),
-    )
+    return _book_result(info, paths, chapters, results)
+
+
+def exported_book(
+    info: BookInfo,
+    paths: BookPaths,
+    chapters: Sequence[ChapterAudio],
+    results: Sequence[Sequence[ChunkResult]],
+    checks: Sequence[ChapterCheck],
+    formats: Sequence[str] = (),
+) -> BookResult | None:
+    """The finished book, if :func:`export_book` with these arguments would change no file.
+
+    Takes the arguments of :func:`export_book`; None means it must run.
+    """
+    if current_build(paths.m4b_record, _m4b_key(info, chapters), [paths.m4b]) is None:
+        return None
+    current = {c.file for c in chapters}
+    for chapter in chapters:
+        for fmt in formats:
+            out, record, key, _ = _format_build(info, paths, chapter, len(chapters), fmt)
+            if current_build(record, key, [out]) is None:
+                return None
+            current.add(out)
+    if set(paths.chapters_dir.iterdir()) != current:
+        return None
+    data = manifest(info, paths, chapters, results, checks)
+    try:
+        unchanged = paths.manifest.read_text(encoding="utf-8") == _manifest_json(data) and (
+            paths.report.read_text(encoding="utf-8") == report_markdown(data)
+        )
+    except OSError:
+        return None
+    return _book_result(info, paths, chapters, results) if unchanged else None
 
 
 def flagged_chunks(result: BookResult) -> list[str]:

@@ -38,15 +38,26 @@ def check_chapters(
     return tuple(_check_chapter(chapter, paths, preset) for chapter in chapters)
 
 
-def _check_chapter(chapter: ChapterAudio, paths: BookPaths, preset: str) -> ChapterCheck:
+def _check_key(chapter: ChapterAudio, preset: str) -> str:
     stat = chapter.file.stat()
-    key = fingerprint(
+    return fingerprint(
         file=chapter.file.name, size=stat.st_size, mtime=stat.st_mtime_ns, preset=preset
     )
-    record = paths.chapter_check(chapter.index)
-    stored = current_build(record, key, [chapter.file])
+
+
+def checked_chapter(chapter: ChapterAudio, paths: BookPaths, preset: str) -> ChapterCheck | None:
+    """The chapter file's stored check by ``preset``, if the file is unchanged since."""
+    if not chapter.file.is_file():
+        return None
+    stored = current_build(paths.chapter_check(chapter.index), _check_key(chapter, preset),
+                           [chapter.file])  # fmt: skip
+    return None if stored is None else ChapterCheck.model_validate_json(stored)
+
+
+def _check_chapter(chapter: ChapterAudio, paths: BookPaths, preset: str) -> ChapterCheck:
+    stored = checked_chapter(chapter, paths, preset)
     if stored is not None:
-        return ChapterCheck.model_validate_json(stored)
+        return stored
     measurement = measure(chapter.file)
     rules = tuple(check(measurement, PRESETS[preset]))
     result = ChapterCheck(
@@ -56,5 +67,6 @@ def _check_chapter(chapter: ChapterAudio, paths: BookPaths, preset: str) -> Chap
         measurement=measurement,
         rules=rules,
     )
-    save_build(record, key, result.model_dump_json())
+    save_build(paths.chapter_check(chapter.index), _check_key(chapter, preset),
+               result.model_dump_json())  # fmt: skip
     return result

@@ -9,15 +9,17 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from pydantic import Field
 
 from narrator.atomic import atomic_path
 from narrator.audio.export import encode_chapter
 from narrator.audio.io import read_audio
 from narrator.audio.master import Premaster
 from narrator.audio.stitch import Stitcher
-from narrator.config import MasterSettings, PauseSettings
+from narrator.config import MasterSettings, NarrationParams, PauseSettings
 from narrator.errors import AudioError
-from narrator.models import Boundary, ChapterAudio, ChunkPlacement, ChunkResult
+from narrator.models import Book, Boundary, ChapterAudio, ChunkPlacement, ChunkResult, Frozen
+from narrator.plan import Part
 from narrator.store import BookPaths, current_build, fingerprint, save_build
 
 log = logging.getLogger("narrator.progress")
@@ -84,18 +86,56 @@ def _write_master(path: Path, blocks: Iterable[np.ndarray], sr: int) -> None:
             fh.write(np.clip(block, -1.0, 1.0))
 
 
-def render_chapter(
-    *,
-    index: int,
-    title: str,
-    total_chapters: int,
-    results: Sequence[ChunkResult],
-    paths: BookPaths,
-    book_title: str,
-    author: str | None,
-    pauses: PauseSettings,
-    mastering: MasterSettings,
-) -> ChapterAudio:
+class ChapterJob(Frozen):
+    """Everything one chapter file is made from: its verified chunks and the book's settings."""
+
+    index: int = Field(ge=1, description="1-based file number in the book")
+    title: str
+    total_chapters: int = Field(ge=1)
+    results: tuple[ChunkResult, ...]
+    book_title: str
+    author: str | None
+    pauses: PauseSettings
+    mastering: MasterSettings
+
+    @classmethod
+    def of(
+        cls, part: Part, results: Sequence[ChunkResult], total: int, book: Book,
+        params: NarrationParams,
+    ) -> ChapterJob:  # fmt: skip
+        """The job for ``part`` of ``book``, narrated with ``params``."""
+        return cls(
+            index=part.index, title=part.title, total_chapters=total, results=tuple(results),
+            book_title=book.title, author=params.author, pauses=params.pauses,
+            mastering=params.master,
+        )  # fmt: skip
+
+    def key(self) -> str:
+        """Content hash of the inputs: the render is skipped while it is unchanged."""
+        return fingerprint(
+            version=RENDER_VERSION,
+            # A chunk file's name is its content key; its size changes if it was re-made.
+            chunks=[(r.audio.path.name, r.audio.path.stat().st_size, r.chunk.boundary)
+                    for r in self.results],
+            flagged=[r.flagged for r in self.results],
+            index=self.index, title=self.title, total=self.total_chapters,
+            book=self.book_title, author=self.author,
+            pauses=self.pauses.model_dump(), mastering=self.mastering.model_dump(),
+        )  # fmt: skip
+
+
+def rendered_chapter(job: ChapterJob, paths: BookPaths) -> ChapterAudio | None:
+    """The chapter as last rendered, if ``job`` is unchanged and its files are there."""
+    master, mp3 = paths.chapter_master(job.index), paths.chapter_mp3(job.index, job.title)
+    stored = current_build(paths.chapter_record(job.index), job.key(), [master, mp3])
+    if stored is None:
+        return None
+    return ChapterAudio.model_validate_json(stored).model_copy(
+        update={"file": mp3, "master": master}
+    )
+
+
+def render_chapter(job: ChapterJob, paths: BookPaths) -> ChapterAudio:
     """Stitch, master and encode one chapter; return where it is and how it measures.
 
     Writes the lossless master (the M4B's source) and the chapter MP3, each atomically.
@@ -106,37 +146,26 @@ def render_chapter(
     beside the master, then mastered block by block, so memory does not grow with
     the chapter's length.
     """
+    stored = rendered_chapter(job, paths)
+    if stored is not None:
+        log.info("chapter %d %r unchanged, not rendered again", job.index, job.title)
+        return stored
+
+    index, title, results = job.index, job.title, job.results
     master_path = paths.chapter_master(index)
     mp3 = paths.chapter_mp3(index, title)
-    key = fingerprint(
-        version=RENDER_VERSION,
-        # A chunk file's name is its content key; its size changes if it was re-made.
-        chunks=[(r.audio.path.name, r.audio.path.stat().st_size, r.chunk.boundary)
-                for r in results],
-        flagged=[r.flagged for r in results],
-        index=index, title=title, total=total_chapters, book=book_title, author=author,
-        pauses=pauses.model_dump(), mastering=mastering.model_dump(),
-    )  # fmt: skip
-    record = paths.chapter_record(index)
-    stored = current_build(record, key, [master_path, mp3])
-    if stored is not None:
-        log.info("chapter %d %r unchanged, not rendered again", index, title)
-        return ChapterAudio.model_validate_json(stored).model_copy(
-            update={"file": mp3, "master": master_path}
-        )
-
-    with _premaster(results, index, title, pauses, paths.masters_dir) as (premaster, spans):
-        report = premaster.master(mastering)
+    with _premaster(results, index, title, job.pauses, paths.masters_dir) as (premaster, spans):
+        report = premaster.master(job.mastering)
         _write_master(master_path, premaster.mastered(), premaster.sr)
         duration_s = len(premaster) / premaster.sr
     encode_chapter(
         master_path,
         mp3,
         title=title,
-        album=book_title,
-        artist=author,
+        album=job.book_title,
+        artist=job.author,
         track=index,
-        total=total_chapters,
+        total=job.total_chapters,
     )
     chapter = ChapterAudio(
         index=index,
@@ -152,7 +181,7 @@ def render_chapter(
         ),
         flagged=sum(r.flagged for r in results),
     )
-    save_build(record, key, chapter.model_dump_json())
+    save_build(paths.chapter_record(index), job.key(), chapter.model_dump_json())
     log.info(
         "chapter %d %r rendered: %.1f s, %.1f LUFS", index, title, chapter.duration_s, chapter.lufs
     )

@@ -182,12 +182,20 @@ def save_build(record: Path, key: str, payload: str) -> None:
     write_text_atomic(record, json.dumps({"key": key, "payload": payload}))
 
 
+def cached_results(
+    paths: BookPaths, chunks: Iterable[Chunk], speech_identity: str, verifier_identity: str
+) -> list[ChunkResult | None]:
+    """Each chunk's intact stored result (synthesized and verified), or None where missing."""
+    return [
+        load_cached_result(paths, c, chunk_key(c.spoken, speech_identity), verifier_identity)
+        for c in chunks
+    ]
+
+
 def finished_chunks(
     paths: BookPaths, chunks: Iterable[Chunk], speech_identity: str, verifier_identity: str
 ) -> int:
     """How many of ``chunks`` have an intact stored result (synthesized and verified)."""
     return sum(
-        load_cached_result(paths, c, chunk_key(c.spoken, speech_identity), verifier_identity)
-        is not None
-        for c in chunks
+        r is not None for r in cached_results(paths, chunks, speech_identity, verifier_identity)
     )

@@ -10,7 +10,7 @@ from narrator.qc import check_chapters
 from narrator.render import render_chapter
 
 render_chapter_task = task(
-    render_chapter, name="render-chapter", task_run_name="render {title}", cache_policy=NO_CACHE
+    render_chapter, name="render-chapter", task_run_name="render {job.title}", cache_policy=NO_CACHE
 )
 export_book_task = task(
     export_book, name="export-book", task_run_name="export {info.title}", cache_policy=NO_CACHE

@@ -17,7 +17,7 @@ from narrator.audio.stitch import trim_silence
 from narrator.config import MasterSettings, PauseSettings
 from narrator.errors import AudioError
 from narrator.models import Boundary, Chunk, ChunkAudio, ChunkResult, Verification
-from narrator.render import render_chapter
+from narrator.render import ChapterJob, render_chapter
 from narrator.store import BookPaths
 
 SR = 22_050
@@ -57,17 +57,17 @@ def chunk_results(folder: Path, count: int, *, seconds: float = 2.0) -> list[Chu
 
 
 def render(paths: BookPaths, results: list[ChunkResult]):  # noqa: ANN201
-    return render_chapter(
+    job = ChapterJob(
         index=1,
         title="One",
         total_chapters=1,
-        results=results,
-        paths=paths,
+        results=tuple(results),
         book_title="A Book",
         author=None,
         pauses=PAUSES,
         mastering=MASTERING,
     )
+    return render_chapter(job, paths)
 
 
 def expected_spans(results: list[ChunkResult]) -> tuple[list[tuple[float, float]], int]:
