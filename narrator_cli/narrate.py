@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from narrator.config import NarrationParams, master_settings
 from narrator.errors import BudgetExhausted
+from narrator.lock import book_lock
 from narrator.models import AWAITING_BUDGET, BookResult
+from narrator.store import BookPaths
 from narrator_cli.options import (
     REMOTE_DEFAULTS,
     AltTextOpt,
@@ -31,6 +33,9 @@ from narrator_cli.options import (
     reading_params,
     remote_settings,
 )
+
+if TYPE_CHECKING:
+    from narrator.parse import ParsedBook
 
 EXIT_FLAGGED = 4
 """Exit code of ``run --strict`` when a chunk was kept flagged."""
@@ -153,14 +158,17 @@ def run(
     )
     # Read the manuscript, and check that no other run holds the book, before starting
     # Prefect: bad input fails in a second, with nothing written. (The flow takes the
-    # book's lock for real; this is only the early, friendly check.)
-    book = parse_book(params).book
-    if (out_dir / book.slug).is_dir():
-        from narrator.lock import book_lock
-        from narrator.store import BookPaths
-
-        with book_lock(BookPaths.for_book(out_dir, book.slug)):
-            pass
+    # book's lock for real; this is only the early, friendly check.) A finished book that
+    # this run would not change is reported without starting Prefect at all.
+    parsed = parse_book(params)
+    paths = BookPaths.for_book(out_dir, parsed.book.slug)
+    if paths.root.is_dir():
+        with book_lock(paths):
+            finished = _current(params, parsed)
+        if finished is not None:
+            out.print("[green]nothing to do: every file of this book is current[/green]")
+            _finish(finished, strict=strict)
+            return
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     progress = logging.getLogger("narrator.progress")
@@ -173,7 +181,24 @@ def run(
     if state.name == AWAITING_BUDGET:
         err.print(f"[yellow]{state.message}[/yellow]", highlight=False)
         raise typer.Exit(BudgetExhausted.exit_code)
-    result = state.result()
+    _finish(state.result(), strict=strict)
+
+
+def _current(params: NarrationParams, parsed: ParsedBook) -> BookResult | None:
+    """The finished book if running the flow would change nothing (see narrator.current).
+
+    A key kept in a Prefect Secret block is only readable through Prefect: such a run
+    always goes through the flow.
+    """
+    from narrator.current import current_book
+    from narrator.engines import engines_for
+
+    if params.remote.api_key_block:
+        return None
+    return current_book(params, parsed, engines_for(params))
+
+
+def _finish(result: BookResult, *, strict: bool) -> None:
     _summary(result)
     if strict and result.flagged:
         raise typer.Exit(EXIT_FLAGGED)

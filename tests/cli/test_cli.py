@@ -166,6 +166,13 @@ def test_run_narrates_a_book_and_prints_a_summary(tiny_book: Path, tmp_path: Pat
     assert (out / "tern-rock" / "manifest.json").is_file()
     assert len(list((out / "tern-rock" / "chapters").glob("*.mp3"))) == 2
 
+    m4b = (out / "tern-rock" / "tern-rock.m4b").read_bytes()
+    again = narrate("run", str(tiny_book), "--out", str(out), "--title", "Tern Rock")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "nothing to do: every file of this book is current" in again.stdout
+    assert "c01-0000" not in again.stderr  # no chunk went through the flow
+    assert (out / "tern-rock" / "tern-rock.m4b").read_bytes() == m4b
+
     chunks = len(list((out / "tern-rock" / "cache" / "chunks").glob("*.flac")))
     proc = narrate("clean", str(tiny_book), "--out", str(out), "--title", "Tern Rock")
     assert proc.returncode == 0, proc.stderr

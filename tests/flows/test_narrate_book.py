@@ -146,6 +146,38 @@ def test_second_run_reuses_everything_and_keeps_every_byte(
     assert json.loads(again.manifest.read_text(encoding="utf-8")) == manifest
 
 
+def test_a_finished_book_is_current_until_anything_that_shapes_it_changes(
+    narrated: tuple[BookResult, dict], tiny_book: Path
+) -> None:
+    """What lets `narrate run` skip Prefect on a finished book: every output is checked
+    by the keys the flow builds it with, and any change sends the run through the flow."""
+    from narrator.config import master_settings
+    from narrator.current import current_book
+    from narrator.engines import engines_for
+    from narrator.parse import parse_book
+
+    result, _ = narrated
+
+    def current(**changes: Any) -> BookResult | None:
+        settings = {"author": "Test Author", **changes}
+        params = NarrationParams(manuscript=tiny_book, out_dir=result.out_dir.parent, **settings)
+        return current_book(params, parse_book(params), engines_for(params))
+
+    found = current()
+    assert found is not None
+    assert (found.m4b, found.chunks, found.flagged) == (result.m4b, result.chunks, result.flagged)
+    assert [c.file for c in found.chapters] == [c.file for c in result.chapters]
+    assert current(author="Someone Else") is None  # the chapters' and the M4B's tags
+    assert current(speed=1.1) is None  # every chunk's audio
+    assert current(master=master_settings("ebu-r128")) is None  # the masters
+    assert current(formats=("flac",)) is None  # a file the book does not have yet
+    manifest = result.manifest.read_text(encoding="utf-8")
+    result.manifest.write_text(manifest.replace('"Test Author"', '"Edited"'), encoding="utf-8")
+    assert current() is None  # a manifest the run would write differently
+    result.manifest.write_text(manifest, encoding="utf-8")
+    assert current() is not None
+
+
 def test_editing_one_sentence_redoes_only_its_chunk_and_chapter(
     narrated: tuple[BookResult, dict],
     tiny_book: Path,
