@@ -50,9 +50,7 @@ def narrate_chapter(
     total_chunks: int,
 ) -> tuple[ChunkResult, ...]:
     """Synthesize and verify one chapter's chunks, in batches, on the worker pool."""
-    batches = verification_batches(
-        chunks, batches=transcriber_capabilities(params).batches, speed=params.speed
-    )
+    batches = verification_batches(chunks, transcriber_capabilities(params), speed=params.speed)
     futures = narrate_chunks_task.map(batches, unmapped(params), unmapped(paths))
     done = shown = done_before
     last = time.monotonic()

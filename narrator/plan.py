@@ -51,15 +51,6 @@ class Plan(Frozen):
         return self.requests.paid
 
 
-BATCH_MAX_AUDIO_S = 15 * 60.0
-"""Longest batch of chunks sent in one remote transcription request, seconds.
-
-The 25 MB upload limit allows about 13 min of 16-kHz FLAC (``plan_batches`` applies
-it); 15 min only caps batches on servers with a larger limit, keeping each request
-well inside the default 120-s timeout of a GPU Whisper.
-"""
-
-
 def chunk_book(book: Book, max_chars: int, *, by_paragraph: bool) -> tuple[tuple[Chunk, ...], ...]:
     """Pack every chapter's sentences into chunks of at most ``max_chars`` characters."""
     return tuple(
@@ -127,16 +118,16 @@ def chapter_title(book: Book, chapter: Chapter) -> str:
 
 
 def verification_batches(
-    chunks: Sequence[Chunk], *, batches: bool, speed: float
+    chunks: Sequence[Chunk], transcriber: TranscriberCapabilities, *, speed: float
 ) -> list[tuple[Chunk, ...]]:
     """Group a chapter's chunks for verification: single chunks, or for a transcriber
-    that ``batches``, consecutive chunks of up to ``BATCH_MAX_AUDIO_S`` predicted seconds."""
-    if not batches:
+    that batches, consecutive chunks of up to its ``batch_s`` predicted seconds."""
+    if transcriber.batch_s is None:
         return [(c,) for c in chunks]
     durations = [expected_duration_s(c.spoken, speed=speed) for c in chunks]
     return [
         tuple(chunks[i] for i in group)
-        for group in plan_batches(durations, max_audio_s=BATCH_MAX_AUDIO_S)
+        for group in plan_batches(durations, max_audio_s=transcriber.batch_s)
     ]
 
 
@@ -156,7 +147,7 @@ def count_requests(
     """
     synthesis = sum(len(group) for group in groups)
     verification = sum(
-        len(verification_batches(group, batches=transcriber.batches, speed=speed))
+        len(verification_batches(group, transcriber, speed=speed))
         for group in groups
     )
     paid = (synthesis if speech.paid else 0) + (verification if transcriber.paid else 0)

@@ -16,11 +16,15 @@ class TranscriberCapabilities:
     paid: bool
     """Every transcription request counts against the request budget (a remote API)."""
 
-    batches: bool
-    """Several chunks are heard in one request: their audio is joined and the timed
-    segments are attributed back to each chunk (``narrator.verify.batching``). Worth it
-    when requests are paid; a local model gains nothing, as it decodes 30-s windows
-    either way."""
+    batch_s: float | None
+    """Most seconds of audio (chunks and the gaps between them) heard in one request:
+    consecutive chunks are joined and the timed segments are attributed back to each
+    chunk (``narrator.verify.batching``). None: one chunk per request."""
+
+    @property
+    def batches(self) -> bool:
+        """Several chunks may be heard in one request."""
+        return self.batch_s is not None
 
 
 class HeardSegment(Frozen):

@@ -96,7 +96,10 @@ def load_model() -> WhisperModel:
 class WhisperTranscriber:
     """Transcriber over faster-whisper tiny.en, for round-trip verification of English speech."""
 
-    capabilities = TranscriberCapabilities(paid=False, batches=False)
+    # Whisper's encoder always takes a 30-s window, however short the chunk in it, so
+    # chunks are heard up to 30 s at a time. Measured on the sample's 15 chunks (7.3 s
+    # each on average): 11.0-11.6 CPU-s one by one, 6.2-6.6 in 6 timestamped batches.
+    capabilities = TranscriberCapabilities(paid=False, batch_s=30.0)
 
     def __init__(self, beam_size: int = DEFAULT_BEAM_SIZE) -> None:
         if beam_size < 1:
@@ -116,7 +119,14 @@ class WhisperTranscriber:
         return " ".join(s.text for s in segments).strip()
 
     def transcribe_timed(self, audio_path: Path, *, label: str = "") -> tuple[HeardSegment, ...]:
-        """The segments heard in ``audio_path``, timed in seconds from its start."""
+        """The words heard in ``audio_path``, each timed in seconds from its start.
+
+        Words, not segments: a batch of chunks is attributed back to its chunks by these
+        times, and a segment may run across the gap between two chunks where a word does
+        not. Measured on the sample's 15 chunks in 6 batches, segment times left 4 of them
+        ambiguous (each then heard again alone); word times cost 7.4-8.1 CPU-s against
+        6.2-6.6 and left none.
+        """
         return self._decode(audio_path, label=label, timestamps=True)
 
     def _decode(
@@ -129,8 +139,16 @@ class WhisperTranscriber:
             )
         try:
             segments, _info = load_model().transcribe(
-                str(audio_path), **decode_options(self.beam_size, timestamps=timestamps)
+                str(audio_path),
+                **decode_options(self.beam_size, timestamps=timestamps),
+                word_timestamps=timestamps,
             )
+            if timestamps:
+                return tuple(
+                    HeardSegment(start_s=w.start, end_s=w.end, text=w.word.strip())
+                    for s in segments
+                    for w in s.words or ()
+                )
             return tuple(
                 HeardSegment(start_s=s.start, end_s=s.end, text=s.text.strip()) for s in segments
             )

@@ -20,7 +20,10 @@ from narrator.verify.base import HeardSegment, TranscriberCapabilities
 class RemoteTranscriber:
     """Transcriber over an OpenAI-compatible API (English, no prompt)."""
 
-    capabilities = TranscriberCapabilities(paid=True, batches=True)
+    # The 25 MB upload limit allows about 13 min of 16-kHz FLAC (``plan_batches`` applies
+    # it); 15 min only caps batches on servers with a larger limit, keeping each request
+    # well inside the default 120-s timeout of a GPU Whisper.
+    capabilities = TranscriberCapabilities(paid=True, batch_s=15 * 60.0)
 
     def __init__(self, provider: Provider, *, model: str) -> None:
         self._provider = provider

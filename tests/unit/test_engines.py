@@ -104,10 +104,8 @@ def test_capabilities_are_known_before_building_and_match_the_built_engines(
     remote = _params(tmp_path, engine="remote", verify="remote")
     assert speech_capabilities(embedded) == SpeechCapabilities(paid=False, max_input_chars=450)
     assert speech_capabilities(remote) == SpeechCapabilities(paid=True, max_input_chars=4096)
-    assert transcriber_capabilities(embedded) == TranscriberCapabilities(
-        paid=False, batches=False
-    )
-    assert transcriber_capabilities(remote) == TranscriberCapabilities(paid=True, batches=True)
+    assert transcriber_capabilities(embedded) == TranscriberCapabilities(paid=False, batch_s=30.0)
+    assert transcriber_capabilities(remote) == TranscriberCapabilities(paid=True, batch_s=900.0)
     for params in (embedded, remote):
         engines = engines_for(params)
         assert engines.speech.capabilities == speech_capabilities(params)
@@ -128,8 +126,8 @@ def test_only_paid_engines_count_as_paid_requests(tmp_path: Path) -> None:
     chunks = chunk_book(book, 80, by_paragraph=False)
     n = sum(map(len, chunks))
     free = SpeechCapabilities(paid=False, max_input_chars=80)
-    local = TranscriberCapabilities(paid=False, batches=False)
-    remote = TranscriberCapabilities(paid=True, batches=True)
+    local = TranscriberCapabilities(paid=False, batch_s=None)
+    remote = TranscriberCapabilities(paid=True, batch_s=900.0)
     assert count_requests(chunks, free, local, speed=1.0).paid == 0
     # Remote verification of a local engine's audio: one batch per chapter is paid.
     requests = count_requests(chunks, free, remote, speed=1.0)
