@@ -176,6 +176,9 @@ def manifest(
                         "passed": r.verification.passed,
                         "flagged": r.flagged,
                         "reason": r.verification.reason,
+                        "accepted": r.accepted,
+                        "corrected_text": r.chunk.corrected_text,
+                        "audio": _rel(r.audio.path, paths.root),
                     }
                     for r, place in zip(chunk_results, chapter.placements, strict=True)
                 ],

@@ -113,7 +113,8 @@ def render_chapter(
         # A chunk file's name is its content key; its size changes if it was re-made.
         chunks=[(r.audio.path.name, r.audio.path.stat().st_size, r.chunk.boundary)
                 for r in results],
-        flagged=[r.flagged for r in results],
+        # Whether each chunk failed verification; accepting one by ear changes no audio.
+        flagged=[r.flagged or r.accepted for r in results],
         index=index, title=title, total=total_chapters, book=book_title, author=author,
         pauses=pauses.model_dump(), mastering=mastering.model_dump(),
     )  # fmt: skip
@@ -122,7 +123,7 @@ def render_chapter(
     if stored is not None:
         log.info("chapter %d %r unchanged, not rendered again", index, title)
         return ChapterAudio.model_validate_json(stored).model_copy(
-            update={"file": mp3, "master": master_path}
+            update={"file": mp3, "master": master_path, "flagged": sum(r.flagged for r in results)}
         )
 
     with _premaster(results, index, title, pauses, paths.masters_dir) as (premaster, spans):

@@ -53,6 +53,7 @@ def _summary(result: BookResult) -> None:
     out.print(table)
     out.print(f"audiobook: {result.m4b}\nchapters:  {result.chapters[0].file.parent}")
     out.print(f"manifest:  {result.manifest}\nreport:    {result.report}")
+    out.print(f"review:    {result.out_dir / 'review.html'}")
     if result.flagged:
         out.print(
             f"[yellow]{result.flagged} of {result.chunks} chunks did not pass verification and "
@@ -126,8 +127,6 @@ def run(
 
       OXLO_API_KEY=... narrate run book.md --budget pro
     """
-    from narrator.parse import parse_book
-
     params = reading_params(
         manuscript,
         max_input_chars=max_input_chars,
@@ -151,20 +150,33 @@ def run(
         genre=genre,
         max_part_minutes=max_part_minutes,
     )
+    result = narrate_now(params, verbose=verbose)
+    if strict and result.flagged:
+        raise typer.Exit(EXIT_FLAGGED)
+
+
+def narrate_now(params: NarrationParams, *, verbose: bool) -> BookResult:
+    """Run the narrate-book flow on ``params`` in this process and print its summary.
+
+    Exits with the budget's code when the request budget stops the run.
+    """
+    from narrator.parse import parse_book
+
     # Read the manuscript, and check that no other run holds the book, before starting
     # Prefect: bad input fails in a second, with nothing written. (The flow takes the
     # book's lock for real; this is only the early, friendly check.)
     book = parse_book(params).book
-    if (out_dir / book.slug).is_dir():
+    if (params.out_dir / book.slug).is_dir():
         from narrator.lock import book_lock
         from narrator.store import BookPaths
 
-        with book_lock(BookPaths.for_book(out_dir, book.slug)):
+        with book_lock(BookPaths.for_book(params.out_dir, book.slug)):
             pass
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     progress = logging.getLogger("narrator.progress")
-    progress.addHandler(ProgressHandler())
+    if not any(isinstance(h, ProgressHandler) for h in progress.handlers):
+        progress.addHandler(ProgressHandler())
     progress.setLevel(logging.INFO)
 
     from flows.narrate import narrate_book
@@ -173,10 +185,9 @@ def run(
     if state.name == AWAITING_BUDGET:
         err.print(f"[yellow]{state.message}[/yellow]", highlight=False)
         raise typer.Exit(BudgetExhausted.exit_code)
-    result = state.result()
+    result: BookResult = state.result()
     _summary(result)
-    if strict and result.flagged:
-        raise typer.Exit(EXIT_FLAGGED)
+    return result
 
 
 def deploy(
