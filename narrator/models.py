@@ -185,6 +185,7 @@ class BookResult(Frozen):
     chapters: tuple[ChapterAudio, ...]
     chunks: int
     flagged: int
+    accepted: int = Field(default=0, ge=0, description="flagged chunks accepted by ear")
     duration_s: float = Field(ge=0, description="seconds")
 
 

@@ -214,6 +214,14 @@ def _verdict(check: dict[str, Any]) -> str:
     return f"{check['preset']} FAIL: {', '.join(check['failed'])}"
 
 
+def _fixed(chunk: dict[str, Any]) -> str:
+    """The report's line on a chunk accepted by ear or corrected; empty for others."""
+    done = ["accepted by ear"] if chunk["accepted"] else []
+    if chunk["corrected_text"]:
+        done.append(f"says {chunk['corrected_text']!r} instead of the manuscript's text")
+    return f"- `{chunk['id']}`: {'; '.join(done)}" if done else ""
+
+
 def report_markdown(data: dict[str, Any]) -> str:
     """A short human-readable report of a manifest: chapters, then every flagged chunk."""
     chapters = data["chapters"]
@@ -242,7 +250,10 @@ def report_markdown(data: dict[str, Any]) -> str:
     if data.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {note}" for note in data["notes"]]
     lines += ["", "## Flagged chunks", ""]
-    lines += flagged or ["None: every chunk passed round-trip verification."]
+    lines += flagged or ["None: every chunk passed round-trip verification or was accepted."]
+    fixed = [_fixed(c) for ch in chapters for c in ch["chunks"] if _fixed(c)]
+    if fixed:
+        lines += ["", "## Accepted and corrected chunks", "", *fixed]
     return "\n".join(lines) + "\n"
 
 
@@ -290,6 +301,7 @@ def export_book(
         chapters=tuple(chapters),
         chunks=len(all_results),
         flagged=sum(r.flagged for r in all_results),
+        accepted=sum(r.accepted for r in all_results),
         duration_s=sum(c.duration_s for c in chapters),
     )
 

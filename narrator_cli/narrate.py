@@ -60,7 +60,10 @@ def _summary(result: BookResult) -> None:
             f"were kept as flagged; see {result.report}[/yellow]"
         )
     else:
-        out.print(f"[green]all {result.chunks} chunks passed round-trip verification[/green]")
+        accepted = f" or were accepted ({result.accepted})" if result.accepted else ""
+        out.print(
+            f"[green]all {result.chunks} chunks passed round-trip verification{accepted}[/green]"
+        )
 
 
 def run(
