@@ -96,9 +96,10 @@ def loudness_svg(
         for i, v in enumerate(series.lufs)
     )
     parts.append(f'<polyline class="level" points="{points}"/>')
+    middle = (_TOP + bottom) / 2
     parts.append(
-        f'<text class="unit" x="4" y="{_TOP + 10}" transform="rotate(-90 10 {_TOP + 60})">'
-        "LUFS</text></svg>"
+        f'<text x="12" y="{middle:.0f}" transform="rotate(-90 12 {middle:.0f})" '
+        'text-anchor="middle">LUFS</text></svg>'
     )
     return "".join(parts)
 
