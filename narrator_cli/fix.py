@@ -44,11 +44,13 @@ def redo(
 
       narrate redo inputs/book.md --chunk c02-0007 --text "Mister Hollis rowed home."
     """
+    from narrator.lock import book_lock
     from narrator.review.book import find_book
     from narrator.review.decide import record_redo
 
     book = find_book(manuscript, out_dir)
-    record_redo(book, chunk, text)
+    with book_lock(book.paths):  # never change the fixes under a running narration
+        record_redo(book, chunk, text)
     _report(narrate_now(book.params, verbose=verbose).manifest, chunk)
 
 
@@ -67,11 +69,13 @@ def accept(
 
       narrate accept inputs/book.md --chunk c02-0007
     """
+    from narrator.lock import book_lock
     from narrator.review.book import find_book
     from narrator.review.decide import record_accept
 
     book = find_book(manuscript, out_dir)
-    record_accept(book, chunk)
+    with book_lock(book.paths):
+        record_accept(book, chunk)
     _report(narrate_now(book.params, verbose=verbose).manifest, chunk)
 
 

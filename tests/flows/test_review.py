@@ -172,6 +172,22 @@ def test_accept_marks_the_chunk_and_changes_no_audio(
     record = chunks(book.folder)[ACCEPT]
     assert record["accepted"] and not record["flagged"] and not record["passed"]
     assert f"`{ACCEPT}`: accepted by ear" in (book.folder / "report.md").read_text()
+    assert [row["accepted"] for row in latest_chapter_table()] == [0, 1]
+
+
+def latest_chapter_table() -> list[dict[str, Any]]:
+    """The rows of the newest chapter table the flow published to Prefect for the book."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        (artifact,) = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["review-book-chapters"])),
+            sort=ArtifactSort.CREATED_DESC,
+            limit=1,
+        )
+    return json.loads(artifact.data)
 
 
 def test_redo_says_the_corrected_text_and_rebuilds_only_its_chapter(
@@ -189,6 +205,7 @@ def test_redo_says_the_corrected_text_and_rebuilds_only_its_chapter(
     one = next(name for name in after if name.startswith("chapters/01-"))
     assert before[one] != after[one] and before["review-book.m4b"] != after["review-book.m4b"]
     assert chunks(book.folder)[ACCEPT]["accepted"], "another chunk's acceptance stays"
+    assert [row["corrected"] for row in latest_chapter_table()] == [1, 0]
 
 
 def test_a_later_full_run_keeps_fixes_and_rebuilds_nothing(
