@@ -251,7 +251,7 @@ def report_markdown(data: dict[str, Any]) -> str:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in data["notes"]]
     lines += ["", "## Flagged chunks", ""]
     lines += flagged or ["None: every chunk passed round-trip verification or was accepted."]
-    fixed = [_fixed(c) for ch in chapters for c in ch["chunks"] if _fixed(c)]
+    fixed = [line for ch in chapters for c in ch["chunks"] if (line := _fixed(c))]
     if fixed:
         lines += ["", "## Accepted and corrected chunks", "", *fixed]
     return "\n".join(lines) + "\n"
