@@ -14,8 +14,9 @@ from typing import Annotated
 import typer
 
 from narrator_cli.narrate import narrate_now
-from narrator_cli.options import ManuscriptArg, err
+from narrator_cli.options import err
 
+ManuscriptArg = Annotated[Path, typer.Argument(help="The manuscript the book was narrated from.")]
 ChunkOpt = Annotated[
     str, typer.Option("--chunk", help="Chunk id, e.g. c01-0003 (see review.html).")
 ]
