@@ -22,11 +22,13 @@ from narrator.plan import Part, verification_batches
 from narrator.publish import book_info, flagged_chunks
 from narrator.qc import ChapterCheck
 from narrator.render import ChapterJob
+from narrator.review.fixes import load_fixes, reviewed
 from narrator.store import BookPaths
 from narrator.synthesis import budget_markdown, budget_wait, ensure_budget, finished, unfinished
 from tasks import events
 from tasks.artifacts import publish_book, publish_wait, report_progress, start_progress
 from tasks.audio import check_chapters_task, export_book_task, render_chapter_task
+from tasks.review import review_book_task
 from tasks.secrets import engines
 from tasks.speech import narrate_chunks_task
 from tasks.text import parse_manuscript
@@ -91,6 +93,7 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
             # A scheduled run that finds the budget spent ends here, in a second.
             ensure_budget(run_engines, len(all_chunks) - finished(paths, all_chunks, run_engines))
             result = _narrate(params, book, parts, paths)
+            review_book_task(params, paths)
         except BudgetExhausted as exc:
             waiting = budget_wait(exc, book.title, all_chunks, paths, run_engines)
             pending = unfinished(paths, [part.chunks for part in parts], run_engines)
@@ -124,6 +127,7 @@ def _narrate(
     progress = start_progress(book.slug)
     total = sum(len(part.chunks) for part in parts)
     chapter_flow = narrate_chapter.with_options(task_runner=_chunk_runner(Settings()))
+    fixes = load_fixes(paths)
 
     renders: list[PrefectFuture[ChapterAudio]] = []
     checks: list[PrefectFuture[tuple[ChapterCheck, ...]]] = []
@@ -150,6 +154,8 @@ def _narrate(
             wait([*renders, *checks])
             raise
         done += len(part.chunks)
+        # Flagged chunks a person accepted by ear (`narrate accept`) count as good.
+        chapter_results = reviewed(chapter_results, fixes)
         results.append(chapter_results)
         renders.append(
             render_chapter_task.submit(

@@ -16,6 +16,7 @@ from narrator.parse import ParsedBook
 from narrator.publish import book_info, exported_book
 from narrator.qc import ChapterCheck, checked_chapter
 from narrator.render import ChapterJob, rendered_chapter
+from narrator.review.fixes import load_fixes, reviewed
 from narrator.store import BookPaths, cached_results
 
 
@@ -25,14 +26,16 @@ def current_book(
     """The finished book, if narrating it with ``params`` would change no file; else None.
 
     Every output is checked by the same keys the flow builds it with: each chunk's
-    stored result, each chapter's render and check, the M4B and any extra formats,
-    and the manifest and report must be exactly what the flow would write. Anything
+    stored result (with the chunks accepted by ear), each chapter's render and check,
+    the M4B and any extra formats, and the manifest and report must be exactly what the
+    flow would write, beside the review page. Anything
     missing, changed or never finished means the flow must run. Cheap: nothing is
     decoded or synthesized, no model is loaded.
     """
     paths = BookPaths.for_book(params.out_dir, parsed.book.slug)
-    if not paths.manifest.is_file():
+    if not (paths.manifest.is_file() and paths.review.is_file()):
         return None
+    fixes = load_fixes(paths)
     chapters: list[ChapterAudio] = []
     results: list[tuple[ChunkResult, ...]] = []
     checks: list[ChapterCheck] = []
@@ -40,7 +43,7 @@ def current_book(
         stored = cached_results(
             paths, part.chunks, engines.speech.identity, engines.transcriber.identity
         )
-        part_results = tuple(r for r in stored if r is not None)
+        part_results = reviewed([r for r in stored if r is not None], fixes)
         if len(part_results) != len(stored):
             return None
         job = ChapterJob.of(part, part_results, len(parsed.parts), parsed.book, params)

@@ -109,6 +109,11 @@ class Chunk(Frozen):
     text: str
     spoken: str
     boundary: Boundary = Field(description="what follows this chunk; decides the pause after it")
+    corrected_text: str | None = Field(
+        default=None,
+        description="text a person gave ``narrate redo`` to say instead of ``text``; "
+        "``spoken`` is then its spoken form",
+    )
 
 
 class ChunkAudio(Frozen):
@@ -135,7 +140,8 @@ class ChunkResult(Frozen):
     """A chunk after synthesis and verification, possibly after several attempts.
 
     ``flagged`` is True when every attempt failed verification: the best attempt is
-    kept (never dropped) and reported.
+    kept (never dropped) and reported. A flagged chunk a person listened to and
+    accepted (``narrate accept``) is ``accepted`` and no longer ``flagged``.
     """
 
     chunk: Chunk
@@ -143,6 +149,7 @@ class ChunkResult(Frozen):
     verification: Verification
     attempts: int = Field(ge=1)
     flagged: bool
+    accepted: bool = Field(default=False, description="failed verification, accepted by ear")
 
 
 class ChunkPlacement(Frozen):
@@ -178,6 +185,7 @@ class BookResult(Frozen):
     chapters: tuple[ChapterAudio, ...]
     chunks: int
     flagged: int
+    accepted: int = Field(default=0, ge=0, description="flagged chunks accepted by ear")
     duration_s: float = Field(ge=0, description="seconds")
 
 

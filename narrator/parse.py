@@ -13,6 +13,8 @@ from narrator.config import NarrationParams
 from narrator.engines import packing_for
 from narrator.models import Book, Chunk, Frozen
 from narrator.plan import Part, book_parts, chunk_book
+from narrator.review.fixes import corrected, load_fixes
+from narrator.store import BookPaths
 from narrator.text import load_book
 
 
@@ -28,7 +30,8 @@ class ParsedBook(Frozen):
 def parse_book(params: NarrationParams) -> ParsedBook:
     """Read ``params.manuscript`` with the run's title, title announcements and front/back
     matter choice, pack each chapter into chunks for the run's engine, and cut the chunks
-    into chapter files of at most ``params.max_part_minutes`` minutes.
+    into chapter files of at most ``params.max_part_minutes`` minutes. Chunks corrected
+    in the book's ``fixes.json`` say their corrected text.
 
     Cheap (no model loads). Raises ManuscriptError when the manuscript cannot be read
     or has nothing to narrate.
@@ -42,5 +45,7 @@ def parse_book(params: NarrationParams) -> ParsedBook:
     )
     max_chars, by_paragraph = packing_for(params)
     chunks = chunk_book(book, max_chars, by_paragraph=by_paragraph)
+    # Chunks corrected with `narrate redo --text` say their corrected text.
+    chunks = corrected(chunks, load_fixes(BookPaths.for_book(params.out_dir, book.slug)))
     parts = book_parts(book, chunks, max_part_minutes=params.max_part_minutes, speed=params.speed)
     return ParsedBook(book=book, chunks=chunks, parts=parts, max_chars=max_chars)

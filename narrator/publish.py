@@ -183,6 +183,9 @@ def manifest(
                         "passed": r.verification.passed,
                         "flagged": r.flagged,
                         "reason": r.verification.reason,
+                        "accepted": r.accepted,
+                        "corrected_text": r.chunk.corrected_text,
+                        "audio": _rel(r.audio.path, paths.root),
                     }
                     for r, place in zip(chunk_results, chapter.placements, strict=True)
                 ],
@@ -218,6 +221,14 @@ def _verdict(check: dict[str, Any]) -> str:
     return f"{check['preset']} FAIL: {', '.join(check['failed'])}"
 
 
+def _fixed(chunk: dict[str, Any]) -> str:
+    """The report's line on a chunk accepted by ear or corrected; empty for others."""
+    done = ["accepted by ear"] if chunk["accepted"] else []
+    if chunk["corrected_text"]:
+        done.append(f"says {chunk['corrected_text']!r} instead of the manuscript's text")
+    return f"- `{chunk['id']}`: {'; '.join(done)}" if done else ""
+
+
 def report_markdown(data: dict[str, Any]) -> str:
     """A short human-readable report of a manifest: chapters, then every flagged chunk."""
     chapters = data["chapters"]
@@ -246,7 +257,10 @@ def report_markdown(data: dict[str, Any]) -> str:
     if data.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {note}" for note in data["notes"]]
     lines += ["", "## Flagged chunks", ""]
-    lines += flagged or ["None: every chunk passed round-trip verification."]
+    lines += flagged or ["None: every chunk passed round-trip verification or was accepted."]
+    fixed = [line for ch in chapters for c in ch["chunks"] if (line := _fixed(c))]
+    if fixed:
+        lines += ["", "## Accepted and corrected chunks", "", *fixed]
     return "\n".join(lines) + "\n"
 
 
@@ -276,6 +290,7 @@ def _book_result(
         chapters=tuple(chapters),
         chunks=len(all_results),
         flagged=sum(r.flagged for r in all_results),
+        accepted=sum(r.accepted for r in all_results),
         duration_s=sum(c.duration_s for c in chapters),
     )
 

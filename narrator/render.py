@@ -117,7 +117,8 @@ class ChapterJob(Frozen):
             # A chunk file's name is its content key; its size changes if it was re-made.
             chunks=[(r.audio.path.name, r.audio.path.stat().st_size, r.chunk.boundary)
                     for r in self.results],
-            flagged=[r.flagged for r in self.results],
+            # Whether each chunk failed verification; accepting one by ear changes no audio.
+            flagged=[r.flagged or r.accepted for r in self.results],
             index=self.index, title=self.title, total=self.total_chapters,
             book=self.book_title, author=self.author,
             pauses=self.pauses.model_dump(), mastering=self.mastering.model_dump(),
@@ -131,7 +132,7 @@ def rendered_chapter(job: ChapterJob, paths: BookPaths) -> ChapterAudio | None:
     if stored is None:
         return None
     return ChapterAudio.model_validate_json(stored).model_copy(
-        update={"file": mp3, "master": master}
+        update={"file": mp3, "master": master, "flagged": sum(r.flagged for r in job.results)}
     )
 
 

@@ -6,11 +6,14 @@ Layout under ``OUT_DIR/<book-slug>/``::
     <book-slug>.m4b                the whole book with chapter markers
     manifest.json                  machine-readable record of the run
     report.md                      human-readable summary and flagged chunks
+    review.html                    the page to listen to flagged chunks and fix them
+    fixes.json                     corrections and acceptances (``narrate redo``/``accept``)
     cache/chunks/<key>.flac        synthesized chunk audio, addressed by content
     cache/chunks/<key>.<verifier>.json  its verification record
     cache/masters/NN.flac          lossless mastered chapters (the M4B's source)
     cache/masters/NN.json          what each chapter was rendered from (its build key)
     cache/m4b.json                 what the M4B was built from
+    cache/run.json                 the parameters of the last finished run
 
 The cache is what makes re-runs cheap: a chunk whose record exists is not
 synthesized again, and a chapter or M4B whose inputs have not changed is not
@@ -96,6 +99,21 @@ class BookPaths:
     @property
     def report(self) -> Path:
         return self.root / "report.md"
+
+    @property
+    def review(self) -> Path:
+        return self.root / "review.html"
+
+    @property
+    def fixes(self) -> Path:
+        return self.root / "fixes.json"
+
+    @property
+    def run_record(self) -> Path:
+        return self.root / "cache" / "run.json"
+
+    def chapter_levels(self, index: int) -> Path:
+        return self.masters_dir / f"{index:02d}.levels.json"
 
     def chapter_mp3(self, index: int, title: str) -> Path:
         return self.chapters_dir / f"{index:02d}-{slugify(title)}.mp3"

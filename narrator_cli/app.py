@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from narrator.errors import ConfigError, NarratorError
+from narrator_cli.fix import accept, redo
 from narrator_cli.manuscript import clean, plan, split
 from narrator_cli.narrate import deploy, run
 from narrator_cli.options import err
@@ -27,7 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _command in (split, plan, run, clean, check, serve, deploy, budget):
+for _command in (split, plan, run, redo, accept, clean, check, serve, deploy, budget):
     app.command()(_command)
 
 

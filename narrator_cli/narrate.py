@@ -58,13 +58,17 @@ def _summary(result: BookResult) -> None:
     out.print(table)
     out.print(f"audiobook: {result.m4b}\nchapters:  {result.chapters[0].file.parent}")
     out.print(f"manifest:  {result.manifest}\nreport:    {result.report}")
+    out.print(f"review:    {result.out_dir / 'review.html'}")
     if result.flagged:
         out.print(
             f"[yellow]{result.flagged} of {result.chunks} chunks did not pass verification and "
             f"were kept as flagged; see {result.report}[/yellow]"
         )
     else:
-        out.print(f"[green]all {result.chunks} chunks passed round-trip verification[/green]")
+        accepted = f" or were accepted ({result.accepted})" if result.accepted else ""
+        out.print(
+            f"[green]all {result.chunks} chunks passed round-trip verification{accepted}[/green]"
+        )
 
 
 def run(
@@ -131,8 +135,6 @@ def run(
 
       OXLO_API_KEY=... narrate run book.md --budget pro
     """
-    from narrator.parse import parse_book
-
     params = reading_params(
         manuscript,
         max_input_chars=max_input_chars,
@@ -156,23 +158,36 @@ def run(
         genre=genre,
         max_part_minutes=max_part_minutes,
     )
+    result = narrate_now(params, verbose=verbose)
+    if strict and result.flagged:
+        raise typer.Exit(EXIT_FLAGGED)
+
+
+def narrate_now(params: NarrationParams, *, verbose: bool) -> BookResult:
+    """Run the narrate-book flow on ``params`` in this process and print its summary.
+
+    Exits with the budget's code when the request budget stops the run.
+    """
+    from narrator.parse import parse_book
+
     # Read the manuscript, and check that no other run holds the book, before starting
     # Prefect: bad input fails in a second, with nothing written. (The flow takes the
     # book's lock for real; this is only the early, friendly check.) A finished book that
     # this run would not change is reported without starting Prefect at all.
     parsed = parse_book(params)
-    paths = BookPaths.for_book(out_dir, parsed.book.slug)
+    paths = BookPaths.for_book(params.out_dir, parsed.book.slug)
     if paths.root.is_dir():
         with book_lock(paths):
             finished = _current(params, parsed)
         if finished is not None:
             out.print("[green]nothing to do: every file of this book is current[/green]")
-            _finish(finished, strict=strict)
-            return
+            _summary(finished)
+            return finished
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     progress = logging.getLogger("narrator.progress")
-    progress.addHandler(ProgressHandler())
+    if not any(isinstance(h, ProgressHandler) for h in progress.handlers):
+        progress.addHandler(ProgressHandler())
     progress.setLevel(logging.INFO)
 
     from flows.narrate import narrate_book
@@ -181,7 +196,9 @@ def run(
     if state.name == AWAITING_BUDGET:
         err.print(f"[yellow]{state.message}[/yellow]", highlight=False)
         raise typer.Exit(BudgetExhausted.exit_code)
-    _finish(state.result(), strict=strict)
+    result: BookResult = state.result()
+    _summary(result)
+    return result
 
 
 def _current(params: NarrationParams, parsed: ParsedBook) -> BookResult | None:
@@ -196,12 +213,6 @@ def _current(params: NarrationParams, parsed: ParsedBook) -> BookResult | None:
     if params.remote.api_key_block:
         return None
     return current_book(params, parsed, engines_for(params))
-
-
-def _finish(result: BookResult, *, strict: bool) -> None:
-    _summary(result)
-    if strict and result.flagged:
-        raise typer.Exit(EXIT_FLAGGED)
 
 
 def deploy(

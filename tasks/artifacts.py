@@ -46,6 +46,8 @@ def publish_book(slug: str, result: BookResult, budget: str) -> None:
                 "chunks": len(ch["chunks"]),
                 "attempts": sum(c["attempts"] for c in ch["chunks"]),
                 "flagged": sum(c["flagged"] for c in ch["chunks"]),
+                "accepted": sum(c["accepted"] for c in ch["chunks"]),
+                "corrected": sum(c["corrected_text"] is not None for c in ch["chunks"]),
                 "check": ch["check"]["preset"] + (" pass" if ch["check"]["passed"] else " FAIL"),
                 "rms_db": ch["check"]["rms_db"],
                 "true_peak_dbtp": ch["check"]["true_peak_dbtp"],
@@ -60,6 +62,7 @@ def publish_book(slug: str, result: BookResult, budget: str) -> None:
     report = result.report.read_text(encoding="utf-8")
     outputs = (
         f"## Outputs\n\n- audiobook: `{result.m4b}`\n- chapters: `{result.out_dir}/chapters`\n"
+        f"- review page: `{result.out_dir / 'review.html'}`\n"
     )
     create_markdown_artifact(
         f"{report}\n## Budget\n\n{budget}\n{outputs}",

@@ -174,6 +174,23 @@ class LoudnessMeter:
         kept = mean_square[(loudness > relative_gate) & (loudness > ABSOLUTE_GATE_LUFS)]
         return _LOUDNESS_OFFSET + power_db(kept.mean())  # eq. 7
 
+    def short_term(self, window_s: float = 3.0, step_s: float = 1.0) -> np.ndarray:
+        """Ungated loudness, in LUFS, of each ``window_s`` window of what was fed.
+
+        Window ``i`` ends ``window_s + i * step_s`` seconds into the signal; 3 s is EBU
+        Tech 3341's short-term loudness. Both are rounded to the meter's 100 ms steps.
+        Silence reads ``-inf``; a signal shorter than one window gives no values.
+        """
+        step = _GATE_BLOCK_S * _GATE_STEP
+        per_window = max(1, round(window_s / step))
+        per_step = max(1, round(step_s / step))
+        marks = np.concatenate(self._marks)
+        self._marks = [marks]
+        ends = np.arange(per_window, len(marks), per_step)
+        energy = np.maximum(marks[ends] - marks[ends - per_window], 0.0)
+        with np.errstate(divide="ignore"):
+            return _LOUDNESS_OFFSET + 10.0 * np.log10(energy / (per_window * step * self._sr))
+
 
 def _oversampled_peaks(block: np.ndarray) -> np.ndarray:
     """For each sample ``n``: max |x| over it and the 4x-oversampled points up to ``n + 1``."""
