@@ -182,6 +182,11 @@ class NarrationParams(Frozen):
         description="cover image (JPEG or PNG); default: <manuscript>.jpg/.png or "
         "<manuscript folder>/<name>/cover.jpg/.png when there is one",
     )
+    lexicon: Path | None = Field(
+        default=None,
+        description="pronunciation lexicon (TOML: word = \"respelling\") applied to what "
+        "the engine is sent",
+    )
     pauses: PauseSettings = PauseSettings()
     master: MasterSettings = MasterSettings()
 

@@ -109,6 +109,11 @@ class Chunk(Frozen):
     text: str
     spoken: str
     boundary: Boundary = Field(description="what follows this chunk; decides the pause after it")
+    respelled: tuple[tuple[str, str], ...] = Field(
+        default=(),
+        description="(written, respelling) lexicon entries applied to spoken; verification "
+        "compares the written form",
+    )
 
 
 class ChunkAudio(Frozen):

@@ -14,6 +14,7 @@ from narrator.engines import packing_for
 from narrator.models import Book, Chunk, Frozen
 from narrator.plan import Part, book_parts, chunk_book
 from narrator.text import load_book
+from narrator.text.lexicon import load_lexicon, respell_chunks
 
 
 class ParsedBook(Frozen):
@@ -28,7 +29,8 @@ class ParsedBook(Frozen):
 def parse_book(params: NarrationParams) -> ParsedBook:
     """Read ``params.manuscript`` with the run's title, title announcements and front/back
     matter choice, pack each chapter into chunks for the run's engine, and cut the chunks
-    into chapter files of at most ``params.max_part_minutes`` minutes.
+    into chapter files of at most ``params.max_part_minutes`` minutes. The lexicon, when
+    there is one, respells what the engine is sent.
 
     Cheap (no model loads). Raises ManuscriptError when the manuscript cannot be read
     or has nothing to narrate.
@@ -42,5 +44,8 @@ def parse_book(params: NarrationParams) -> ParsedBook:
     )
     max_chars, by_paragraph = packing_for(params)
     chunks = chunk_book(book, max_chars, by_paragraph=by_paragraph)
+    if params.lexicon is not None:
+        lexicon = load_lexicon(params.lexicon)
+        chunks = tuple(respell_chunks(chapter, lexicon) for chapter in chunks)
     parts = book_parts(book, chunks, max_part_minutes=params.max_part_minutes, speed=params.speed)
     return ParsedBook(book=book, chunks=chunks, parts=parts, max_chars=max_chars)
