@@ -140,6 +140,9 @@ class NarrationParams(Frozen):
         default=None, description="book title; default: first H1 or file name"
     )
     author: str | None = None
+    narrator: str | None = Field(
+        default=None, description="narrator credit in the tags; default: the engine's voice"
+    )
     engine: Literal["auto", "embedded", "remote"] = Field(
         default="auto",
         description="speech engine; auto: remote when an API key is set, else embedded",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +11,7 @@ from narrator_cli.options import (
     AltTextOpt,
     IncludeAllOpt,
     JsonOpt,
+    LexiconOpt,
     ManuscriptArg,
     out,
     reading_params,
@@ -27,9 +27,7 @@ lexicon_app = typer.Typer(
 def suggest(
     manuscript: ManuscriptArg,
     top: Annotated[int, typer.Option(min=1, help="How many words to list.")] = 30,
-    lexicon: Annotated[
-        Path | None, typer.Option(help="Lexicon whose words are already taken care of.")
-    ] = None,
+    lexicon: LexiconOpt = None,
     include_all: IncludeAllOpt = False,
     read_alt_text: AltTextOpt = False,
     json_: JsonOpt = False,

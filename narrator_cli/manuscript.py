@@ -14,6 +14,7 @@ from narrator_cli.options import (
     EngineOpt,
     IncludeAllOpt,
     JsonOpt,
+    LexiconOpt,
     ManuscriptArg,
     MaxCharsOpt,
     TitleOpt,
@@ -21,6 +22,7 @@ from narrator_cli.options import (
     VerifyOpt,
     out,
     reading_params,
+    settings_in_force,
 )
 
 
@@ -107,6 +109,7 @@ def plan(
     read_alt_text: AltTextOpt = False,
     engine: EngineOpt = "auto",
     verify: VerifyOpt = "embedded",
+    lexicon: LexiconOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Estimate the work (chapters, chunks, requests, days of budget) without synthesizing.
@@ -128,11 +131,18 @@ def plan(
         read_alt_text=read_alt_text,
         engine=engine,
         verify=verify,
+        lexicon=lexicon,
     )
     parsed = parse_book(params)
     result = make_plan(parsed.book, parsed.chunks, params)
+    settings = settings_in_force(params, title=title, engine=engine, lexicon=lexicon)
     if json_:
-        print(result.model_dump_json(indent=2))
+        data = json.loads(result.model_dump_json())
+        data["settings"] = {
+            key: {"value": None if value is None else str(value), "source": source}
+            for key, (value, source) in settings.items()
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     r = result.requests
     out.print(
@@ -149,6 +159,11 @@ def plan(
             "days on each plan: "
             + ", ".join(f"{name} {days}" for name, days in result.days.items())
         )
+    unset = {"narrator": "the voice", "cover": "beside the manuscript, if any", "lexicon": "none"}
+    out.print("settings (value, from):")
+    for key, (value, source) in settings.items():
+        shown = value if value is not None else unset.get(key, "from the manuscript")
+        out.print(f"  {key:9s} {shown}  [dim]({source})[/dim]", highlight=False)
 
 
 def clean(
@@ -162,6 +177,7 @@ def clean(
     read_alt_text: AltTextOpt = False,
     speed: Annotated[float, typer.Option(help="Speed the book is narrated at.")] = 1.0,
     max_input_chars: MaxCharsOpt = None,
+    lexicon: LexiconOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
 ) -> None:
     """Delete cached chunk audio that no chunk of the current manuscript uses.
@@ -186,6 +202,7 @@ def clean(
         read_alt_text=read_alt_text,
         out_dir=out_dir,
         speed=speed,
+        lexicon=lexicon,
     )
     report = clean_book(params, dry_run=dry_run)
     verb = "would free" if dry_run else "freed"

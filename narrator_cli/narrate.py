@@ -20,6 +20,7 @@ from narrator_cli.options import (
     BudgetOpt,
     EngineOpt,
     IncludeAllOpt,
+    LexiconOpt,
     ManuscriptArg,
     MaxCharsOpt,
     ProgressHandler,
@@ -110,6 +111,10 @@ def run(
     max_part_minutes: Annotated[
         float, typer.Option(help="Split longer chapters into parts (ACX: 120).")
     ] = 120.0,
+    lexicon: LexiconOpt = None,
+    narrator: Annotated[
+        str | None, typer.Option(help="Narrator credit in the tags (default: the voice).")
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Exit 4 if any chunk is flagged.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
@@ -150,6 +155,8 @@ def run(
         year=year,
         genre=genre,
         max_part_minutes=max_part_minutes,
+        lexicon=lexicon,
+        narrator=narrator,
     )
     # Read the manuscript, and check that no other run holds the book, before starting
     # Prefect: bad input fails in a second, with nothing written. (The flow takes the
