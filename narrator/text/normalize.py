@@ -71,7 +71,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "fig.": ("figure", "figures"),
 }
 _LABEL = re.compile(
-    r"(?<![\w.])(pp\.|p\.|No\.|no\.|N°\.?|Nos\.|#|§§|§|Vol\.|vol\.|Ch\.|ch\.|Fig\.|fig\.)\s?(?=\d)"
+    rf"(?<![\w.])({'|'.join(map(re.escape, sorted(_LABELS, key=len, reverse=True)))})\s?(?=\d)",
+    re.IGNORECASE,
 )
 # A range of numbers: "10–12", "1914-1918" (a hyphen only when the second number is larger).
 _RANGE = re.compile(rf"(?<![\w.,])({_NUM})\s?([–—-])\s?({_NUM})(?![\w.,]\d)")
