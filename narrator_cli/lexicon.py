@@ -25,6 +25,7 @@ lexicon_app = typer.Typer(
 
 @lexicon_app.command("suggest")
 def suggest(
+    ctx: typer.Context,
     manuscript: ManuscriptArg,
     top: Annotated[int, typer.Option(min=1, help="How many words to list.")] = 30,
     lexicon: LexiconOpt = None,
@@ -50,6 +51,7 @@ def suggest(
 
     params = reading_params(
         manuscript,
+        ctx=ctx,
         max_input_chars=None,
         title=None,
         titles=True,

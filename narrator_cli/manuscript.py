@@ -27,6 +27,7 @@ from narrator_cli.options import (
 
 
 def split(
+    ctx: typer.Context,
     manuscript: ManuscriptArg,
     max_input_chars: MaxCharsOpt = None,
     title: TitleOpt = None,
@@ -53,6 +54,7 @@ def split(
     parsed = parse_book(
         reading_params(
             manuscript,
+            ctx=ctx,
             max_input_chars=max_input_chars,
             title=title,
             titles=titles,
@@ -101,6 +103,7 @@ def split(
 
 
 def plan(
+    ctx: typer.Context,
     manuscript: ManuscriptArg,
     max_input_chars: MaxCharsOpt = None,
     title: TitleOpt = None,
@@ -124,6 +127,7 @@ def plan(
 
     params = reading_params(
         manuscript,
+        ctx=ctx,
         max_input_chars=max_input_chars,
         title=title,
         titles=titles,
@@ -135,7 +139,7 @@ def plan(
     )
     parsed = parse_book(params)
     result = make_plan(parsed.book, parsed.chunks, params)
-    settings = settings_in_force(params, title=title, engine=engine, lexicon=lexicon)
+    settings = settings_in_force(params, ctx, title=title, engine=engine, lexicon=lexicon)
     if json_:
         data = json.loads(result.model_dump_json())
         data["settings"] = {
@@ -167,6 +171,7 @@ def plan(
 
 
 def clean(
+    ctx: typer.Context,
     manuscript: ManuscriptArg,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder of the run.")] = Path(
         "outputs"
@@ -195,6 +200,7 @@ def clean(
 
     params = reading_params(
         manuscript,
+        ctx=ctx,
         max_input_chars=max_input_chars,
         title=title,
         titles=titles,

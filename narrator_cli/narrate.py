@@ -64,6 +64,7 @@ def _summary(result: BookResult) -> None:
 
 
 def run(
+    ctx: typer.Context,
     manuscript: ManuscriptArg,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("outputs"),
     title: TitleOpt = None,
@@ -135,6 +136,7 @@ def run(
 
     params = reading_params(
         manuscript,
+        ctx=ctx,
         max_input_chars=max_input_chars,
         title=title,
         titles=titles,

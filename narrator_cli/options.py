@@ -86,6 +86,7 @@ class ProgressHandler(logging.Handler):
 def reading_params(
     manuscript: Path,
     *,
+    ctx: typer.Context | None = None,
     max_input_chars: int | None,
     title: str | None,
     titles: bool,
@@ -95,7 +96,8 @@ def reading_params(
 ) -> NarrationParams:
     """Run parameters with the options that decide how a manuscript is read and cut into
     chunks (and so its book folder and chunk keys), plus any other ``settings``, under
-    the book's ``book.toml`` where there is one (a flag given on the command line wins).
+    the book's ``book.toml`` where there is one: a flag given on the command line of the
+    command ``ctx`` wins.
 
     Every command that reads a manuscript builds its parameters here, so ``split``,
     ``plan``, ``clean`` and ``run`` never disagree about the book.
@@ -114,11 +116,13 @@ def reading_params(
     book_file = find_book_file(manuscript)
     if book_file is None:
         return params
-    given = given_flags({"title": title, **settings})
+    given = given_flags(ctx, {"title": title, **settings})
     return apply_book_settings(params, load_book_file(book_file), book_file, given)
 
 
-def settings_in_force(params: NarrationParams, **settings: Any) -> dict[str, tuple[Any, str]]:
+def settings_in_force(
+    params: NarrationParams, ctx: typer.Context, **settings: Any
+) -> dict[str, tuple[Any, str]]:
     """The book settings in ``params`` (built by ``reading_params`` from ``settings``) and
     where each came from: "flag", "book.toml" or "default"."""
     from narrator.book_settings import find_book_file, load_book_file
@@ -126,29 +130,27 @@ def settings_in_force(params: NarrationParams, **settings: Any) -> dict[str, tup
 
     book_file = find_book_file(params.manuscript)
     book = load_book_file(book_file) if book_file is not None else {}
-    return in_force(params, book, given_flags(settings))
+    return in_force(params, book, given_flags(ctx, settings))
 
 
 # Flags that set a book.toml key besides the key's own name.
 _FLAGS_OF = {"master": ("master", "target_lufs", "ceiling_dbfs")}
 
 
-def given_flags(settings: dict[str, Any]) -> set[str]:
-    """The book.toml keys that a flag on the command line set.
+def given_flags(ctx: typer.Context | None, settings: dict[str, Any]) -> set[str]:
+    """The book.toml keys that a flag on the command line of ``ctx`` set (a default
+    value is not a flag given).
 
-    Outside a command (a direct call) a setting counts as given when it is not None.
+    Without a command (a direct call) a setting counts as given when it is not None.
     """
-    import click
-    from click.core import ParameterSource
-
     from narrator.book_settings import BOOK_KEYS
 
-    ctx = click.get_current_context(silent=True)
     if ctx is None:
         return {key for key in BOOK_KEYS if settings.get(key) is not None}
+    sources = {flag: ctx.get_parameter_source(flag) for flag in ctx.params}
     return {
         key
         for key in BOOK_KEYS
         for flag in _FLAGS_OF.get(key, (key,))
-        if ctx.get_parameter_source(flag) is ParameterSource.COMMANDLINE
+        if (source := sources.get(flag)) is not None and source.name == "COMMANDLINE"
     }

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 
 from pydantic import Field
@@ -44,12 +45,19 @@ class Lexicon(Frozen):
         """``text`` with every entry's whole-word matches respelled, and the entries used."""
         used = []
         for written, said in self.entries:
-            flags = 0 if any(c.isupper() for c in written) else re.IGNORECASE
-            pattern = re.compile(rf"(?<![\w-]){re.escape(written)}(?![\w-])", flags)
-            text, count = pattern.subn(lambda _m, said=said: said, text)
+            text, count = _pattern(written).subn(lambda _m, said=said: said, text)
             if count:
                 used.append((written, said))
         return text, tuple(used)
+
+
+@cache
+def _pattern(written: str) -> re.Pattern[str]:
+    """Whole-word matcher of ``written``: case-sensitive when it has a capital.
+
+    A hyphen joins words here ("Tern-Rock" is not "Tern"), as it does in names."""
+    flags = 0 if any(c.isupper() for c in written) else re.IGNORECASE
+    return re.compile(rf"(?<![\w-]){re.escape(written)}(?![\w-])", flags)
 
 
 def lexicon_from(entries: Mapping[str, object], source: Path) -> Lexicon:

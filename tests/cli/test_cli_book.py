@@ -31,12 +31,15 @@ def test_plan_shows_each_setting_and_where_it_came_from(tmp_path: Path) -> None:
         'title = "Tern"\nengine = "remote"\nspeed = 1.2\nlexicon = "lexicon.toml"\n'
     )
     (tmp_path / "tern" / "lexicon.toml").write_text('Maren = "MAR-en"\n')
-    proc = narrate("plan", str(manuscript), "--engine", "embedded", "--json")
+    # --engine is left at its default value: book.toml's engine is in force.
+    proc = narrate("plan", str(manuscript), "--title", "Other", "--json")
     assert proc.returncode == 0, proc.stderr
-    settings = json.loads(proc.stdout)["settings"]
-    assert settings["title"] == {"value": "Tern", "source": "book.toml"}
+    plan = json.loads(proc.stdout)
+    settings = plan["settings"]
+    assert plan["title"] == "Other" and plan["engine"] == "remote"
+    assert settings["title"] == {"value": "Other", "source": "flag"}
+    assert settings["engine"] == {"value": "remote", "source": "book.toml"}
     assert settings["speed"] == {"value": "1.2", "source": "book.toml"}
-    assert settings["engine"] == {"value": "embedded", "source": "flag"}
     assert settings["master"] == {"value": "acx", "source": "default"}
     assert settings["lexicon"]["value"].endswith("lexicon.toml")
 
