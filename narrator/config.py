@@ -140,6 +140,9 @@ class NarrationParams(Frozen):
         default=None, description="book title; default: first H1 or file name"
     )
     author: str | None = None
+    narrator: str | None = Field(
+        default=None, description="narrator credit in the tags; default: the engine's voice"
+    )
     engine: Literal["auto", "embedded", "remote"] = Field(
         default="auto",
         description="speech engine; auto: remote when an API key is set, else embedded",
@@ -181,6 +184,11 @@ class NarrationParams(Frozen):
         default=None,
         description="cover image (JPEG or PNG); default: <manuscript>.jpg/.png or "
         "<manuscript folder>/<name>/cover.jpg/.png when there is one",
+    )
+    lexicon: Path | None = Field(
+        default=None,
+        description="pronunciation lexicon (TOML: word = \"respelling\") applied to what "
+        "the engine is sent",
     )
     pauses: PauseSettings = PauseSettings()
     master: MasterSettings = MasterSettings()

@@ -114,6 +114,11 @@ class Chunk(Frozen):
         description="text a person gave ``narrate redo`` to say instead of ``text``; "
         "``spoken`` is then its spoken form",
     )
+    respelled: tuple[tuple[str, str], ...] = Field(
+        default=(),
+        description="(written, respelling) lexicon entries applied to spoken; verification "
+        "compares the written form",
+    )
 
 
 class ChunkAudio(Frozen):

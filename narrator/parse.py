@@ -16,6 +16,7 @@ from narrator.plan import Part, book_parts, chunk_book
 from narrator.review.fixes import corrected, load_fixes
 from narrator.store import BookPaths
 from narrator.text import load_book
+from narrator.text.lexicon import load_lexicon, respell_chunks
 
 
 class ParsedBook(Frozen):
@@ -31,7 +32,8 @@ def parse_book(params: NarrationParams) -> ParsedBook:
     """Read ``params.manuscript`` with the run's title, title announcements and front/back
     matter choice, pack each chapter into chunks for the run's engine, and cut the chunks
     into chapter files of at most ``params.max_part_minutes`` minutes. Chunks corrected
-    in the book's ``fixes.json`` say their corrected text.
+    in the book's ``fixes.json`` say their corrected text, and the lexicon,
+    when there is one, respells what the engine is sent.
 
     Cheap (no model loads). Raises ManuscriptError when the manuscript cannot be read
     or has nothing to narrate.
@@ -47,5 +49,8 @@ def parse_book(params: NarrationParams) -> ParsedBook:
     chunks = chunk_book(book, max_chars, by_paragraph=by_paragraph)
     # Chunks corrected with `narrate redo --text` say their corrected text.
     chunks = corrected(chunks, load_fixes(BookPaths.for_book(params.out_dir, book.slug)))
+    if params.lexicon is not None:
+        lexicon = load_lexicon(params.lexicon)
+        chunks = tuple(respell_chunks(chapter, lexicon) for chapter in chunks)
     parts = book_parts(book, chunks, max_part_minutes=params.max_part_minutes, speed=params.speed)
     return ParsedBook(book=book, chunks=chunks, parts=parts, max_chars=max_chars)

@@ -102,7 +102,7 @@ def book_info(params: NarrationParams, book: Book, engines: Engines, paths: Book
         engine=engines.speech.identity,
         verifier=engines.transcriber.identity,
         notes=engine_notes(engines),
-        narrator=engines.speech.credit,
+        narrator=params.narrator or engines.speech.credit,
         year=params.year or datetime.now(UTC).year,
         genre=params.genre,
         cover=params.cover or _stored_cover(book, paths) or find_cover(params.manuscript),

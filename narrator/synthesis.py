@@ -140,7 +140,9 @@ def narrate_batch(
         heard = _hear(engines.transcriber, pending, tries, paths.chunks_dir)
         still_failing = []
         for chunk, tried, text in zip(pending, tries, heard, strict=True):
-            verification = score(chunk.spoken, text, tried.duration_s, speed=speed)
+            verification = score(
+                chunk.spoken, text, tried.duration_s, speed=speed, respelled=chunk.respelled
+            )
             previous = best.get(chunk.id)
             if _better(verification, previous.verification if previous else None):
                 # A rename within one folder is atomic, so the final file is always whole.

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from narrator.errors import ConfigError, NarratorError
 from narrator_cli.fix import accept, redo
+from narrator_cli.lexicon import lexicon_app
 from narrator_cli.manuscript import clean, plan, split
 from narrator_cli.narrate import deploy, run
 from narrator_cli.options import err
@@ -30,6 +31,7 @@ app = typer.Typer(
 
 for _command in (split, plan, run, redo, accept, clean, check, serve, deploy, budget):
     app.command()(_command)
+app.add_typer(lexicon_app, name="lexicon")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from narrator_cli.options import (
     EngineOpt,
     IncludeAllOpt,
     JsonOpt,
+    LexiconOpt,
     ManuscriptArg,
     MaxCharsOpt,
     TitleOpt,
@@ -21,10 +22,12 @@ from narrator_cli.options import (
     VerifyOpt,
     out,
     reading_params,
+    settings_in_force,
 )
 
 
 def split(
+    ctx: typer.Context,
     manuscript: ManuscriptArg,
     max_input_chars: MaxCharsOpt = None,
     title: TitleOpt = None,
@@ -51,6 +54,7 @@ def split(
     parsed = parse_book(
         reading_params(
             manuscript,
+            ctx=ctx,
             max_input_chars=max_input_chars,
             title=title,
             titles=titles,
@@ -99,6 +103,7 @@ def split(
 
 
 def plan(
+    ctx: typer.Context,
     manuscript: ManuscriptArg,
     max_input_chars: MaxCharsOpt = None,
     title: TitleOpt = None,
@@ -107,6 +112,7 @@ def plan(
     read_alt_text: AltTextOpt = False,
     engine: EngineOpt = "auto",
     verify: VerifyOpt = "embedded",
+    lexicon: LexiconOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Estimate the work (chapters, chunks, requests, days of budget) without synthesizing.
@@ -121,6 +127,7 @@ def plan(
 
     params = reading_params(
         manuscript,
+        ctx=ctx,
         max_input_chars=max_input_chars,
         title=title,
         titles=titles,
@@ -128,11 +135,18 @@ def plan(
         read_alt_text=read_alt_text,
         engine=engine,
         verify=verify,
+        lexicon=lexicon,
     )
     parsed = parse_book(params)
     result = make_plan(parsed.book, parsed.chunks, params)
+    settings = settings_in_force(params, ctx, title=title, engine=engine, lexicon=lexicon)
     if json_:
-        print(result.model_dump_json(indent=2))
+        data = json.loads(result.model_dump_json())
+        data["settings"] = {
+            key: {"value": None if value is None else str(value), "source": source}
+            for key, (value, source) in settings.items()
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     r = result.requests
     out.print(
@@ -149,9 +163,15 @@ def plan(
             "days on each plan: "
             + ", ".join(f"{name} {days}" for name, days in result.days.items())
         )
+    unset = {"narrator": "the voice", "cover": "beside the manuscript, if any", "lexicon": "none"}
+    out.print("settings (value, from):")
+    for key, (value, source) in settings.items():
+        shown = value if value is not None else unset.get(key, "from the manuscript")
+        out.print(f"  {key:9s} {shown}  [dim]({source})[/dim]", highlight=False)
 
 
 def clean(
+    ctx: typer.Context,
     manuscript: ManuscriptArg,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder of the run.")] = Path(
         "outputs"
@@ -162,6 +182,7 @@ def clean(
     read_alt_text: AltTextOpt = False,
     speed: Annotated[float, typer.Option(help="Speed the book is narrated at.")] = 1.0,
     max_input_chars: MaxCharsOpt = None,
+    lexicon: LexiconOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
 ) -> None:
     """Delete cached chunk audio that no chunk of the current manuscript uses.
@@ -179,6 +200,7 @@ def clean(
 
     params = reading_params(
         manuscript,
+        ctx=ctx,
         max_input_chars=max_input_chars,
         title=title,
         titles=titles,
@@ -186,6 +208,7 @@ def clean(
         read_alt_text=read_alt_text,
         out_dir=out_dir,
         speed=speed,
+        lexicon=lexicon,
     )
     report = clean_book(params, dry_run=dry_run)
     verb = "would free" if dry_run else "freed"

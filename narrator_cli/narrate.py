@@ -22,6 +22,7 @@ from narrator_cli.options import (
     BudgetOpt,
     EngineOpt,
     IncludeAllOpt,
+    LexiconOpt,
     ManuscriptArg,
     MaxCharsOpt,
     ProgressHandler,
@@ -72,6 +73,7 @@ def _summary(result: BookResult) -> None:
 
 
 def run(
+    ctx: typer.Context,
     manuscript: ManuscriptArg,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("outputs"),
     title: TitleOpt = None,
@@ -119,6 +121,10 @@ def run(
     max_part_minutes: Annotated[
         float, typer.Option(help="Split longer chapters into parts (ACX: 120).")
     ] = 120.0,
+    lexicon: LexiconOpt = None,
+    narrator: Annotated[
+        str | None, typer.Option(help="Narrator credit in the tags (default: the voice).")
+    ] = None,
     strict: Annotated[bool, typer.Option(help="Exit 4 if any chunk is flagged.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
@@ -137,6 +143,7 @@ def run(
     """
     params = reading_params(
         manuscript,
+        ctx=ctx,
         max_input_chars=max_input_chars,
         title=title,
         titles=titles,
@@ -157,6 +164,8 @@ def run(
         year=year,
         genre=genre,
         max_part_minutes=max_part_minutes,
+        lexicon=lexicon,
+        narrator=narrator,
     )
     result = narrate_now(params, verbose=verbose)
     if strict and result.flagged:

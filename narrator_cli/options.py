@@ -38,6 +38,10 @@ IncludeAllOpt = Annotated[
 AltTextOpt = Annotated[
     bool, typer.Option(help="Read images' alt text where the images stand (EPUB, HTML).")
 ]
+LexiconOpt = Annotated[
+    Path | None,
+    typer.Option(help='Pronunciation lexicon, TOML: word = "respelling" (default: book.toml).'),
+]
 EngineOpt = Annotated[
     str, typer.Option(help="auto (remote when an API key is set), embedded or remote.")
 ]
@@ -82,6 +86,7 @@ class ProgressHandler(logging.Handler):
 def reading_params(
     manuscript: Path,
     *,
+    ctx: typer.Context | None = None,
     max_input_chars: int | None,
     title: str | None,
     titles: bool,
@@ -90,12 +95,16 @@ def reading_params(
     **settings: Any,
 ) -> NarrationParams:
     """Run parameters with the options that decide how a manuscript is read and cut into
-    chunks (and so its book folder and chunk keys), plus any other ``settings``.
+    chunks (and so its book folder and chunk keys), plus any other ``settings``, under
+    the book's ``book.toml`` where there is one: a flag given on the command line of the
+    command ``ctx`` wins.
 
     Every command that reads a manuscript builds its parameters here, so ``split``,
     ``plan``, ``clean`` and ``run`` never disagree about the book.
     """
-    return NarrationParams(
+    from narrator.book_settings import apply_book_settings, find_book_file, load_book_file
+
+    params = NarrationParams(
         manuscript=manuscript,
         max_input_chars=max_input_chars,
         title=title,
@@ -104,3 +113,44 @@ def reading_params(
         read_alt_text=read_alt_text,
         **settings,
     )
+    book_file = find_book_file(manuscript)
+    if book_file is None:
+        return params
+    given = given_flags(ctx, {"title": title, **settings})
+    return apply_book_settings(params, load_book_file(book_file), book_file, given)
+
+
+def settings_in_force(
+    params: NarrationParams, ctx: typer.Context, **settings: Any
+) -> dict[str, tuple[Any, str]]:
+    """The book settings in ``params`` (built by ``reading_params`` from ``settings``) and
+    where each came from: "flag", "book.toml" or "default"."""
+    from narrator.book_settings import find_book_file, load_book_file
+    from narrator.book_settings import settings_in_force as in_force
+
+    book_file = find_book_file(params.manuscript)
+    book = load_book_file(book_file) if book_file is not None else {}
+    return in_force(params, book, given_flags(ctx, settings))
+
+
+# Flags that set a book.toml key besides the key's own name.
+_FLAGS_OF = {"master": ("master", "target_lufs", "ceiling_dbfs")}
+
+
+def given_flags(ctx: typer.Context | None, settings: dict[str, Any]) -> set[str]:
+    """The book.toml keys that a flag on the command line of ``ctx`` set (a default
+    value is not a flag given).
+
+    Without a command (a direct call) a setting counts as given when it is not None.
+    """
+    from narrator.book_settings import BOOK_KEYS
+
+    if ctx is None:
+        return {key for key in BOOK_KEYS if settings.get(key) is not None}
+    sources = {flag: ctx.get_parameter_source(flag) for flag in ctx.params}
+    return {
+        key
+        for key in BOOK_KEYS
+        for flag in _FLAGS_OF.get(key, (key,))
+        if (source := sources.get(flag)) is not None and source.name == "COMMANDLINE"
+    }

@@ -34,10 +34,13 @@ _NEVER_FINAL = re.compile(
 # An initial after a name or another initial: "Jonas E. | Smith", "J. R. R. | Tolkien".
 # "I." is left out: it is a pronoun or the numeral of "CHAPTER I." far more often.
 _INITIAL = re.compile(r"(?:^|\s)(?:[A-Z][\w'-]*\s+)?[A-HJ-Z]\.$")
-# A sentence that is only a list marker: "1. | First item", "a) | Apples".
-_LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z])[.)]")
-# An ellipsis, possibly inside a closing quote.
-_ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)[\"'”’)]*$")
+# A list marker at the start of an item: "1. ", "2.) ", "a) ", "• 9. ", "⁃10. ". Its delimiter
+# ("." ".)" ")") is a group so that a run of items is recognised only with one style.
+_LIST_MARKER = re.compile(r"(?:[•⁃]\s?)?(\d{1,3}|[a-zA-Z])(\.\)|\)|\.)(?= )")
+# An ellipsis: three or more full stops, spaced (". . .") or not ("...", "...."), or "…".
+_ELLIPSIS = re.compile(r"\.(?: \.){2,}|\.{3,}|…")
+# A label before a number, which Punkt takes for a sentence end: "N°. 1026", "No. 5", "p. 55".
+_NUMBER_LABEL = re.compile(r"(?:^|\s)(?:N°|No|Nos|pp?|Vol|Fig|Art|ch|sec)\.$", re.IGNORECASE)
 # The pronoun "I" after an ellipsis continues the thought: "I thought... I don't know."
 _PRONOUN_I = re.compile(r"I(?:'[a-z]+|’[a-z]+)?\b")
 # A quotation that ends in ? or ! inside its closing quote...
@@ -160,15 +163,13 @@ def _keep_boundary(before: str, after: str) -> bool:
         return False
     if _NEVER_FINAL.search(before) or _INITIAL.search(before):
         return False
-    if _LIST_MARKER.fullmatch(before):
+    if word[:1].isdigit() and _NUMBER_LABEL.search(before):
         return False
-    if (
+    return not (
         _QUOTE_END.search(before)
         and _NAMED_SPEECH_TAG.match(after)
         and word.lower() not in SENTENCE_STARTERS  # '"Is it?" Nobody answered.'
-    ):
-        return False
-    return not (_ELLIPSIS_END.search(before) and _PRONOUN_I.match(word))
+    )
 
 
 def _missed_boundaries(text: str) -> list[int]:
@@ -180,6 +181,66 @@ def _missed_boundaries(text: str) -> list[int]:
         if word[:1].isupper() and word.rstrip(",.;:!?").lower() in SENTENCE_STARTERS:
             starts.append(start)
     return starts
+
+
+def _list_items(text: str) -> tuple[set[int], set[int]]:
+    """Where inline list items start, and the spaces after their markers.
+
+    A paragraph that starts with a list marker ("1.) The first item 2.) The second item")
+    is split before each following marker of the same style that counts on by one (1, 2,
+    3 or a, b, c) and is followed by a capitalised word. Returns ``(starts, joined)``: the
+    positions where the second and later items start, and the positions after every
+    marker's space, which are never a boundary ("1." is not a sentence).
+    """
+    first = _LIST_MARKER.match(text)
+    if first is None:
+        return set(), set()
+    starts: set[int] = set()
+    joined = {first.end() + 1}
+    expected = _successor(first.group(1))
+    for m in _LIST_MARKER.finditer(text, first.end()):
+        if (
+            text[m.start() - 1] == " "
+            and m.group(1) == expected
+            and m.group(2) == first.group(2)
+            and _first_word(text[m.end() + 1 :])[:1].isupper()
+        ):
+            starts.add(m.start())
+            joined.add(m.end() + 1)
+            expected = _successor(expected)
+    return starts, joined
+
+
+def _successor(marker: str) -> str:
+    """The next list marker: "9" -> "10", "b" -> "c"."""
+    return str(int(marker) + 1) if marker.isdigit() else chr(ord(marker) + 1)
+
+
+def _ellipses(text: str) -> tuple[set[int], set[int]]:
+    """Where sentences start after an ellipsis, and the spaces inside or after one.
+
+    An ellipsis followed by a capitalised word other than the pronoun "I" ends a sentence
+    ("I never meant that.... She left."), and Punkt, which sees only full stops, never
+    splits there. A spaced ellipsis right after a word's full stop ("compounds. . . . The")
+    is the stop, then an omission at the start of the next sentence: the break goes after
+    the stop, as the style guides' four-dot ellipsis means. Returns ``(starts, inside)``:
+    the sentence starts, and every space inside or right after an ellipsis, where only
+    those starts may break.
+    """
+    starts: set[int] = set()
+    inside: set[int] = set()
+    for m in _ELLIPSIS.finditer(text):
+        inside.update(i + 1 for i in range(m.start(), m.end()) if text[i] == " ")
+        if text[m.end() : m.end() + 1] == " ":
+            inside.add(m.end() + 1)
+        word = _first_word(text[m.end() :].lstrip())
+        if not word[:1].isupper() or _PRONOUN_I.match(word):
+            continue
+        if m.group(0).startswith(". .") and m.start() and text[m.start() - 1] != " ":
+            starts.add(m.start() + 2)
+        elif text[m.end() : m.end() + 1] == " ":
+            starts.add(m.end() + 1)
+    return starts, inside
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -194,9 +255,16 @@ def split_sentences(paragraph: str) -> list[str]:
     # Punkt may also break between a quote and a bracket with no space between
     # ('"Hi."(laughs)'); only breaks at a space can be kept without changing the text.
     punkt_starts = {s for s, _ in _tokenizer().span_tokenize(text) if s and text[s - 1] == " "}
+    item_starts, after_markers = _list_items(text)
+    ellipsis_starts, in_ellipses = _ellipses(text)
+    decided = after_markers | in_ellipses
+    kept = {
+        s
+        for s in punkt_starts - decided - item_starts
+        if _keep_boundary(text[: s - 1], text[s:])
+    }
     starts = sorted(
-        {s for s in punkt_starts if _keep_boundary(text[: s - 1], text[s:])}
-        | set(_missed_boundaries(text))
+        (kept | set(_missed_boundaries(text))) - decided | item_starts | ellipsis_starts
     )
     bounds = [0, *starts, len(text) + 1]
     return [text[a : b - 1] for a, b in zip(bounds, bounds[1:], strict=False)]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jiwer
 
 from narrator.models import Verification
 from narrator.speech.timing import expected_duration_s
+from narrator.text.lexicon import unrespell
 from narrator.text.normalize import normalize_words
 
 # --- thresholds -----------------------------------------------------------------------
@@ -277,15 +279,24 @@ def _verdict(
     return None
 
 
-def score(expected: str, heard: str, duration_s: float, *, speed: float = 1.0) -> Verification:
+def score(
+    expected: str,
+    heard: str,
+    duration_s: float,
+    *,
+    speed: float = 1.0,
+    respelled: Sequence[tuple[str, str]] = (),
+) -> Verification:
     """Score a round trip of ``expected`` text heard as ``heard`` from ``duration_s``
     seconds of audio synthesized at ``speed``.
 
     WER is on normalized words; CER on the normalized words with spaces removed, so
-    compound splits ("some one" / "someone") cost nothing there.
+    compound splits ("some one" / "someone") cost nothing there. ``respelled`` are the
+    lexicon entries (written, respelling) applied to ``expected``: both sides compare the
+    written word, so the transcriber may spell either.
     """
-    expected_words = normalize_words(expected)
-    heard_words = normalize_words(heard)
+    expected_words = unrespell(normalize_words(expected), respelled)
+    heard_words = unrespell(normalize_words(heard), respelled)
     if not expected_words:
         return Verification(
             heard=heard, wer=0.0, cer=0.0, duration_s=duration_s, passed=False,
