@@ -506,6 +506,48 @@ def test_postgres_errors_and_names_never_show_the_password(postgres: PostgresClu
     assert refused.value.hint is not None and "NARRATOR_LEDGER" in refused.value.hint
 
 
+def test_postgres_a_reservation_waits_for_another_hosts_and_counts_it(
+    postgres: PostgresCluster,
+) -> None:
+    url = postgres.create_database("locks")
+    ledger = open_ledger(url, BudgetLimits(per_day=1), account=ACCOUNT)
+    outcome: list[str] = []
+
+    def reserve() -> None:
+        try:
+            ledger.reserve("speech", "this host")
+            outcome.append("reserved")
+        except BudgetExhausted:
+            outcome.append("exhausted")
+
+    # Another host's reservation, made the same way by hand and not yet committed.
+    with psycopg.connect(url) as other, psycopg.connect(url, autocommit=True) as watcher:
+        other.execute(
+            f"SELECT account FROM {SCHEMA}.accounts WHERE account = %s FOR UPDATE", (ACCOUNT,)
+        )
+        other.execute(
+            f"INSERT INTO {SCHEMA}.requests (account, kind, label, at) "
+            "VALUES (%s, 'speech', 'other host', %s)",
+            (ACCOUNT, datetime.now(UTC).timestamp()),
+        )
+        thread = threading.Thread(target=reserve)
+        thread.start()
+        waiting = 0
+        for _ in range(600):  # until our reservation's session waits for the row lock
+            waiting = watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = 'locks' AND wait_event_type = 'Lock'"
+            ).fetchone()[0]
+            if waiting or not thread.is_alive():
+                break
+            threading.Event().wait(0.05)
+        assert waiting == 1 and outcome == []
+        other.commit()
+    thread.join()
+    assert outcome == ["exhausted"]  # it counted the reservation committed before it
+    assert [row[2] for row in stored(url)] == ["other host"]
+
+
 def test_redact_hides_the_password_in_the_user_part_and_the_query() -> None:
     assert redact("postgresql://ann:s3cret@db.example:5432/ledger") == (
         "postgresql://ann:***@db.example:5432/ledger"
