@@ -53,7 +53,7 @@ class PostgresCluster:
         self.bindir = server_bindir()
         self.settings = settings or {}
         self.password = secrets.token_urlsafe(16)
-        self.port = _free_port()
+        self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="narrator-pg-"))
         self._owner: dict[str, Any] = {}
         if os.geteuid() == 0:  # the server refuses to run as root
@@ -115,7 +115,8 @@ def _unprivileged_account() -> pwd.struct_passwd:
     raise RuntimeError("running as root, and neither a 'postgres' nor a 'nobody' user exists")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

@@ -31,7 +31,7 @@ from narrator.server import (
     ServerStats,
     SpeechServer,
 )
-from tests.fixtures_postgres import PostgresCluster, _free_port
+from tests.fixtures_postgres import PostgresCluster, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -110,7 +110,7 @@ def test_two_workers_on_a_postgres_prefect_share_one_budget_over_three_books(
 
     postgres.create_database("prefect")
     ledger_url = postgres.create_database("ledger")
-    api = f"http://127.0.0.1:{_free_port()}/api"
+    api = f"http://127.0.0.1:{free_port()}/api"
     env = {
         **os.environ,
         "PREFECT_HOME": str(tmp_path / "prefect"),
