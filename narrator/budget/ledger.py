@@ -52,6 +52,8 @@ class Cursor(Protocol):
 
     def fetchone(self) -> Any: ...
 
+    def fetchall(self) -> list[Any]: ...
+
 
 class Connection(Protocol):
     """A connection that runs the ledger's SQL (``?`` placeholders) and returns a cursor."""
@@ -146,12 +148,13 @@ class RequestLedger(ABC):
                         raise self._exhausted(used, self.limits.per_day, end)
                 wait_s = self._pacing_wait(db, now)
                 if wait_s is None:
-                    row = db.execute(
+                    # fetchall: the INSERT statement is finished before the commit.
+                    ((row_id,),) = db.execute(
                         "INSERT INTO requests (account, kind, label, at) VALUES (?, ?, ?, ?) "
                         "RETURNING id",
                         (self.account, kind, label, now.timestamp()),
-                    ).fetchone()
-                    return Reservation(id=row[0], account=self.account, kind=kind, at=now)
+                    ).fetchall()
+                    return Reservation(id=row_id, account=self.account, kind=kind, at=now)
             # Nothing was written; sleep without holding the lock, then look again.
             self._clock.sleep(wait_s)
 
