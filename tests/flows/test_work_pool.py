@@ -110,7 +110,8 @@ def test_two_workers_on_a_postgres_prefect_share_one_budget_over_three_books(
 
     postgres.create_database("prefect")
     ledger_url = postgres.create_database("ledger")
-    api = f"http://127.0.0.1:{free_port()}/api"
+    port = str(free_port())
+    api = f"http://127.0.0.1:{port}/api"
     env = {
         **os.environ,
         "PREFECT_HOME": str(tmp_path / "prefect"),
@@ -128,7 +129,6 @@ def test_two_workers_on_a_postgres_prefect_share_one_budget_over_three_books(
     for name, text in BOOKS.items():
         books[name] = tmp_path / f"{name}.md"
         books[name].write_text(text, encoding="utf-8")
-    port = api.rsplit(":", 1)[1].split("/")[0]
     with ExitStack() as stack:
         server = stack.enter_context(
             _process(
