@@ -204,9 +204,10 @@ class Settings(BaseSettings):
         default=None,
         description="a Dask scheduler (tcp://host:8786): chunk tasks run on its workers",
     )
-    ledger: Path = Field(
-        default=Path("~/.local/state/narrator/requests.sqlite"),
-        description="request ledger shared by every run on this machine",
+    ledger: str = Field(
+        default="~/.local/state/narrator/requests.sqlite",
+        description="request ledger: an SQLite file shared by every run on this machine, or "
+        "postgresql://user:password@host:5432/dbname shared by several machines",
     )
     retry_attempts: int = Field(default=6, ge=1, le=50, description="HTTP attempts per request")
     retry_max_s: float = Field(

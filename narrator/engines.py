@@ -12,11 +12,10 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from narrator.budget import SYSTEM_CLOCK, Clock, RequestLedger, parse_budget
+from narrator.budget import SYSTEM_CLOCK, Clock, RequestLedger, open_ledger, parse_budget
 from narrator.config import NarrationParams, RemoteSettings, Settings
 from narrator.errors import ConfigError
 from narrator.models import Frozen
@@ -236,10 +235,12 @@ def _provider(remote: RemoteSettings, api_key: str | None) -> Provider:
 
 
 def ledger_for(remote: RemoteSettings, settings: Settings | None = None) -> RequestLedger:
-    """The machine's request ledger for ``remote``'s endpoint, under its budget."""
-    path = Path((settings or Settings()).ledger).expanduser()
-    return RequestLedger(
-        path, parse_budget(remote.budget), account=account_of(remote.base_url), clock=CLOCK
+    """The request ledger (``NARRATOR_LEDGER``) for ``remote``'s endpoint, under its budget."""
+    return open_ledger(
+        (settings or Settings()).ledger,
+        parse_budget(remote.budget),
+        account=account_of(remote.base_url),
+        clock=CLOCK,
     )
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures_postgres import FAST, PostgresCluster, PostgresMissing
+
 # Before anything imports Prefect: isolate its home, and give its temporary server
 # time to start on 2 cores (measured 13-23 s, against a default of 20 s).
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="narrator-test-prefect-")
@@ -77,3 +79,16 @@ def _wait_for_events(name: str, resource: str, timeout_s: float = 30.0) -> list[
 def events(prefect_harness: None) -> Callable[[str, str], list[Any]]:
     """Look up the Prefect events narrator emitted: ``events(name, resource_id)``."""
     return _wait_for_events
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the session (fails, never skips, without one)."""
+    try:
+        cluster = PostgresCluster(FAST)
+    except PostgresMissing as exc:
+        pytest.fail(str(exc))
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()

@@ -1,24 +1,32 @@
-"""A persistent count of paid requests, shared by every thread and process on the machine.
+"""A persistent count of paid requests, shared by every thread, process and host that uses it.
 
 Every HTTP attempt (retries included) is *reserved* here before it is sent and
 *recorded* after. A reservation counts against the budget whether or not it is ever
 recorded, so a crash between the two can only make a run use less of the budget,
 never more.
 
-The ledger is an SQLite file. Each call opens its own connection (sqlite3
-connections must not be shared between threads) and does its work in one
-``BEGIN IMMEDIATE`` transaction, which takes the database's write lock at once:
-two callers can therefore never both see "59 of 60 used" and both send.
+:class:`RequestLedger` holds the whole accounting, written once in SQL that SQLite
+and PostgreSQL both run; a backend only opens connections and transactions:
+
+* :class:`~narrator.budget.sqlite.SQLiteLedger`, a file shared by the processes of
+  one machine (the default);
+* :class:`~narrator.budget.postgres.PostgresLedger`, a database shared by several
+  machines (``NARRATOR_LEDGER=postgresql://...``).
+
+A reservation runs in a transaction that first takes the account's *reservation
+lock*; it reads the time, counts the day's reservations and inserts its own under
+that lock, and releases it only on commit. Two callers can therefore never both see
+"59 of 60 used" and both send.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
-from collections.abc import Iterator
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from typing import Any, Protocol
 
 from pydantic import Field
 
@@ -30,37 +38,27 @@ from narrator.models import Frozen
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_S = 30.0  # how long a caller waits for another one's write lock
 MINUTE_S = 60.0
 # Waiting until a request is exactly 60 s old could wake a hair early (float
 # timestamps, timer granularity) and find the minute still full.
 PACING_EPSILON_S = 0.01
-DAY_S = 86_400  # a budget day is a UTC day window: no daylight saving
 
-# `at` and `recorded_at` are unix seconds (UTC); `status` is the HTTP status, NULL
-# when no response came (or not recorded yet); `ok` is NULL until recorded.
-_SCHEMA = (
-    """CREATE TABLE requests (
-        id INTEGER PRIMARY KEY,
-        account TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        label TEXT NOT NULL,
-        at REAL NOT NULL,
-        status INTEGER,
-        ok INTEGER,
-        recorded_at REAL
-    )""",
-    "CREATE INDEX requests_account_at ON requests (account, at)",
-    # What an endpoint taught us (adaptive chunk size): the longest input a
-    # model speaks in full, learned from truncated audio.
-    """CREATE TABLE input_limits (
-        account TEXT NOT NULL,
-        model TEXT NOT NULL,
-        max_input_chars INTEGER NOT NULL,
-        learned_at REAL NOT NULL,
-        PRIMARY KEY (account, model)
-    )""",
-)
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the ledger reads."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Connection(Protocol):
+    """A connection that runs the ledger's SQL (``?`` placeholders) and returns a cursor."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
 
 
 class Reservation(Frozen):
@@ -83,31 +81,54 @@ class BudgetUsage(Frozen):
     per_minute: int | None = Field(description="requests per rolling 60 seconds; None = unlimited")
 
 
-class RequestLedger:
-    """The request budget of one ``account`` (e.g. ``"api.oxlo.ai"``) in the SQLite file ``path``.
+class RequestLedger(ABC):
+    """The request budget of one ``account`` (e.g. ``"api.oxlo.ai"``).
 
-    One file may hold several accounts; each has its own budget. Several ledgers
-    (in threads or processes) may open the same file at once.
+    One store may hold several accounts; each has its own budget. Several ledgers
+    (in threads, processes or on other hosts) may use the same store at once.
+
+    Tables (times are unix seconds, UTC): ``requests`` (one row per reservation;
+    ``status`` is the HTTP status, NULL when no response came or not recorded yet;
+    ``ok`` is NULL until recorded) and ``input_limits`` (what an endpoint taught us:
+    the longest input a model speaks in full, learned from truncated audio).
     """
 
     def __init__(
-        self, path: Path, limits: BudgetLimits, *, account: str, clock: Clock = SYSTEM_CLOCK
+        self, limits: BudgetLimits, *, account: str, where: str, clock: Clock = SYSTEM_CLOCK
     ) -> None:
         if not account:
             raise ValueError("a request ledger needs an account name")
-        self.path = path
         self.limits = limits
         self.account = account
+        self.where = where
+        """Where the ledger lives, for messages (a path, or a URL without its password)."""
         self._clock = clock
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._create_schema()
-        except sqlite3.DatabaseError as exc:
-            raise ConfigError(
-                f"{path}: cannot use the request ledger: {exc}",
-                hint="check the file's permissions, or move it aside to start a new, empty "
-                "ledger (requests already sent today will then not be counted)",
-            ) from exc
+
+    # --- what a backend provides ------------------------------------------------------------
+
+    @abstractmethod
+    def _connection(self) -> contextlib.AbstractContextManager[Connection]:
+        """A connection for reading; every statement is its own transaction."""
+
+    @abstractmethod
+    def _transaction(
+        self, *, reserving: bool = False
+    ) -> contextlib.AbstractContextManager[Connection]:
+        """A transaction, committed on success, else rolled back.
+
+        With ``reserving``, it first takes this account's reservation lock, held until
+        it ends, and its statements see every reservation committed before they run.
+        """
+
+    @abstractmethod
+    def _schema_version(self, db: Connection) -> int:
+        """The store's schema version; 0 for an empty store."""
+
+    @abstractmethod
+    def _create_tables(self, db: Connection) -> None:
+        """Create the tables and mark the store with :data:`SCHEMA_VERSION`."""
+
+    # --- the accounting ---------------------------------------------------------------------
 
     def reserve(self, kind: str, label: str = "") -> Reservation:
         """Reserve one request of ``kind`` (e.g. ``"speech"``) before sending it.
@@ -117,8 +138,8 @@ class RequestLedger:
         when the budget day's requests are spent.
         """
         while True:
-            with self._transaction() as db:
-                # Read the time under the write lock, so rows are written in time order.
+            with self._transaction(reserving=True) as db:
+                # Read the time under the lock, so rows are written in time order.
                 now = self._clock.now()
                 start, end = day_window(now, self.limits.reset_hour_utc)
                 if self.limits.per_day is not None:
@@ -127,12 +148,13 @@ class RequestLedger:
                         raise self._exhausted(used, self.limits.per_day, end)
                 wait_s = self._pacing_wait(db, now)
                 if wait_s is None:
-                    row = db.execute(
-                        "INSERT INTO requests (account, kind, label, at) VALUES (?, ?, ?, ?)",
+                    # fetchall: the INSERT statement is finished before the commit.
+                    ((row_id,),) = db.execute(
+                        "INSERT INTO requests (account, kind, label, at) VALUES (?, ?, ?, ?) "
+                        "RETURNING id",
                         (self.account, kind, label, now.timestamp()),
-                    )
-                    assert row.lastrowid is not None
-                    return Reservation(id=row.lastrowid, account=self.account, kind=kind, at=now)
+                    ).fetchall()
+                    return Reservation(id=row_id, account=self.account, kind=kind, at=now)
             # Nothing was written; sleep without holding the lock, then look again.
             self._clock.sleep(wait_s)
 
@@ -148,7 +170,7 @@ class RequestLedger:
             # The request was sent and counted; losing its outcome must not fail the chunk.
             log.warning(
                 "%s: no reservation %d of %s to record (was the ledger replaced?)",
-                self.path,
+                self.where,
                 reservation.id,
                 reservation.account,
             )
@@ -156,7 +178,7 @@ class RequestLedger:
     def usage(self) -> BudgetUsage:
         """This account's use of the current budget day."""
         start, end = day_window(self._clock.now(), self.limits.reset_hour_utc)
-        with contextlib.closing(self._connect()) as db:
+        with self._connection() as db:
             used = self._count(db, start, end)
         limit = self.limits.per_day
         return BudgetUsage(
@@ -176,12 +198,8 @@ class RequestLedger:
 
     def input_limit(self, model: str) -> int | None:
         """The learned longest input (characters) ``model`` speaks in full, if one was learned."""
-        with contextlib.closing(self._connect()) as db:
-            row = db.execute(
-                "SELECT max_input_chars FROM input_limits WHERE account = ? AND model = ?",
-                (self.account, model),
-            ).fetchone()
-        return None if row is None else int(row[0])
+        with self._connection() as db:
+            return self._input_limit(db, model)
 
     def learn_input_limit(self, model: str, max_input_chars: int) -> int:
         """Record that ``model`` truncates inputs longer than ``max_input_chars`` characters.
@@ -192,15 +210,13 @@ class RequestLedger:
             db.execute(
                 "INSERT INTO input_limits (account, model, max_input_chars, learned_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (account, model) DO UPDATE SET "
-                "max_input_chars = MIN(max_input_chars, excluded.max_input_chars), "
-                "learned_at = excluded.learned_at",
+                "max_input_chars = excluded.max_input_chars, learned_at = excluded.learned_at "
+                "WHERE excluded.max_input_chars < input_limits.max_input_chars",
                 (self.account, model, max_input_chars, self._clock.now().timestamp()),
             )
-            row = db.execute(
-                "SELECT max_input_chars FROM input_limits WHERE account = ? AND model = ?",
-                (self.account, model),
-            ).fetchone()
-        return int(row[0])
+            limit = self._input_limit(db, model)
+        assert limit is not None  # inserted or kept just above
+        return limit
 
     def history(self, days: int = 7) -> list[tuple[date, int]]:
         """Requests per budget day for the last ``days`` budget days, newest (today) first.
@@ -210,70 +226,43 @@ class RequestLedger:
         """
         if days < 1:
             raise ValueError(f"history needs at least one day, not {days}")
-        start, end = day_window(self._clock.now(), self.limits.reset_hour_utc)
-        oldest = start - timedelta(days=days - 1)
-        with contextlib.closing(self._connect()) as db:
-            # Day k counted from the oldest holds [oldest + k days, oldest + k+1 days);
-            # CAST truncates, which is floor here since at >= oldest.
-            rows = db.execute(
-                "SELECT CAST((at - ?) / ? AS INTEGER) AS day, COUNT(*) FROM requests "
-                "WHERE account = ? AND at >= ? AND at < ? GROUP BY day",
-                (oldest.timestamp(), DAY_S, self.account, oldest.timestamp(), end.timestamp()),
-            ).fetchall()
-        counts = dict(rows)
-        return [
-            ((start - timedelta(days=back)).date(), counts.get(days - 1 - back, 0))
-            for back in range(days)
-        ]
+        start, _ = day_window(self._clock.now(), self.limits.reset_hour_utc)
+        starts = [start - timedelta(days=back) for back in range(days)]
+        with self._connection() as db:
+            return [(day.date(), self._count(db, day, day + timedelta(days=1))) for day in starts]
 
-    def _connect(self) -> sqlite3.Connection:
-        # isolation_level=None: no implicit transactions; we BEGIN and COMMIT ourselves.
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        # A reservation must survive a power cut once reserve() has returned, or the
-        # request it paid for would be forgotten and the budget overspent.
-        db.execute("PRAGMA synchronous = FULL")
-        return db
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """A fresh connection holding the write lock; commit on success, else roll back."""
-        with contextlib.closing(self._connect()) as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    # --- shared helpers ---------------------------------------------------------------------
 
     def _create_schema(self) -> None:
-        with contextlib.closing(self._connect()) as db:
-            # WAL lets `narrate budget` read while a run writes, and makes each commit
-            # one append instead of a journal and a rewrite. It needs shared memory
-            # between processes, so the ledger must live on a local disk, not NFS/SMB.
-            db.execute("PRAGMA journal_mode = WAL")
+        """Create the tables in an empty store; refuse a store of another schema version."""
         with self._transaction() as db:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
+            version = self._schema_version(db)
             if version == 0:
-                # Not executescript(): it would commit our transaction half-way.
-                for statement in _SCHEMA:
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self._create_tables(db)
             elif version != SCHEMA_VERSION:
                 raise ConfigError(
-                    f"{self.path}: request ledger has schema version {version}; this narrator "
+                    f"{self.where}: request ledger has schema version {version}; this narrator "
                     f"reads version {SCHEMA_VERSION}",
-                    hint="upgrade narrator, or use another ledger file",
+                    hint="upgrade narrator, or use another ledger",
                 )
 
-    def _count(self, db: sqlite3.Connection, start: datetime, end: datetime) -> int:
+    def _count(self, db: Connection, start: datetime, end: datetime) -> int:
         """Reservations of this account in ``[start, end)``."""
-        return db.execute(
-            "SELECT COUNT(*) FROM requests WHERE account = ? AND at >= ? AND at < ?",
-            (self.account, start.timestamp(), end.timestamp()),
-        ).fetchone()[0]
+        return int(
+            db.execute(
+                "SELECT COUNT(*) FROM requests WHERE account = ? AND at >= ? AND at < ?",
+                (self.account, start.timestamp(), end.timestamp()),
+            ).fetchone()[0]
+        )
 
-    def _pacing_wait(self, db: sqlite3.Connection, now: datetime) -> float | None:
+    def _input_limit(self, db: Connection, model: str) -> int | None:
+        row = db.execute(
+            "SELECT max_input_chars FROM input_limits WHERE account = ? AND model = ?",
+            (self.account, model),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def _pacing_wait(self, db: Connection, now: datetime) -> float | None:
         """Seconds to wait for a free per-minute slot, or None if one is free now."""
         limit = self.limits.per_minute
         if limit is None:

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from narrator.budget import BudgetLimits, FakeClock, RequestLedger
+from narrator.budget import BudgetLimits, FakeClock, RequestLedger, SQLiteLedger
 from narrator.errors import BudgetExhausted, PermanentProviderError, TransientProviderError
 from narrator.provider import Provider, RetryPolicy
 from narrator.speech.openai_compat import RemoteSpeechEngine
@@ -91,7 +91,7 @@ def _engine(
     url: str, tmp_path: Path, *, per_day: int | None = None, attempts: int = 4, timeout: float = 5
 ) -> tuple[RemoteSpeechEngine, RequestLedger, FakeClock]:
     clock = FakeClock(datetime(2026, 11, 28, 12, tzinfo=UTC))
-    ledger = RequestLedger(
+    ledger = SQLiteLedger(
         tmp_path / "ledger.sqlite", BudgetLimits(per_day=per_day), account="test", clock=clock
     )
     provider = Provider(
