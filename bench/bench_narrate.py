@@ -142,6 +142,7 @@ def main() -> None:
     timeline = Timeline()
     timeline.wrap(PiperEngine, "synthesize", "tts")
     timeline.wrap(WhisperTranscriber, "transcribe", "asr")
+    timeline.wrap(WhisperTranscriber, "transcribe_timed", "asr")  # batches of chunks
 
     # Start the temporary Prefect server (and load the models) once, outside the timings.
     t0 = time.perf_counter()
