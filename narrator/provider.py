@@ -17,6 +17,7 @@ line, a record or an identity string.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -42,6 +43,7 @@ from narrator.errors import (
     PermanentProviderError,
     TransientProviderError,
 )
+from narrator.http_errors import error_message, redact
 
 log = logging.getLogger("narrator.provider")
 
@@ -141,13 +143,16 @@ def _retry_after_s(response: httpx.Response) -> float | None:
 
 
 def _server_message(exc: openai.APIStatusError) -> str:
-    """The error message from an OpenAI-shaped body, or the status line."""
-    body = exc.body
-    if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and isinstance(error.get("message"), str):
-            return error["message"][:300]
-    return "no error message"
+    """What the server said, whatever the shape of its error body (``narrator.http_errors``)."""
+    response = exc.response
+    said = None
+    # A response closed before its body was read has no text to show (the SDK's own test).
+    if not (response.is_closed and not response.is_stream_consumed):
+        said = error_message(response.text, response.headers.get("content-type", ""))
+    if said is None and exc.body is not None:
+        body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body)
+        said = error_message(body, "application/json")
+    return said or f"no error message (an empty {exc.status_code} response)"
 
 
 _PERMANENT_HINTS = {
@@ -244,7 +249,7 @@ class Provider:
         self, kind: str, label: str, exc: openai.APIStatusError
     ) -> ServerBusy | PermanentProviderError:
         # Some providers echo the key they were sent in a 401 message: never pass it on.
-        said = _server_message(exc).replace(self._api_key, "[redacted]")
+        said = redact(_server_message(exc), self._api_key)
         message = f"{kind} request for {label} to {self.account} failed with HTTP "
         message += f"{exc.status_code}: {said}"
         if exc.status_code in TRANSIENT_STATUSES:

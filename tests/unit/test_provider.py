@@ -215,3 +215,74 @@ def test_the_budget_stops_requests_before_they_are_sent(
     assert (caught.value.used, caught.value.limit) == (2, 2)
     assert caught.value.resets_at == datetime(2026, 11, 29, tzinfo=UTC)
     assert ledger.usage().remaining == 0
+
+
+def _reply(status: int, content_type: str, body: str) -> tuple[int, dict[str, str], bytes]:
+    return status, {"Content-Type": content_type}, body.encode()
+
+
+@pytest.mark.parametrize(
+    ("reply", "shown"),
+    [
+        (_error(404, "The model 'kokoro' does not exist"), "The model 'kokoro' does not exist"),
+        (
+            _reply(400, "application/json", '{"detail": "Voice \'af_bela\' not found"}'),
+            "Voice 'af_bela' not found",
+        ),
+        (
+            _reply(
+                400,
+                "application/json",
+                '{"detail": {"error": {"message": "unknown model: whisper-1"}}}',
+            ),
+            "unknown model: whisper-1",
+        ),
+        (
+            _reply(
+                422,
+                "application/json",
+                '{"detail": [{"loc": ["body", "speed"], "msg": "Input should be less than '
+                'or equal to 4", "type": "less_than_equal"}]}',
+            ),
+            "speed: Input should be less than or equal to 4",
+        ),
+        (_reply(400, "text/plain", "model not loaded\n"), "model not loaded"),
+        (
+            _reply(
+                403,
+                "text/html",
+                "<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1>"
+                "<p>" + "nginx " * 200 + "</p></body></html>",
+            ),
+            "403 Forbidden",
+        ),
+    ],
+    ids=["openai", "fastapi-string", "fastapi-object", "fastapi-validation", "text", "html"],
+)
+def test_every_error_body_shape_shows_the_servers_message(
+    server: tuple[str, list[Script]],
+    tmp_path: Path,
+    reply: tuple[int, dict[str, str], bytes],
+    shown: str,
+) -> None:
+    url, holder = server
+    holder.append(Script(reply))
+    engine, _, _ = _engine(url, tmp_path)
+    with pytest.raises(PermanentProviderError) as caught:
+        engine.synthesize(TEXT, label="c01-0000")
+    message = caught.value.message
+    assert message.endswith(f"HTTP {reply[0]}: {shown}"), message
+    assert "no error message" not in message and "nginx" not in message
+
+
+def test_a_long_error_body_is_shortened_and_a_key_in_it_redacted(
+    server: tuple[str, list[Script]], tmp_path: Path
+) -> None:
+    url, holder = server
+    holder.append(Script(_reply(401, "text/plain", f"bad key {KEY} " + "x" * 2000)))
+    engine, _, _ = _engine(url, tmp_path)
+    with pytest.raises(PermanentProviderError) as caught:
+        engine.synthesize(TEXT)
+    message = caught.value.message
+    assert KEY not in message and "bad key [redacted]" in message
+    assert len(message) < 500 and message.endswith("…")
