@@ -214,7 +214,12 @@ def _build(kind: str, verify: str, options: EngineOptions, api_key: str | None) 
     )
 
 
-def _provider(remote: RemoteSettings, api_key: str | None) -> Provider:
+def remote_api_key(remote: RemoteSettings, api_key: str | None = None) -> str:
+    """The key for ``remote``: ``api_key`` (from a Secret block), else the environment's.
+
+    A server on this machine needs none (a local ``narrate serve`` without a token accepts
+    any key); any other raises :class:`ConfigError` saying where to put one.
+    """
     key = api_key or api_key_from_env()
     if key is None:
         if urlsplit(remote.base_url).hostname not in _LOOPBACK:
@@ -223,7 +228,12 @@ def _provider(remote: RemoteSettings, api_key: str | None) -> Provider:
                 hint="set NARRATOR_API_KEY (or OXLO_API_KEY / OPENAI_API_KEY), name a Prefect "
                 "Secret block with --api-key-block, or use --engine embedded",
             )
-        key = "no-key"  # a local `narrate serve` without --token accepts any key
+        key = "no-key"
+    return key
+
+
+def _provider(remote: RemoteSettings, api_key: str | None) -> Provider:
+    key = remote_api_key(remote, api_key)
     settings = Settings()
     return Provider(
         base_url=remote.base_url,

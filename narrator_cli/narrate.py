@@ -161,6 +161,11 @@ def run(
 
         with book_lock(BookPaths.for_book(out_dir, book.slug)):
             pass
+    # Likewise the remote settings (key, server, models, voice), with requests that cost
+    # nothing, before any paid one.
+    from narrator.preflight import check_remote
+
+    check_remote(params)
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     progress = logging.getLogger("narrator.progress")
