@@ -84,6 +84,8 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
     book, parts = parse_manuscript(params)
     paths = BookPaths.for_book(params.out_dir, book.slug)
     run_engines = engines(params)
+    if run_engines.provider is not None:
+        run_engines.provider.forget_refusal()  # this run may follow a fixed key or plan
     all_chunks = [c for part in parts for c in part.chunks]
     # One run per book; a killed run's half-written files are cleared first.
     with book_lock(paths):

@@ -55,6 +55,16 @@ KEY_VARIABLES = ("NARRATOR_API_KEY", "OXLO_API_KEY", "OPENAI_API_KEY")
 TRANSIENT_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 """HTTP statuses worth retrying: timeouts, conflicts, rate limits, server errors."""
 
+REFUSING_STATUSES = frozenset({401, 403, 404})
+"""Statuses that refuse the run's settings, not one request: a bad key, a plan without
+this model, an unknown model or endpoint. Every later request would get the same answer."""
+
+SETTING_PARAMS = frozenset(
+    {"model", "voice", "response_format", "speed", "language", "timestamp_granularities"}
+)
+"""Request fields that come from the run's settings, not from a chunk: a 400 or 422 naming
+one of them (OpenAI's ``param``, FastAPI's ``loc``) refuses every request alike."""
+
 MAX_RETRY_AFTER_S = 120.0
 """Longest ``Retry-After`` we sleep for, seconds; a larger value ends the attempts
 instead of stalling a worker for minutes (the run can resume later)."""
@@ -103,6 +113,13 @@ class RetryPolicy:
     max_backoff_s: float = 60.0
 
 
+class ProviderRefused(PermanentProviderError):
+    """The provider refused the run's settings (key, model, voice, format), so every
+    request of the run would fail alike: the run stops at the first one."""
+
+    exit_code = 2
+
+
 class ServerBusy(TransientProviderError):
     """A retryable HTTP status (408, 409, 429, 5xx), with the server's ``Retry-After``."""
 
@@ -140,6 +157,27 @@ def _retry_after_s(response: httpx.Response) -> float | None:
     except ValueError:  # an HTTP date: rare for APIs; fall back to our own backoff
         return None
     return value if 0 <= value <= MAX_RETRY_AFTER_S else None
+
+
+def _named_param(body: object) -> str | None:
+    """The request field an error body blames: OpenAI's ``param``, or the last part of the
+    ``loc`` of FastAPI's first validation error."""
+    if isinstance(body, dict):
+        if isinstance(body.get("param"), str):
+            return body["param"]
+        return _named_param(body.get("detail", body.get("error")))
+    if isinstance(body, list) and body and isinstance(body[0], dict):
+        loc = body[0].get("loc")
+        return str(loc[-1]) if isinstance(loc, list) and loc else None
+    return None
+
+
+def _refuses_settings(exc: openai.APIStatusError) -> bool:
+    """True when ``exc`` would answer every request of the run alike (see
+    :data:`REFUSING_STATUSES` and :data:`SETTING_PARAMS`)."""
+    if exc.status_code in REFUSING_STATUSES:
+        return True
+    return exc.status_code in (400, 422) and _named_param(exc.body) in SETTING_PARAMS
 
 
 def _server_message(exc: openai.APIStatusError) -> str:
@@ -191,6 +229,7 @@ class Provider:
         self.policy = policy
         self._clock = clock
         self._api_key = api_key
+        self._refused: ProviderRefused | None = None
         # max_retries=0: tenacity below is the only retry layer.
         self.client = openai.OpenAI(
             base_url=self.base_url, api_key=api_key, max_retries=0, timeout=timeout_s
@@ -205,6 +244,9 @@ class Provider:
         :class:`TransientProviderError` when the retries are spent, and
         :class:`~narrator.errors.BudgetExhausted` when the day's budget is.
         """
+        if self._refused is not None:
+            # The settings were refused already: asking again would only pay to hear it again.
+            raise ProviderRefused(self._refused.message, hint=self._refused.hint)
         retrying = Retrying(
             retry=retry_if_exception_type(TransientProviderError),
             stop=stop_after_attempt(self.policy.max_attempts)
@@ -255,4 +297,11 @@ class Provider:
         if exc.status_code in TRANSIENT_STATUSES:
             return ServerBusy(message, retry_after_s=_retry_after_s(exc.response))
         hint = _PERMANENT_HINTS.get(exc.status_code, "check the provider settings")
+        if _refuses_settings(exc):
+            self._refused = ProviderRefused(message, hint=hint)
+            return self._refused
         return PermanentProviderError(message, hint=hint)
+
+    def forget_refusal(self) -> None:
+        """Try the settings again: a new run may follow a fixed key or plan."""
+        self._refused = None

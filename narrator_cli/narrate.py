@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from narrator.config import NarrationParams, master_settings
-from narrator.errors import BudgetExhausted
+from narrator.errors import BudgetExhausted, NarratorError
 from narrator.models import AWAITING_BUDGET, BookResult
 from narrator_cli.options import (
     REMOTE_DEFAULTS,
@@ -34,6 +34,38 @@ from narrator_cli.options import (
 
 EXIT_FLAGGED = 4
 """Exit code of ``run --strict`` when a chunk was kept flagged."""
+
+
+def _error_names(cls: type[NarratorError] = NarratorError) -> set[str]:
+    """The class names of narrator's errors, subclasses included."""
+    return {cls.__name__}.union(*(_error_names(sub) for sub in cls.__subclasses__()))
+
+
+class _ExplainedErrors(logging.Filter):
+    """Keeps Prefect's console from repeating a narrator error with a traceback per task,
+    subflow and flow: ``main`` prints it once, with its hint. The records still reach
+    Prefect's API (its UI shows the tracebacks), and ``-v`` keeps them on the console."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._names = _error_names()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], NarratorError):
+            return False
+        if record.levelno < logging.ERROR:
+            return True
+        text = record.getMessage()
+        return not any(f"exception {n}" in text or f"{n}(" in text for n in self._names)
+
+
+def _quiet_explained_errors() -> None:
+    """Add :class:`_ExplainedErrors` to the console handlers Prefect configured."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, PrefectConsoleHandler):
+            handler.addFilter(_ExplainedErrors())
 
 
 def _summary(result: BookResult) -> None:
@@ -174,6 +206,8 @@ def run(
 
     from flows.narrate import narrate_book
 
+    if not verbose:
+        _quiet_explained_errors()
     state = narrate_book(params, return_state=True)
     if state.name == AWAITING_BUDGET:
         err.print(f"[yellow]{state.message}[/yellow]", highlight=False)
