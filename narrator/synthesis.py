@@ -26,8 +26,9 @@ from narrator.errors import AudioError, BudgetExhausted
 from narrator.models import BudgetWait, Chunk, ChunkAudio, ChunkResult, Verification
 from narrator.plan import count_requests
 from narrator.store import BookPaths, chunk_key, finished_chunks, load_cached_result, save_result
+from narrator.verify.attribution import attribute
 from narrator.verify.base import Transcriber
-from narrator.verify.batching import attribute, concatenate
+from narrator.verify.batching import concatenate
 from narrator.verify.scoring import score
 from narrator.verify.truncation import truncated_at
 
@@ -93,13 +94,14 @@ def _hear(
     joined = workdir / f"{TMP_PREFIX}batch-{label}.flac"
     try:
         spans = concatenate([a.path for a in attempts], joined)
-        heard = attribute(transcriber.transcribe_timed(joined, label=label), spans)
+        timed = transcriber.transcribe_timed(joined, label=label)
+        heard = attribute([c.spoken for c in chunks], timed, spans)
     finally:
         joined.unlink(missing_ok=True)
     for index, text in enumerate(heard):
         if text is None:
             log.info(
-                "%s: words straddle a neighbour in the batch; checking it alone", chunks[index].id
+                "%s: errors at its boundary in the batch; checking it alone", chunks[index].id
             )
             heard[index] = transcriber.transcribe(attempts[index].path, label=chunks[index].id)
     return [text or "" for text in heard]
