@@ -20,7 +20,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -68,6 +72,26 @@ one of them (OpenAI's ``param``, FastAPI's ``loc``) refuses every request alike.
 MAX_RETRY_AFTER_S = 120.0
 """Longest ``Retry-After`` we sleep for, seconds; a larger value ends the attempts
 instead of stalling a worker for minutes (the run can resume later)."""
+
+
+_PURPOSE: ContextVar[str | None] = ContextVar("narrator_request_purpose", default=None)
+
+FIRST_PURPOSE = {"speech": "synthesis", "transcription": "verification"}
+"""What a request of each kind is for, unless the caller says otherwise (:func:`purpose`)."""
+
+RETRIES = "retries"
+"""The tally of HTTP attempts after a transient failure, whatever their purpose."""
+
+
+@contextmanager
+def purpose(name: str) -> Iterator[None]:
+    """Tally the requests sent inside this block (in this thread) as ``name``, e.g.
+    "re-check"; the innermost block wins."""
+    token = _PURPOSE.set(name)
+    try:
+        yield
+    finally:
+        _PURPOSE.reset(token)
 
 
 def api_key_from_env() -> str | None:
@@ -230,6 +254,8 @@ class Provider:
         self._clock = clock
         self._api_key = api_key
         self._refused: ProviderRefused | None = None
+        self._made: Counter[str] = Counter()
+        self._made_lock = threading.Lock()
         # max_retries=0: tenacity below is the only retry layer.
         self.client = openai.OpenAI(
             base_url=self.base_url, api_key=api_key, max_retries=0, timeout=timeout_s
@@ -262,10 +288,32 @@ class Provider:
             ),
             reraise=True,
         )
-        return retrying(self._attempt, kind, label, send)
+        tally = _PURPOSE.get() or FIRST_PURPOSE.get(kind, kind)
+        sent: list[str] = []  # one entry per attempt sent, for the tally
 
-    def _attempt(self, kind: str, label: str, send: Callable[[openai.OpenAI], T]) -> T:
+        def attempt() -> T:
+            return self._attempt(kind, label, send, RETRIES if sent else tally, sent)
+
+        return retrying(attempt)
+
+    def requests_made(self) -> dict[str, int]:
+        """HTTP requests sent through this provider so far, by purpose ("synthesis",
+        "verification", "re-check", ..., and "retries")."""
+        with self._made_lock:
+            return dict(self._made)
+
+    def _attempt(
+        self,
+        kind: str,
+        label: str,
+        send: Callable[[openai.OpenAI], T],
+        tally: str,
+        sent: list[str],
+    ) -> T:
         reservation = self.ledger.reserve(kind, label)
+        sent.append(tally)
+        with self._made_lock:
+            self._made[tally] += 1
         status: int | None = None
         try:
             result = send(self.client)
