@@ -20,7 +20,7 @@ from narrator.budget import SYSTEM_CLOCK, Clock, RequestLedger, parse_budget
 from narrator.config import NarrationParams, RemoteSettings, Settings
 from narrator.errors import ConfigError
 from narrator.models import Frozen
-from narrator.provider import Provider, RetryPolicy, account_of, api_key_from_env
+from narrator.provider import Provider, RetryPolicy, Timeouts, account_of, api_key_from_env
 from narrator.speech.base import SpeechCapabilities, SpeechEngine
 from narrator.verify.base import Transcriber, TranscriberCapabilities
 
@@ -109,6 +109,7 @@ class _Remote:
             speed=options.speed,
             response_format=options.remote.response_format,
             max_input_chars=self.speech_capabilities(options).max_input_chars,
+            pcm_rate=options.remote.pcm_rate,
         )
 
     def transcriber(self, options: EngineOptions, provider: Provider | None) -> Transcriber:
@@ -238,7 +239,7 @@ def _provider(remote: RemoteSettings, api_key: str | None) -> Provider:
     return Provider(
         base_url=remote.base_url,
         api_key=key,
-        timeout_s=remote.timeout_s,
+        timeouts=Timeouts(cap_s=remote.timeout_s),
         ledger=ledger_for(remote, settings),
         policy=RetryPolicy(max_attempts=settings.retry_attempts, max_total_s=settings.retry_max_s),
         clock=CLOCK,

@@ -108,9 +108,9 @@ class _Server:
             return None
 
 
-def check_remote(params: NarrationParams, api_key: str | None = None) -> None:
+def check_remote(params: NarrationParams, api_key: str | None = None) -> tuple[str, ...]:
     """Check the remote settings ``params`` use, at no cost; raise :class:`ConfigError`
-    naming the setting and how to fix it.
+    naming the setting and how to fix it, and return warnings about risky settings.
 
     Checked: an API key is present (unless the server is this machine, or the key comes
     from a Prefect Secret block, which only the flow can read), the server answers, it
@@ -119,7 +119,7 @@ def check_remote(params: NarrationParams, api_key: str | None = None) -> None:
     """
     speaks, hears = engine_kind(params) == "remote", params.verify == "remote"
     if not (speaks or hears):
-        return
+        return ()
     remote = params.remote
     key = api_key or (None if remote.api_key_block else remote_api_key(remote))
     server = _Server(remote, key)
@@ -142,3 +142,10 @@ def check_remote(params: NarrationParams, api_key: str | None = None) -> None:
                 raise _unknown("voice", remote.voice, voices, "--voice")
     finally:
         server.close()
+    if speaks and remote.response_format == "pcm":
+        return (
+            f"pcm has no header: narrator takes it as {remote.pcm_rate} Hz (--pcm-rate); a "
+            "server at another rate makes a book too fast or too slow and pitched. "
+            "--response-format wav is safer.",
+        )
+    return ()

@@ -137,6 +137,37 @@ class RetryPolicy:
     max_backoff_s: float = 60.0
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """How long one HTTP attempt may take, seconds, scaled by what it carries.
+
+    A fixed timeout is either too short for a 15-minute verification batch on a loaded
+    CPU server (one took 85 s) or far too patient with a one-line request. The timeout is
+    ``floor_s`` plus time in proportion to the payload, never more than ``cap_s``.
+    """
+
+    cap_s: float = 600.0
+    """Longest wait for any one request (``--timeout``), seconds; the default equals the
+    retry policy's time cap, so one slow attempt cannot outlast all its retries."""
+    floor_s: float = 30.0
+    """Wait for the smallest request, seconds: connection, queueing and model start-up."""
+    per_char_s: float = 0.15
+    """Per character of speech input, seconds: about three times its speaking time
+    (0.049 s per character, ``narrator.speech.timing``), for CPU servers slower than
+    real time."""
+    per_audio_s: float = 0.5
+    """Per second of audio uploaded for transcription, seconds: Whisper large on a CPU
+    runs at about 2x real time or slower."""
+
+    def for_speech(self, chars: int) -> float:
+        """The timeout of a speech request carrying ``chars`` characters, seconds."""
+        return min(self.cap_s, self.floor_s + self.per_char_s * chars)
+
+    def for_transcription(self, audio_s: float) -> float:
+        """The timeout of a transcription of ``audio_s`` seconds of audio, seconds."""
+        return min(self.cap_s, self.floor_s + self.per_audio_s * audio_s)
+
+
 class ProviderRefused(PermanentProviderError):
     """The provider refused the run's settings (key, model, voice, format), so every
     request of the run would fail alike: the run stops at the first one."""
@@ -241,12 +272,12 @@ class Provider:
         *,
         base_url: str,
         api_key: str,
-        timeout_s: float,
+        timeouts: Timeouts,
         ledger: RequestLedger,
         policy: RetryPolicy,
         clock: Clock,
     ) -> None:
-        """``timeout_s`` bounds one HTTP attempt, in seconds."""
+        """``timeouts`` bound each HTTP attempt by its payload (:meth:`call`)."""
         self.base_url = base_url.rstrip("/")
         self.account = account_of(base_url)
         self.ledger = ledger
@@ -258,16 +289,26 @@ class Provider:
         self._made_lock = threading.Lock()
         # max_retries=0: tenacity below is the only retry layer.
         self.client = openai.OpenAI(
-            base_url=self.base_url, api_key=api_key, max_retries=0, timeout=timeout_s
+            base_url=self.base_url, api_key=api_key, max_retries=0, timeout=timeouts.cap_s
         )
+        self.timeouts = timeouts
 
-    def call(self, kind: str, label: str, send: Callable[[openai.OpenAI], T]) -> T:
+    def call(
+        self,
+        kind: str,
+        label: str,
+        send: Callable[[openai.OpenAI], T],
+        *,
+        timeout_s: float | None = None,
+    ) -> T:
         """Run ``send(client)`` as one budgeted, retried request and return its result.
 
         ``kind`` ("speech", "transcription") and ``label`` (a chunk id) name the request
-        in the ledger and in messages. ``send`` may raise :class:`BadResponse` to reject
-        a 200 response. Raises :class:`PermanentProviderError` at once,
-        :class:`TransientProviderError` when the retries are spent, and
+        in the ledger and in messages; ``timeout_s`` bounds each attempt (default: the
+        cap of :attr:`timeouts`), and an attempt that runs out is retried. ``send`` may
+        raise :class:`BadResponse` to reject a 200 response. Raises
+        :class:`PermanentProviderError` at once, :class:`TransientProviderError` when the
+        retries are spent, and
         :class:`~narrator.errors.BudgetExhausted` when the day's budget is.
         """
         if self._refused is not None:
@@ -291,8 +332,10 @@ class Provider:
         tally = _PURPOSE.get() or FIRST_PURPOSE.get(kind, kind)
         sent: list[str] = []  # one entry per attempt sent, for the tally
 
+        client = self.client if timeout_s is None else self.client.with_options(timeout=timeout_s)
+
         def attempt() -> T:
-            return self._attempt(kind, label, send, RETRIES if sent else tally, sent)
+            return self._attempt(client, kind, label, send, RETRIES if sent else tally, sent)
 
         return retrying(attempt)
 
@@ -304,6 +347,7 @@ class Provider:
 
     def _attempt(
         self,
+        client: openai.OpenAI,
         kind: str,
         label: str,
         send: Callable[[openai.OpenAI], T],
@@ -316,7 +360,7 @@ class Provider:
             self._made[tally] += 1
         status: int | None = None
         try:
-            result = send(self.client)
+            result = send(client)
             status = 200
         except openai.APIStatusError as exc:
             status = exc.status_code
@@ -329,8 +373,10 @@ class Provider:
                 f"{kind} request for {label} to {self.account} {what}",
                 hint="the server is slow or unreachable; narrator retries, and a later run resumes",
             ) from None
-        except NarratorError:
+        except NarratorError as exc:
             self.ledger.record(reservation, status=status or 200, ok=False)
+            if isinstance(exc, ProviderRefused):
+                self._refused = exc  # a 200 that refutes the settings (pcm at another rate)
             raise
         self.ledger.record(reservation, status=status, ok=True)
         return result

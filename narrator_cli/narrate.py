@@ -118,6 +118,12 @@ def run(
     response_format: Annotated[str, typer.Option(help="Remote audio format.")] = (
         REMOTE_DEFAULTS.response_format
     ),
+    pcm_rate: Annotated[
+        int, typer.Option(help="Sample rate of pcm responses, Hz (wav is safer).")
+    ] = REMOTE_DEFAULTS.pcm_rate,
+    timeout: Annotated[
+        float, typer.Option(help="Longest wait for one remote request, seconds.")
+    ] = REMOTE_DEFAULTS.timeout_s,
     budget: BudgetOpt = REMOTE_DEFAULTS.budget,
     master: Annotated[
         str, typer.Option(help="Mastering preset: acx, ebu-r128, podcast or none.")
@@ -174,7 +180,15 @@ def run(
         engine=engine,
         verify=verify,
         remote=remote_settings(
-            base_url, budget, tts_model, voice, asr_model, response_format, api_key_block
+            base_url,
+            budget,
+            tts_model,
+            voice,
+            asr_model,
+            response_format,
+            api_key_block,
+            timeout_s=timeout,
+            pcm_rate=pcm_rate,
         ),
         master=master_settings(master, target_lufs=target_lufs, ceiling_dbfs=ceiling_dbfs),
         formats=tuple(formats or ()),
@@ -197,7 +211,8 @@ def run(
     # nothing, before any paid one.
     from narrator.preflight import check_remote
 
-    check_remote(params)
+    for warning in check_remote(params):
+        err.print(f"[yellow]warning: {warning}[/yellow]", highlight=False)
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     progress = logging.getLogger("narrator.progress")

@@ -11,11 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import openai
+import soundfile as sf
 
 from narrator.errors import EngineError
 from narrator.provider import Provider
 from narrator.verify.attribution import untimed
 from narrator.verify.base import HeardSegment, TranscriberCapabilities
+from narrator.verify.batching import BATCH_SAMPLE_RATE
 
 
 class RemoteTranscriber:
@@ -78,4 +80,16 @@ class RemoteTranscriber:
                 **({"timestamp_granularities": granularities} if granularities else {}),
             )
 
-        return self._provider.call("transcription", label or Path(audio_path).name, send)
+        timeout_s = self._provider.timeouts.for_transcription(_audio_seconds(audio_path, data))
+        return self._provider.call(
+            "transcription", label or Path(audio_path).name, send, timeout_s=timeout_s
+        )
+
+
+def _audio_seconds(path: Path, data: bytes) -> float:
+    """How long the audio in ``path`` lasts, seconds; for a file soundfile cannot read,
+    an upper bound from its size as 16-bit mono at 16 kHz (what batches are written as)."""
+    try:
+        return float(sf.info(path).duration)
+    except (sf.LibsndfileError, RuntimeError):
+        return len(data) / (2 * BATCH_SAMPLE_RATE)
