@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from scipy.signal import resample_poly
 
 from narrator.atomic import atomic_path
 from narrator.audio.io import read_audio
@@ -111,6 +110,10 @@ def plan_batches(
 def _to_batch_rate(samples: np.ndarray, rate: int) -> np.ndarray:
     if rate == BATCH_SAMPLE_RATE:
         return samples
+    # Imported here: scipy.signal takes seconds to import, and every CLI command imports
+    # this module (through narrator.plan) before it can report a bad setting.
+    from scipy.signal import resample_poly
+
     # The exact rational ratio (22,050 -> 16,000 is 320/441) keeps the length exact.
     ratio = Fraction(BATCH_SAMPLE_RATE, rate)
     return resample_poly(samples, ratio.numerator, ratio.denominator)
