@@ -97,12 +97,11 @@ def test_a_spent_budget_exits_3_saying_what_is_done_and_when_it_resets(
     [
         (["--tts-model", "piper-en_US-joe-mediun"], {}, "model 'piper-en_US-joe-mediun'",
          "did you mean 'piper-en_US-joe-medium'"),
-        (["--voice", "jo"], {}, "voice 'jo'", "did you mean 'joe'"),
         (["--base-url", "http://127.0.0.1:9/v1"], {}, "nothing answers at", "--base-url"),
         (["--base-url", "http://192.0.2.1/v1"], {"NARRATOR_API_KEY": ""}, "no API key",
          "NARRATOR_API_KEY"),
     ],
-    ids=["model", "voice", "base-url", "key"],
+    ids=["model", "base-url", "key"],
 )  # fmt: skip
 def test_a_config_mistake_ends_before_any_request_in_one_screen(
     tiny_book: Path, tmp_path: Path, mistake: list[str], env: dict[str, str], said: str, hint: str

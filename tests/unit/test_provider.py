@@ -389,3 +389,22 @@ def test_a_short_request_times_out_sooner_than_the_cap_and_is_retried(
     )
     assert short.synthesize(TEXT).duration_s > 2
     assert holder[0].seen == 2 and provider.requests_made() == {"synthesis": 1, "retries": 1}
+
+
+@pytest.mark.parametrize("style", ["openai", "fastapi", "text", "html"])
+def test_narrate_serve_errors_in_each_style_reach_the_user_with_the_valid_choice(
+    tmp_path: Path, style: str
+) -> None:
+    from narrator.server import SPEECH_MODEL, ServeConfig, SpeechServer
+
+    with SpeechServer(ServeConfig(port=0, error_style=style)) as served:  # type: ignore[arg-type]
+        engine, _, _ = _engine(served.url, tmp_path)
+        alloy = RemoteSpeechEngine(
+            engine._provider, model=SPEECH_MODEL, voice="alloy", speed=1.0,
+            response_format="wav", max_input_chars=4096,
+        )  # fmt: skip
+        with pytest.raises(PermanentProviderError) as caught:
+            alloy.synthesize(TEXT, label="c01-0000")
+    message = caught.value.message
+    assert "HTTP 400: " in message and "'alloy'" in message and "'joe'" in message
+    assert "<" not in message and "{" not in message
