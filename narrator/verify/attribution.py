@@ -16,11 +16,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import jiwer
-
 from narrator.text.normalize import normalize_words
 from narrator.verify.base import HeardSegment
 from narrator.verify.batching import GAP_S, STRADDLE_TOLERANCE_S, Span
+
+# The verifier's own word alignment and error regions, so that a batch is cut exactly where
+# scoring would see the errors.
+from narrator.verify.scoring import _regions as error_regions
 
 __all__ = ["UNTIMED", "attribute", "untimed"]
 
@@ -61,26 +63,6 @@ def _by_time(segment: HeardSegment, spans: Sequence[Span]) -> int | None:
     return keys.index(max(keys))
 
 
-def _regions(alignment: Sequence[jiwer.AlignmentChunk]) -> list[tuple[int, int, int, int]]:
-    """Runs of adjacent errors ``(ref_start, ref_end, hyp_start, hyp_end)``, as the verifier
-    groups them: a dropped word next to a misheard one is one region."""
-    regions: list[tuple[int, int, int, int]] = []
-    for chunk in alignment:
-        if chunk.type == "equal":
-            continue
-        if (
-            regions
-            and regions[-1][1] == chunk.ref_start_idx
-            and regions[-1][3] == (chunk.hyp_start_idx)
-        ):
-            regions[-1] = (regions[-1][0], chunk.ref_end_idx, regions[-1][2], chunk.hyp_end_idx)
-        else:
-            regions.append(
-                (chunk.ref_start_idx, chunk.ref_end_idx, chunk.hyp_start_idx, chunk.hyp_end_idx)
-            )
-    return regions
-
-
 def _candidates(ref_start: int, ref_end: int, owner: Sequence[int]) -> set[int]:
     """The chunks that may own the heard words of an error region over the expected words
     ``[ref_start, ref_end)``: those words' chunks; for extra words between two expected
@@ -97,7 +79,7 @@ def attribute(
     ``expected`` holds each chunk's text and ``spans`` where its audio lies in the batch;
     ``heard`` is the transcript as the server timed it: words, segments, or one
     :func:`untimed` segment. Heard words are aligned with the expected words of all chunks
-    (the verifier's word alignment, jiwer) and each goes to the chunk of the word it
+    (the verifier's word alignment and error regions) and each goes to the chunk of the word it
     matches. The words of an error region are split position by position when it has as
     many heard words as expected ones, and go to the region's chunk when its expected
     words are all of one chunk. A region across a boundary (or extra words between two
@@ -124,14 +106,16 @@ def attribute(
     if not ref:  # nothing to align against: times alone decide
         return _texts(heard, hyp, [times[w.unit] or 0 for w in hyp], set(), len(spans))
 
-    alignment = jiwer.process_words(" ".join(ref), " ".join(w.text for w in hyp)).alignments[0]
+    regions = error_regions(ref, [w.text for w in hyp])
     assigned: list[int | None] = [None] * len(hyp)
-    for chunk in alignment:
-        if chunk.type == "equal":
-            for k in range(chunk.hyp_end_idx - chunk.hyp_start_idx):
-                assigned[chunk.hyp_start_idx + k] = owner[chunk.ref_start_idx + k]
+    # Between error regions the alignment is exact: heard word k matches expected word k.
+    ref_at = hyp_at = 0
+    for _, ref_end, hyp_start, hyp_end in [*regions, (len(ref), 0, len(hyp), 0)]:
+        for k in range(hyp_start - hyp_at):
+            assigned[hyp_at + k] = owner[ref_at + k]
+        ref_at, hyp_at = ref_end, hyp_end
     ambiguous: set[int] = set()
-    for ref_start, ref_end, hyp_start, hyp_end in _regions(alignment):
+    for ref_start, ref_end, hyp_start, hyp_end in regions:
         if hyp_start == hyp_end:
             continue  # only missing words: each belongs to its own chunk
         if ref_end - ref_start == hyp_end - hyp_start:
