@@ -25,6 +25,7 @@ from narrator.render import ChapterJob
 from narrator.review.fixes import load_fixes, reviewed
 from narrator.store import BookPaths
 from narrator.synthesis import budget_markdown, budget_wait, ensure_budget, finished, unfinished
+from narrator.tally import TallyStart, finish_tally, start_tally
 from tasks import events
 from tasks.artifacts import publish_book, publish_wait, report_progress, start_progress
 from tasks.audio import check_chapters_task, export_book_task, render_chapter_task
@@ -85,6 +86,8 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
     book, parts = parse_manuscript(params)
     paths = BookPaths.for_book(params.out_dir, book.slug)
     run_engines = engines(params)
+    if run_engines.provider is not None:
+        run_engines.provider.forget_refusal()  # this run may follow a fixed key or plan
     all_chunks = [c for part in parts for c in part.chunks]
     # One run per book; a killed run's half-written files are cleared first.
     with book_lock(paths):
@@ -92,7 +95,9 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
         try:
             # A scheduled run that finds the budget spent ends here, in a second.
             ensure_budget(run_engines, len(all_chunks) - finished(paths, all_chunks, run_engines))
-            result = _narrate(params, book, parts, paths)
+            pending = unfinished(paths, [part.chunks for part in parts], run_engines)
+            tally = start_tally(run_engines, pending, speed=params.speed)
+            result = _narrate(params, book, parts, paths, tally)
             review_book_task(params, paths)
         except BudgetExhausted as exc:
             waiting = budget_wait(exc, book.title, all_chunks, paths, run_engines)
@@ -121,9 +126,10 @@ def _narrate(
     book: Book,
     parts: tuple[Part, ...],
     paths: BookPaths,
+    tally: TallyStart | None,
 ) -> BookResult:
     """Chapters (or parts of long ones) as subflows, each rendered while the next one
-    synthesizes, then the book."""
+    synthesizes, then the book, with the requests made since ``tally``."""
     progress = start_progress(book.slug)
     total = sum(len(part.chunks) for part in parts)
     chapter_flow = narrate_chapter.with_options(task_runner=_chunk_runner(Settings()))
@@ -169,5 +175,6 @@ def _narrate(
     chapters = [render.result() for render in renders]
     chapter_checks = [check for future in checks for check in future.result()]
 
-    info = book_info(params, book, engines(params), paths)
+    run_engines = engines(params)
+    info = book_info(params, book, run_engines, paths, finish_tally(run_engines, tally))
     return export_book_task(info, paths, chapters, results, chapter_checks, params.formats)

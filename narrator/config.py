@@ -114,7 +114,20 @@ class RemoteSettings(Frozen):
     max_input_chars: int = Field(
         default=4096, ge=40, le=100_000, description="characters one speech request may carry"
     )
-    timeout_s: float = Field(default=120.0, gt=0, le=3600, description="per request, seconds")
+    timeout_s: float = Field(
+        default=600.0,
+        gt=0,
+        le=3600,
+        description="longest wait for one request, seconds; smaller requests get less, "
+        "scaled by the characters or seconds of audio they carry",
+    )
+    pcm_rate: int = Field(
+        default=24_000,
+        ge=8_000,
+        le=48_000,
+        description="sample rate of 'pcm' responses, Hz (OpenAI: 24000; Piper-based "
+        "servers: 22050); wav is safer, its header carries the rate",
+    )
     budget: str = Field(
         default="free",
         description="request budget: free (60/day), pro (1000/day), premium (5000/day), "

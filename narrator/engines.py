@@ -19,7 +19,7 @@ from narrator.budget import SYSTEM_CLOCK, Clock, RequestLedger, open_ledger, par
 from narrator.config import NarrationParams, RemoteSettings, Settings
 from narrator.errors import ConfigError
 from narrator.models import Frozen
-from narrator.provider import Provider, RetryPolicy, account_of, api_key_from_env
+from narrator.provider import Provider, RetryPolicy, Timeouts, account_of, api_key_from_env
 from narrator.speech.base import SpeechCapabilities, SpeechEngine
 from narrator.verify.base import Transcriber, TranscriberCapabilities
 
@@ -108,6 +108,7 @@ class _Remote:
             speed=options.speed,
             response_format=options.remote.response_format,
             max_input_chars=self.speech_capabilities(options).max_input_chars,
+            pcm_rate=options.remote.pcm_rate,
         )
 
     def transcriber(self, options: EngineOptions, provider: Provider | None) -> Transcriber:
@@ -213,7 +214,12 @@ def _build(kind: str, verify: str, options: EngineOptions, api_key: str | None) 
     )
 
 
-def _provider(remote: RemoteSettings, api_key: str | None) -> Provider:
+def remote_api_key(remote: RemoteSettings, api_key: str | None = None) -> str:
+    """The key for ``remote``: ``api_key`` (from a Secret block), else the environment's.
+
+    A server on this machine needs none (a local ``narrate serve`` without a token accepts
+    any key); any other raises :class:`ConfigError` saying where to put one.
+    """
     key = api_key or api_key_from_env()
     if key is None:
         if urlsplit(remote.base_url).hostname not in _LOOPBACK:
@@ -222,12 +228,17 @@ def _provider(remote: RemoteSettings, api_key: str | None) -> Provider:
                 hint="set NARRATOR_API_KEY (or OXLO_API_KEY / OPENAI_API_KEY), name a Prefect "
                 "Secret block with --api-key-block, or use --engine embedded",
             )
-        key = "no-key"  # a local `narrate serve` without --token accepts any key
+        key = "no-key"
+    return key
+
+
+def _provider(remote: RemoteSettings, api_key: str | None) -> Provider:
+    key = remote_api_key(remote, api_key)
     settings = Settings()
     return Provider(
         base_url=remote.base_url,
         api_key=key,
-        timeout_s=remote.timeout_s,
+        timeouts=Timeouts(cap_s=remote.timeout_s),
         ledger=ledger_for(remote, settings),
         policy=RetryPolicy(max_attempts=settings.retry_attempts, max_total_s=settings.retry_max_s),
         clock=CLOCK,

@@ -17,9 +17,14 @@ line, a record or an identity string.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-from collections.abc import Callable
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -42,6 +47,7 @@ from narrator.errors import (
     PermanentProviderError,
     TransientProviderError,
 )
+from narrator.http_errors import error_message, redact
 
 log = logging.getLogger("narrator.provider")
 
@@ -53,9 +59,39 @@ KEY_VARIABLES = ("NARRATOR_API_KEY", "OXLO_API_KEY", "OPENAI_API_KEY")
 TRANSIENT_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 """HTTP statuses worth retrying: timeouts, conflicts, rate limits, server errors."""
 
+REFUSING_STATUSES = frozenset({401, 403, 404})
+"""Statuses that refuse the run's settings, not one request: a bad key, a plan without
+this model, an unknown model or endpoint. Every later request would get the same answer."""
+
+SETTING_PARAMS = frozenset(
+    {"model", "voice", "response_format", "speed", "language", "timestamp_granularities"}
+)
+"""Request fields that come from the run's settings, not from a chunk: a 400 or 422 naming
+one of them (OpenAI's ``param``, FastAPI's ``loc``) refuses every request alike."""
+
 MAX_RETRY_AFTER_S = 120.0
 """Longest ``Retry-After`` we sleep for, seconds; a larger value ends the attempts
 instead of stalling a worker for minutes (the run can resume later)."""
+
+
+_PURPOSE: ContextVar[str | None] = ContextVar("narrator_request_purpose", default=None)
+
+FIRST_PURPOSE = {"speech": "synthesis", "transcription": "verification"}
+"""What a request of each kind is for, unless the caller says otherwise (:func:`purpose`)."""
+
+RETRIES = "retries"
+"""The tally of HTTP attempts after a transient failure, whatever their purpose."""
+
+
+@contextmanager
+def purpose(name: str) -> Iterator[None]:
+    """Tally the requests sent inside this block (in this thread) as ``name``, e.g.
+    "re-check"; the innermost block wins."""
+    token = _PURPOSE.set(name)
+    try:
+        yield
+    finally:
+        _PURPOSE.reset(token)
 
 
 def api_key_from_env() -> str | None:
@@ -101,6 +137,44 @@ class RetryPolicy:
     max_backoff_s: float = 60.0
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """How long one HTTP attempt may take, seconds, scaled by what it carries.
+
+    A fixed timeout is either too short for a 15-minute verification batch on a loaded
+    CPU server (one took 85 s) or far too patient with a one-line request. The timeout is
+    ``floor_s`` plus time in proportion to the payload, never more than ``cap_s``.
+    """
+
+    cap_s: float = 600.0
+    """Longest wait for any one request (``--timeout``), seconds; the default equals the
+    retry policy's time cap, so one slow attempt cannot outlast all its retries."""
+    floor_s: float = 30.0
+    """Wait for the smallest request, seconds: connection, queueing and model start-up."""
+    per_char_s: float = 0.15
+    """Per character of speech input, seconds: about three times its speaking time
+    (0.049 s per character, ``narrator.speech.timing``), for CPU servers slower than
+    real time."""
+    per_audio_s: float = 0.5
+    """Per second of audio uploaded for transcription, seconds: Whisper large on a CPU
+    runs at about 2x real time or slower."""
+
+    def for_speech(self, chars: int) -> float:
+        """The timeout of a speech request carrying ``chars`` characters, seconds."""
+        return min(self.cap_s, self.floor_s + self.per_char_s * chars)
+
+    def for_transcription(self, audio_s: float) -> float:
+        """The timeout of a transcription of ``audio_s`` seconds of audio, seconds."""
+        return min(self.cap_s, self.floor_s + self.per_audio_s * audio_s)
+
+
+class ProviderRefused(PermanentProviderError):
+    """The provider refused the run's settings (key, model, voice, format), so every
+    request of the run would fail alike: the run stops at the first one."""
+
+    exit_code = 2
+
+
 class ServerBusy(TransientProviderError):
     """A retryable HTTP status (408, 409, 429, 5xx), with the server's ``Retry-After``."""
 
@@ -140,14 +214,38 @@ def _retry_after_s(response: httpx.Response) -> float | None:
     return value if 0 <= value <= MAX_RETRY_AFTER_S else None
 
 
-def _server_message(exc: openai.APIStatusError) -> str:
-    """The error message from an OpenAI-shaped body, or the status line."""
-    body = exc.body
+def _named_param(body: object) -> str | None:
+    """The request field an error body blames: OpenAI's ``param``, or the last part of the
+    ``loc`` of FastAPI's first validation error."""
     if isinstance(body, dict):
-        error = body.get("error", body)
-        if isinstance(error, dict) and isinstance(error.get("message"), str):
-            return error["message"][:300]
-    return "no error message"
+        if isinstance(body.get("param"), str):
+            return body["param"]
+        return _named_param(body.get("detail", body.get("error")))
+    if isinstance(body, list) and body and isinstance(body[0], dict):
+        loc = body[0].get("loc")
+        return str(loc[-1]) if isinstance(loc, list) and loc else None
+    return None
+
+
+def _refuses_settings(exc: openai.APIStatusError) -> bool:
+    """True when ``exc`` would answer every request of the run alike (see
+    :data:`REFUSING_STATUSES` and :data:`SETTING_PARAMS`)."""
+    if exc.status_code in REFUSING_STATUSES:
+        return True
+    return exc.status_code in (400, 422) and _named_param(exc.body) in SETTING_PARAMS
+
+
+def _server_message(exc: openai.APIStatusError) -> str:
+    """What the server said, whatever the shape of its error body (``narrator.http_errors``)."""
+    response = exc.response
+    said = None
+    # A response closed before its body was read has no text to show (the SDK's own test).
+    if not (response.is_closed and not response.is_stream_consumed):
+        said = error_message(response.text, response.headers.get("content-type", ""))
+    if said is None and exc.body is not None:
+        body = exc.body if isinstance(exc.body, str) else json.dumps(exc.body)
+        said = error_message(body, "application/json")
+    return said or f"no error message (an empty {exc.status_code} response)"
 
 
 _PERMANENT_HINTS = {
@@ -174,32 +272,48 @@ class Provider:
         *,
         base_url: str,
         api_key: str,
-        timeout_s: float,
+        timeouts: Timeouts,
         ledger: RequestLedger,
         policy: RetryPolicy,
         clock: Clock,
     ) -> None:
-        """``timeout_s`` bounds one HTTP attempt, in seconds."""
+        """``timeouts`` bound each HTTP attempt by its payload (:meth:`call`)."""
         self.base_url = base_url.rstrip("/")
         self.account = account_of(base_url)
         self.ledger = ledger
         self.policy = policy
         self._clock = clock
         self._api_key = api_key
+        self._refused: ProviderRefused | None = None
+        self._made: Counter[str] = Counter()
+        self._made_lock = threading.Lock()
         # max_retries=0: tenacity below is the only retry layer.
         self.client = openai.OpenAI(
-            base_url=self.base_url, api_key=api_key, max_retries=0, timeout=timeout_s
+            base_url=self.base_url, api_key=api_key, max_retries=0, timeout=timeouts.cap_s
         )
+        self.timeouts = timeouts
 
-    def call(self, kind: str, label: str, send: Callable[[openai.OpenAI], T]) -> T:
+    def call(
+        self,
+        kind: str,
+        label: str,
+        send: Callable[[openai.OpenAI], T],
+        *,
+        timeout_s: float | None = None,
+    ) -> T:
         """Run ``send(client)`` as one budgeted, retried request and return its result.
 
         ``kind`` ("speech", "transcription") and ``label`` (a chunk id) name the request
-        in the ledger and in messages. ``send`` may raise :class:`BadResponse` to reject
-        a 200 response. Raises :class:`PermanentProviderError` at once,
-        :class:`TransientProviderError` when the retries are spent, and
+        in the ledger and in messages; ``timeout_s`` bounds each attempt (default: the
+        cap of :attr:`timeouts`), and an attempt that runs out is retried. ``send`` may
+        raise :class:`BadResponse` to reject a 200 response. Raises
+        :class:`PermanentProviderError` at once, :class:`TransientProviderError` when the
+        retries are spent, and
         :class:`~narrator.errors.BudgetExhausted` when the day's budget is.
         """
+        if self._refused is not None:
+            # The settings were refused already: asking again would only pay to hear it again.
+            raise ProviderRefused(self._refused.message, hint=self._refused.hint)
         retrying = Retrying(
             retry=retry_if_exception_type(TransientProviderError),
             stop=stop_after_attempt(self.policy.max_attempts)
@@ -215,13 +329,38 @@ class Provider:
             ),
             reraise=True,
         )
-        return retrying(self._attempt, kind, label, send)
+        tally = _PURPOSE.get() or FIRST_PURPOSE.get(kind, kind)
+        sent: list[str] = []  # one entry per attempt sent, for the tally
 
-    def _attempt(self, kind: str, label: str, send: Callable[[openai.OpenAI], T]) -> T:
+        client = self.client if timeout_s is None else self.client.with_options(timeout=timeout_s)
+
+        def attempt() -> T:
+            return self._attempt(client, kind, label, send, RETRIES if sent else tally, sent)
+
+        return retrying(attempt)
+
+    def requests_made(self) -> dict[str, int]:
+        """HTTP requests sent through this provider so far, by purpose ("synthesis",
+        "verification", "re-check", ..., and "retries")."""
+        with self._made_lock:
+            return dict(self._made)
+
+    def _attempt(
+        self,
+        client: openai.OpenAI,
+        kind: str,
+        label: str,
+        send: Callable[[openai.OpenAI], T],
+        tally: str,
+        sent: list[str],
+    ) -> T:
         reservation = self.ledger.reserve(kind, label)
+        sent.append(tally)
+        with self._made_lock:
+            self._made[tally] += 1
         status: int | None = None
         try:
-            result = send(self.client)
+            result = send(client)
             status = 200
         except openai.APIStatusError as exc:
             status = exc.status_code
@@ -234,8 +373,10 @@ class Provider:
                 f"{kind} request for {label} to {self.account} {what}",
                 hint="the server is slow or unreachable; narrator retries, and a later run resumes",
             ) from None
-        except NarratorError:
+        except NarratorError as exc:
             self.ledger.record(reservation, status=status or 200, ok=False)
+            if isinstance(exc, ProviderRefused):
+                self._refused = exc  # a 200 that refutes the settings (pcm at another rate)
             raise
         self.ledger.record(reservation, status=status, ok=True)
         return result
@@ -244,10 +385,17 @@ class Provider:
         self, kind: str, label: str, exc: openai.APIStatusError
     ) -> ServerBusy | PermanentProviderError:
         # Some providers echo the key they were sent in a 401 message: never pass it on.
-        said = _server_message(exc).replace(self._api_key, "[redacted]")
+        said = redact(_server_message(exc), self._api_key)
         message = f"{kind} request for {label} to {self.account} failed with HTTP "
         message += f"{exc.status_code}: {said}"
         if exc.status_code in TRANSIENT_STATUSES:
             return ServerBusy(message, retry_after_s=_retry_after_s(exc.response))
         hint = _PERMANENT_HINTS.get(exc.status_code, "check the provider settings")
+        if _refuses_settings(exc):
+            self._refused = ProviderRefused(message, hint=hint)
+            return self._refused
         return PermanentProviderError(message, hint=hint)
+
+    def forget_refusal(self) -> None:
+        """Try the settings again: a new run may follow a fixed key or plan."""
+        self._refused = None

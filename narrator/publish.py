@@ -20,6 +20,7 @@ from narrator.engines import Engines, engine_notes
 from narrator.models import Book, BookResult, ChapterAudio, ChunkResult, Frozen
 from narrator.qc import ChapterCheck
 from narrator.store import BookPaths, current_build, fingerprint, save_build
+from narrator.tally import RequestTally
 from narrator.text.formats.epub import read_cover
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,9 @@ class BookInfo(Frozen):
     genre: str = "Audiobook"
     cover: Path | None = Field(default=None, description="cover image (JPEG or PNG)")
     language: str | None = Field(default=None, description="BCP 47 tag, e.g. 'en-GB'")
+    requests: RequestTally | None = Field(
+        default=None, description="paid requests planned and made (remote engines only)"
+    )
 
     @property
     def tags(self) -> BookTags:
@@ -87,7 +91,13 @@ def _extra_format(
     return out
 
 
-def book_info(params: NarrationParams, book: Book, engines: Engines, paths: BookPaths) -> BookInfo:
+def book_info(
+    params: NarrationParams,
+    book: Book,
+    engines: Engines,
+    paths: BookPaths,
+    requests: RequestTally | None = None,
+) -> BookInfo:
     """The finished book's tags and provenance.
 
     Each tag comes from the run's parameters when given, else from the manuscript's
@@ -107,6 +117,7 @@ def book_info(params: NarrationParams, book: Book, engines: Engines, paths: Book
         genre=params.genre,
         cover=params.cover or _stored_cover(book, paths) or find_cover(params.manuscript),
         language=book.metadata.language,
+        requests=requests,
     )
 
 
@@ -159,6 +170,7 @@ def manifest(
         "language": info.language,
         "cover": info.cover.name if info.cover else None,
         "notes": list(info.notes),
+        "requests": info.requests.model_dump() if info.requests else None,
         "m4b": _rel(paths.m4b, paths.root),
         "duration_s": round(sum(c.duration_s for c in chapters), 3),
         "chapters": [
@@ -256,6 +268,8 @@ def report_markdown(data: dict[str, Any]) -> str:
         ]
     if data.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {note}" for note in data["notes"]]
+    if data.get("requests"):
+        lines += ["", "## Requests", "", *_request_lines(data["requests"])]
     lines += ["", "## Flagged chunks", ""]
     lines += flagged or ["None: every chunk passed round-trip verification or was accepted."]
     fixed = [line for ch in chapters for c in ch["chunks"] if (line := _fixed(c))]
@@ -297,6 +311,23 @@ def _book_result(
 
 def _manifest_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _request_lines(requests: dict[str, Any]) -> list[str]:
+    """The paid requests of the run, planned against made, as report lines."""
+
+    def listed(counts: dict[str, int]) -> str:
+        return ", ".join(f"{kind} {n}" for kind, n in counts.items()) or "none"
+
+    planned, made = requests["planned"], requests["made"]
+    lines = [
+        f"- planned: {sum(planned.values())} ({listed(planned)}), if every chunk passes "
+        "first time",
+        f"- made: {sum(made.values())} ({listed(made)})",
+    ]
+    if requests.get("ledger") is not None:
+        lines.append(f"- counted by the request budget: {requests['ledger']}")
+    return lines
 
 
 def export_book(
@@ -355,12 +386,17 @@ def exported_book(
         return None
     data = manifest(info, paths, chapters, results, checks)
     try:
-        unchanged = paths.manifest.read_text(encoding="utf-8") == _manifest_json(data) and (
-            paths.report.read_text(encoding="utf-8") == report_markdown(data)
+        stored, report = paths.manifest.read_text(encoding="utf-8"), paths.report.read_text(
+            encoding="utf-8"
         )
-    except OSError:
+        # The requests a run made are that run's record, not the book's: a run with
+        # nothing to do leaves the last one's in place.
+        data["requests"] = json.loads(stored).get("requests")
+    except (OSError, ValueError, AttributeError):
         return None
-    return _book_result(info, paths, chapters, results) if unchanged else None
+    if stored != _manifest_json(data) or report != report_markdown(data):
+        return None
+    return _book_result(info, paths, chapters, results)
 
 
 def flagged_chunks(result: BookResult) -> list[str]:

@@ -25,9 +25,11 @@ from narrator.engines import Engines
 from narrator.errors import AudioError, BudgetExhausted
 from narrator.models import BudgetWait, Chunk, ChunkAudio, ChunkResult, Verification
 from narrator.plan import count_requests
+from narrator.provider import FIRST_PURPOSE, purpose
 from narrator.store import BookPaths, chunk_key, finished_chunks, load_cached_result, save_result
+from narrator.verify.attribution import attribute
 from narrator.verify.base import Transcriber
-from narrator.verify.batching import attribute, concatenate
+from narrator.verify.batching import concatenate
 from narrator.verify.scoring import score
 from narrator.verify.truncation import truncated_at
 
@@ -93,15 +95,17 @@ def _hear(
     joined = workdir / f"{TMP_PREFIX}batch-{label}.flac"
     try:
         spans = concatenate([a.path for a in attempts], joined)
-        heard = attribute(transcriber.transcribe_timed(joined, label=label), spans)
+        timed = transcriber.transcribe_timed(joined, label=label)
+        heard = attribute([c.spoken for c in chunks], timed, spans)
     finally:
         joined.unlink(missing_ok=True)
     for index, text in enumerate(heard):
         if text is None:
             log.info(
-                "%s: words straddle a neighbour in the batch; checking it alone", chunks[index].id
+                "%s: errors at its boundary in the batch; checking it alone", chunks[index].id
             )
-            heard[index] = transcriber.transcribe(attempts[index].path, label=chunks[index].id)
+            with purpose("re-check"):
+                heard[index] = transcriber.transcribe(attempts[index].path, label=chunks[index].id)
     return [text or "" for text in heard]
 
 
@@ -129,15 +133,20 @@ def narrate_batch(
         if not pending:
             break
         # The chunk id keeps two chunks with identical text (a repeated "No.") from racing.
-        tries = [
-            _synthesized(
-                engines,
-                c,
-                paths.chunk_audio(keys[c.id]).with_name(f"{keys[c.id]}.{c.id}.try{attempt}.flac"),
-            )
-            for c in pending
-        ]
-        heard = _hear(engines.transcriber, pending, tries, paths.chunks_dir)
+        # Requests for chunks that failed verification are tallied apart from the plan's.
+        with purpose("re-synthesis" if attempt > 1 else FIRST_PURPOSE["speech"]):
+            tries = [
+                _synthesized(
+                    engines,
+                    c,
+                    paths.chunk_audio(keys[c.id]).with_name(
+                        f"{keys[c.id]}.{c.id}.try{attempt}.flac"
+                    ),
+                )
+                for c in pending
+            ]
+        with purpose("re-verification" if attempt > 1 else FIRST_PURPOSE["transcription"]):
+            heard = _hear(engines.transcriber, pending, tries, paths.chunks_dir)
         still_failing = []
         for chunk, tried, text in zip(pending, tries, heard, strict=True):
             verification = score(

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from narrator.config import NarrationParams, master_settings
-from narrator.errors import BudgetExhausted
+from narrator.errors import BudgetExhausted, NarratorError
 from narrator.lock import book_lock
 from narrator.models import AWAITING_BUDGET, BookResult
 from narrator.store import BookPaths
@@ -40,6 +40,38 @@ if TYPE_CHECKING:
 
 EXIT_FLAGGED = 4
 """Exit code of ``run --strict`` when a chunk was kept flagged."""
+
+
+def _error_names(cls: type[NarratorError] = NarratorError) -> set[str]:
+    """The class names of narrator's errors, subclasses included."""
+    return {cls.__name__}.union(*(_error_names(sub) for sub in cls.__subclasses__()))
+
+
+class _ExplainedErrors(logging.Filter):
+    """Keeps Prefect's console from repeating a narrator error with a traceback per task,
+    subflow and flow: ``main`` prints it once, with its hint. The records still reach
+    Prefect's API (its UI shows the tracebacks), and ``-v`` keeps them on the console."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._names = _error_names()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], NarratorError):
+            return False
+        if record.levelno < logging.ERROR:
+            return True
+        text = record.getMessage()
+        return not any(f"exception {n}" in text or f"{n}(" in text for n in self._names)
+
+
+def _quiet_explained_errors() -> None:
+    """Add :class:`_ExplainedErrors` to the console handlers Prefect configured."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, PrefectConsoleHandler):
+            handler.addFilter(_ExplainedErrors())
 
 
 def _summary(result: BookResult) -> None:
@@ -97,6 +129,12 @@ def run(
     response_format: Annotated[str, typer.Option(help="Remote audio format.")] = (
         REMOTE_DEFAULTS.response_format
     ),
+    pcm_rate: Annotated[
+        int, typer.Option(help="Sample rate of pcm responses, Hz (wav is safer).")
+    ] = REMOTE_DEFAULTS.pcm_rate,
+    timeout: Annotated[
+        float, typer.Option(help="Longest wait for one remote request, seconds.")
+    ] = REMOTE_DEFAULTS.timeout_s,
     budget: BudgetOpt = REMOTE_DEFAULTS.budget,
     master: Annotated[
         str, typer.Option(help="Mastering preset: acx, ebu-r128, podcast or none.")
@@ -156,7 +194,15 @@ def run(
         engine=engine,
         verify=verify,
         remote=remote_settings(
-            base_url, budget, tts_model, voice, asr_model, response_format, api_key_block
+            base_url,
+            budget,
+            tts_model,
+            voice,
+            asr_model,
+            response_format,
+            api_key_block,
+            timeout_s=timeout,
+            pcm_rate=pcm_rate,
         ),
         master=master_settings(master, target_lufs=target_lufs, ceiling_dbfs=ceiling_dbfs),
         formats=tuple(formats or ()),
@@ -192,6 +238,12 @@ def narrate_now(params: NarrationParams, *, verbose: bool) -> BookResult:
             out.print("[green]nothing to do: every file of this book is current[/green]")
             _summary(finished)
             return finished
+    # Likewise the remote settings (key, server, models, voice), with requests that cost
+    # nothing, before any paid one.
+    from narrator.preflight import check_remote
+
+    for warning in check_remote(params):
+        err.print(f"[yellow]warning: {warning}[/yellow]", highlight=False)
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     progress = logging.getLogger("narrator.progress")
@@ -201,6 +253,8 @@ def narrate_now(params: NarrationParams, *, verbose: bool) -> BookResult:
 
     from flows.narrate import narrate_book
 
+    if not verbose:
+        _quiet_explained_errors()
     state = narrate_book(params, return_state=True)
     if state.name == AWAITING_BUDGET:
         err.print(f"[yellow]{state.message}[/yellow]", highlight=False)

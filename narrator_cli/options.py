@@ -63,6 +63,8 @@ def remote_settings(
     asr_model: str = REMOTE_DEFAULTS.asr_model,
     response_format: str = REMOTE_DEFAULTS.response_format,
     api_key_block: str | None = None,
+    timeout_s: float = REMOTE_DEFAULTS.timeout_s,
+    pcm_rate: int = REMOTE_DEFAULTS.pcm_rate,
 ) -> RemoteSettings:
     return RemoteSettings(
         base_url=base_url,
@@ -72,6 +74,8 @@ def remote_settings(
         asr_model=asr_model,
         response_format=response_format,  # type: ignore[arg-type]
         api_key_block=api_key_block,
+        timeout_s=timeout_s,
+        pcm_rate=pcm_rate,
     )
 
 

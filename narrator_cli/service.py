@@ -75,11 +75,21 @@ def serve(
         float, typer.Option(help="Fail this fraction of requests on purpose (testing).")
     ] = 0.0,
     fault_seed: Annotated[int, typer.Option(help="Seed of the injected faults.")] = 0,
+    transcription_detail: Annotated[
+        str,
+        typer.Option(help="verbose_json timings: words (as asked), segments only, or text only."),
+    ] = "words",
+    error_style: Annotated[
+        str, typer.Option(help="Error bodies as openai, fastapi, text or html (testing).")
+    ] = "openai",
+    pcm_rate: Annotated[int, typer.Option(help="Sample rate of pcm speech, Hz.")] = 24_000,
 ) -> None:
     """Serve the embedded engine as an OpenAI-compatible speech API.
 
-    POST /v1/audio/speech, POST /v1/audio/transcriptions and GET /v1/models. Set
-    NARRATOR_SERVE_TOKEN to require "Authorization: Bearer <token>".
+    POST /v1/audio/speech, POST /v1/audio/transcriptions, GET /v1/models and
+    GET /v1/audio/voices. Set NARRATOR_SERVE_TOKEN to require "Authorization: Bearer <token>".
+    --transcription-detail, --error-style and --pcm-rate imitate other servers, to test
+    clients against them.
 
     Examples:
 
@@ -96,6 +106,9 @@ def serve(
         port=port,
         token=token,
         max_request_bytes=int(max_request_mb * 1024 * 1024),
+        transcription_detail=transcription_detail,  # type: ignore[arg-type]
+        error_style=error_style,  # type: ignore[arg-type]
+        pcm_rate=pcm_rate,
     )
     faults = FaultConfig(rate=fault_rate, seed=fault_seed) if fault_rate > 0 else None
     server = SpeechServer(config, faults=faults)

@@ -137,20 +137,35 @@ def read_audio(path: Path) -> tuple[np.ndarray, int]:
 PCM_RATE = 24_000
 """Sample rate of OpenAI's ``pcm`` response format (raw 16-bit little-endian mono), Hz."""
 
+_LOSSLESS_MAGIC = (b"RIFF", b"fLaC")
+"""How WAV and FLAC data begin: soundfile decodes those, PyAV everything else."""
 
-def decode_audio(data: bytes, fmt: str) -> tuple[np.ndarray, int]:
-    """Decode an in-memory audio response (``fmt``: wav, flac, mp3, opus, aac, pcm).
+def _has_header(data: bytes) -> bool:
+    """True when ``data`` starts like a file with a header, not raw PCM: WAV, FLAC, Ogg,
+    MP3 with ID3 tags, or an MP4 box. (MPEG frame sync is no sign: raw PCM starting with a
+    sample of -1 begins with the same bytes.)"""
+    return (
+        data[:4] in (*_LOSSLESS_MAGIC, b"OggS") or data[:3] == b"ID3" or data[4:8] == b"ftyp"
+    )
 
-    Returns mono float32 samples in [-1, 1] and the sample rate (Hz). Raises
-    :class:`AudioError` when the bytes are empty or cannot be decoded.
+
+def decode_audio(data: bytes, fmt: str, *, pcm_rate: int = PCM_RATE) -> tuple[np.ndarray, int]:
+    """Decode an in-memory audio response by its content, whatever format was asked for
+    (``fmt``: wav, flac, mp3, opus, aac, pcm): servers do not always send what was asked.
+
+    Headerless data is taken as ``pcm`` only when ``fmt`` is pcm: 16-bit little-endian mono
+    at ``pcm_rate`` Hz (OpenAI's is 24,000; Piper-based servers send 22,050). Returns mono
+    float32 samples in [-1, 1] and the sample rate (Hz). Raises :class:`AudioError` when
+    the bytes are empty or cannot be decoded.
     """
-    if fmt == "pcm":
+    if fmt == "pcm" and not _has_header(data):
         if len(data) < 2:
             raise AudioError("the pcm response holds no samples")
         pcm = np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")
-        return pcm.astype(np.float32) / 32768.0, PCM_RATE
+        return pcm.astype(np.float32) / 32768.0, pcm_rate
     name = f"the {fmt} response"
-    samples, rate = _joined(_open(io.BytesIO(data), fmt in {"wav", "flac"}, name, None, READ_BLOCK))
+    lossless = data[:4] in _LOSSLESS_MAGIC
+    samples, rate = _joined(_open(io.BytesIO(data), lossless, name, None, READ_BLOCK))
     if samples.size == 0:
         raise AudioError(f"{name} holds no audio samples")
     return samples, rate

@@ -1,8 +1,9 @@
 """The OpenAI-compatible routes and their request models.
 
-``GET /v1/models``, ``POST /v1/audio/speech`` (JSON) and ``POST /v1/audio/transcriptions``
-(multipart form). Model work runs in sync endpoints, so in FastAPI's threadpool, never on
-the event loop; the models themselves are loaded once per process by their loaders.
+``GET /v1/models``, ``GET /v1/audio/voices`` (as Kokoro-style servers list theirs),
+``POST /v1/audio/speech`` (JSON) and ``POST /v1/audio/transcriptions`` (multipart form).
+Model work runs in sync endpoints, so in FastAPI's threadpool, never on the event loop;
+the models themselves are loaded once per process by their loaders.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime,
@@ -103,7 +104,7 @@ def create_app(
 ) -> FastAPI:
     """The FastAPI app; ``stopping`` is set when the server begins to shut down."""
     app = FastAPI(title="narrator speech server", openapi_url=None, docs_url=None, redoc_url=None)
-    install_handlers(app)
+    install_handlers(app, config.error_style)
 
     def refuse_if_stopping() -> None:
         if stopping.is_set():
@@ -151,6 +152,10 @@ def create_app(
         models = [_model_object(SPEECH_MODEL), _model_object(TRANSCRIPTION_MODEL)]
         return {"object": "list", "data": models}
 
+    @app.get("/v1/audio/voices")
+    async def list_voices() -> dict[str, object]:
+        return {"voices": [VOICE]}
+
     @app.get("/v1/models/{model_id}")
     async def retrieve_model(model_id: str) -> dict[str, object]:
         if model_id not in (SPEECH_MODEL, TRANSCRIPTION_MODEL):
@@ -175,7 +180,7 @@ def create_app(
                 max_input_chars=config.max_input_chars,
                 speak_at_most_chars=config.speak_at_most_chars,
             )
-            return encode(spoken, body.response_format)
+            return encode(spoken, body.response_format, pcm_rate=config.pcm_rate)
 
         media_type = CONTENT_TYPES[body.response_format]
         if fault is not None:
@@ -190,7 +195,11 @@ def create_app(
         _fault: Annotated[None, Depends(faults.transcription)],
     ) -> Response:
         refuse_if_stopping()
-        words = form.response_format == "verbose_json" and "word" in form.timestamp_granularities
-        return transcribe(form.file.file.read(), response_format=form.response_format, words=words)
+        return transcribe(
+            form.file.file.read(),
+            response_format=form.response_format,
+            granularities=form.timestamp_granularities,
+            detail=config.transcription_detail,
+        )
 
     return app

@@ -12,8 +12,8 @@ from narrator.audio.export import run_ffmpeg
 from narrator.errors import AudioError
 from narrator.speech.base import Speech
 
-PCM_RATE_HZ = 24_000
-"""Sample rate of ``pcm`` speech, Hz: OpenAI's raw PCM is 16-bit mono at 24 kHz."""
+OPUS_RATE_HZ = 24_000
+"""Sample rate of ``opus`` speech, Hz: Opus runs only at 48/24/16/12/8 kHz."""
 
 CONTENT_TYPES = {
     "mp3": "audio/mpeg",
@@ -29,7 +29,7 @@ CONTENT_TYPES = {
 # 48/24/16/12/8 kHz, so the voice's 22,050 Hz is resampled to 24 kHz like OpenAI's.
 _FFMPEG_OUTPUT = {
     "mp3": ["-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"],
-    "opus": ["-c:a", "libopus", "-b:a", "32k", "-ar", str(PCM_RATE_HZ), "-f", "ogg"],
+    "opus": ["-c:a", "libopus", "-b:a", "32k", "-ar", str(OPUS_RATE_HZ), "-f", "ogg"],
     "aac": ["-c:a", "aac", "-b:a", "64k", "-f", "adts"],
 }
 
@@ -50,21 +50,24 @@ def synthesize(
     return engine.synthesize(text)
 
 
-def encode(speech: Speech, response_format: str) -> bytes:
+def encode(speech: Speech, response_format: str, *, pcm_rate: int = 24_000) -> bytes:
     """Encode ``speech`` as OpenAI's ``response_format``.
 
     wav and flac are 16-bit at the speech's own rate (Hz); pcm is headerless 16-bit little-endian
-    at 24,000 Hz; mp3, opus (in Ogg) and aac (ADTS) are encoded by the bundled ffmpeg.
+    at ``pcm_rate`` Hz (OpenAI's is 24,000); mp3, opus (in Ogg) and aac (ADTS) are encoded by
+    the bundled ffmpeg.
     """
     if response_format == "pcm":
-        # Imported here: scipy.signal takes seconds to import, and only pcm needs it.
-        from scipy.signal import resample_poly
+        samples = speech.samples
+        if pcm_rate != speech.sample_rate:
+            # Imported here: scipy.signal takes seconds to import, and only pcm needs it.
+            from scipy.signal import resample_poly
 
-        # 22,050 Hz -> 24,000 Hz is 160/147.
-        common = math.gcd(PCM_RATE_HZ, speech.sample_rate)
-        up, down = PCM_RATE_HZ // common, speech.sample_rate // common
-        resampled = resample_poly(speech.samples, up, down)
-        return (np.clip(resampled, -1.0, 1.0) * 32767).round().astype("<i2").tobytes()
+            # 22,050 Hz -> 24,000 Hz is 160/147.
+            common = math.gcd(pcm_rate, speech.sample_rate)
+            up, down = pcm_rate // common, speech.sample_rate // common
+            samples = resample_poly(samples, up, down)
+        return (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2").tobytes()
     lossless = io.BytesIO()
     container = "FLAC" if response_format == "flac" else "WAV"
     sf.write(lossless, speech.samples, speech.sample_rate, subtype="PCM_16", format=container)

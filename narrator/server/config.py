@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from typing import Literal
 
 from pydantic import Field, SecretStr
 
 from narrator.models import Frozen
+from narrator.server.errors import ErrorStyle
 
 SPEECH_MODEL = "piper-en_US-joe-medium"
 TRANSCRIPTION_MODEL = "faster-whisper-tiny.en"
 VOICE = "joe"
+
+TranscriptionDetail = Literal["words", "segments", "text"]
+"""What ``verbose_json`` transcriptions hold: word timestamps when asked for (as OpenAI),
+segments only whatever is asked (servers that ignore ``timestamp_granularities``), or the
+text only, with no timings at all (servers that answer every format with ``{"text"}``)."""
 
 
 class ServeConfig(Frozen):
@@ -33,6 +40,18 @@ class ServeConfig(Frozen):
         description="speak only the first N characters of longer inputs (whole words) and "
         "answer 200 anyway, as servers do whose model context is shorter than the input "
         "they accept (Kokoro: 510 phoneme tokens); for testing adaptive chunk sizes",
+    )
+    # Imitations of other servers, for testing clients against their behaviour.
+    transcription_detail: TranscriptionDetail = Field(
+        default="words", description="timings in verbose_json transcriptions"
+    )
+    error_style: ErrorStyle = Field(default="openai", description="shape of error bodies")
+    pcm_rate: int = Field(
+        default=24_000,
+        ge=8_000,
+        le=48_000,
+        description="sample rate of 'pcm' speech, Hz: OpenAI's is 24,000; Piper-based "
+        "servers send their voice's 22,050",
     )
 
 

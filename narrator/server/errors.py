@@ -1,22 +1,32 @@
 """Errors in OpenAI's shape, ``{"error": {"message", "type", "param", "code"}}``, for every
 failure the server answers: its own checks, FastAPI's validation and routing errors, and
-narrator's engine errors."""
+narrator's engine errors.
+
+For tests of clients, the server can answer in the shapes other servers use instead
+(:data:`ErrorStyle`): FastAPI's ``{"detail": ...}``, plain text, or an HTML page as a
+proxy in front of a server sends."""
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 
 from narrator.errors import NarratorError, PermanentError
 
 log = logging.getLogger("narrator.server")
+
+ErrorStyle = Literal["openai", "fastapi", "text", "html"]
+"""How error bodies look: OpenAI's ``{"error": {...}}``; FastAPI's ``{"detail": {...}}``
+(as FastAPI-based speech servers answer their own HTTPExceptions); ``text/plain``; or an
+HTML error page whose title carries the status and the message."""
 
 DROPPED = "narrator.dropped"
 """Key of ``scope["state"]`` that tells the gate to close the connection instead of answering;
@@ -42,8 +52,8 @@ class ApiError(Exception):
         self.code = code
         self.headers = dict(headers or {})
 
-    def response(self) -> JSONResponse:
-        """The response carrying this error."""
+    def response(self, style: ErrorStyle = "openai") -> Response:
+        """The response carrying this error, its body in ``style``."""
         if self.status == HTTPStatus.TOO_MANY_REQUESTS:
             kind = "rate_limit_exceeded"
         elif self.status >= 500:
@@ -51,6 +61,16 @@ class ApiError(Exception):
         else:
             kind = "invalid_request_error"
         error = {"message": self.message, "type": kind, "param": self.param, "code": self.code}
+        if style == "fastapi":
+            return JSONResponse({"detail": {"error": error}}, self.status, self.headers)
+        if style == "text":
+            return PlainTextResponse(self.message + "\n", self.status, self.headers)
+        if style == "html":
+            title = html.escape(
+                f"{self.status} {HTTPStatus(self.status).phrase}: {self.message}", quote=False
+            )
+            page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
+            return HTMLResponse(page, self.status, self.headers)
         return JSONResponse({"error": error}, self.status, self.headers)
 
 
@@ -103,20 +123,20 @@ def _http_error(request: Request, exc: HTTPException) -> ApiError:
     return ApiError(exc.status_code, str(exc.detail), headers=exc.headers)
 
 
-def install_handlers(app: FastAPI) -> None:
-    """Answer every exception reaching ``app`` in OpenAI's shape."""
+def install_handlers(app: FastAPI, style: ErrorStyle = "openai") -> None:
+    """Answer every exception reaching ``app`` with an error body in ``style``."""
 
     async def api_error(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
-        return exc.response()
+        return exc.response(style)
 
     async def invalid(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        return validation_error(exc.errors()).response()
+        return validation_error(exc.errors()).response(style)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return _http_error(request, exc).response()
+        return _http_error(request, exc).response(style)
 
     async def dropped(request: Request, exc: Exception) -> Response:
         request.scope.setdefault("state", {})[DROPPED] = str(exc)
@@ -128,14 +148,14 @@ def install_handlers(app: FastAPI) -> None:
             # Retrying cannot help (nothing speakable in the input): 422, not 500, so
             # clients fail fast instead of retrying.
             log.warning("%s %s rejected: %s", request.method, request.url.path, exc)
-            return ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, exc.message).response()
+            return ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, exc.message).response(style)
         log.warning("%s %s failed: %s", request.method, request.url.path, exc)
-        return ApiError(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc)).response()
+        return ApiError(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc)).response(style)
 
     async def unexpected(_request: Request, exc: Exception) -> Response:
         # The client gets a message, never a traceback (the gate logs the traceback).
         message = f"Internal error: {type(exc).__name__}: {exc}"
-        return ApiError(HTTPStatus.INTERNAL_SERVER_ERROR, message).response()
+        return ApiError(HTTPStatus.INTERNAL_SERVER_ERROR, message).response(style)
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RequestValidationError, invalid)

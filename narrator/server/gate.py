@@ -64,7 +64,8 @@ class Gate:
         try:
             refusal = self._refusal(Headers(scope=scope))
             if refusal is not None:
-                await refusal.response()(scope, exchange.receive, exchange.send)
+                answer = refusal.response(self.config.error_style)
+                await answer(scope, exchange.receive, exchange.send)
             else:
                 await self.app(scope, exchange.receive, exchange.send)
         except Exception:
@@ -72,7 +73,8 @@ class Gate:
             log.exception("%s %s failed", scope["method"], scope["path"])
             if not exchange.started:
                 error = ApiError(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal error.")
-                await error.response()(scope, exchange.receive, exchange.send)
+                answer = error.response(self.config.error_style)
+                await answer(scope, exchange.receive, exchange.send)
 
     def malformed(self) -> None:
         """Count and log a request too malformed to have a method or path (answered 400)."""

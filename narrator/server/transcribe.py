@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from http import HTTPStatus
 
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from narrator.server.config import TranscriptionDetail
 from narrator.server.errors import ApiError
 
 WHISPER_RATE_HZ = 16_000
 """Rate faster-whisper decodes uploads to, Hz."""
 
 
-def transcribe(audio: bytes, *, response_format: str, words: bool) -> Response:
+def transcribe(
+    audio: bytes,
+    *,
+    response_format: str,
+    granularities: Sequence[str] = (),
+    detail: TranscriptionDetail = "words",
+) -> Response:
     """Transcribe an uploaded audio file with the verifier's decode options.
 
-    ``response_format`` is json, text or verbose_json; ``words`` adds word timestamps
-    (seconds) to verbose_json.
+    ``response_format`` is json, text or verbose_json. verbose_json has segments, and word
+    timestamps (seconds) when ``granularities`` ask for them, as OpenAI answers; ``detail``
+    imitates servers that give segments only (``segments``) or the text only (``text``).
     """
+    words = response_format == "verbose_json" and "word" in granularities and detail == "words"
     # Imported here: faster-whisper and CTranslate2 take about a second to import.
     from faster_whisper import decode_audio
 
@@ -40,7 +50,7 @@ def transcribe(audio: bytes, *, response_format: str, words: bool) -> Response:
     text = " ".join(segment.text.strip() for segment in segments).strip()
     if response_format == "text":
         return PlainTextResponse(text + "\n")
-    if response_format == "json":
+    if response_format == "json" or detail == "text":
         return JSONResponse({"text": text})
     verbose: dict[str, object] = {
         "task": "transcribe",

@@ -7,15 +7,18 @@ plausible length for its text; otherwise it counts as a failed attempt.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import openai
 
-from narrator.audio.io import decode_audio
+from narrator.audio.io import PCM_RATE, decode_audio
 from narrator.errors import AudioError, ConfigError
-from narrator.provider import BadResponse, Provider
+from narrator.provider import BadResponse, Provider, ProviderRefused
 from narrator.speech.base import Speech, SpeechCapabilities
 from narrator.speech.timing import expected_duration_s
 from narrator.text.chunking import split_text
+from narrator.verify.scoring import duration_bounds_s
 
 MIN_PLAUSIBLE_FACTOR = 0.3
 MAX_PLAUSIBLE_FACTOR = 3.0
@@ -30,6 +33,10 @@ MIN_INPUT_CHARS = 100
 LEARNED_LIMIT_MARGIN = 0.9
 """A learned input limit is 90 % of what the endpoint was heard to speak (the position
 is estimated from words, so leave a margin), and never below 100 characters."""
+
+COMMON_RATES_HZ = (8_000, 11_025, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000)
+"""Sample rates speech servers send, Hz; the likely one is named when pcm contradicts its
+text."""
 
 PIECE_GAP_S = 0.3
 """Silence between the pieces of a chunk spoken in several requests, seconds: about a
@@ -53,8 +60,10 @@ class RemoteSpeechEngine:
         speed: float,
         response_format: str,
         max_input_chars: int,
+        pcm_rate: int = PCM_RATE,
     ) -> None:
-        """``speed`` is the speaking rate (0.25-4.0, 1.0 = the voice's own)."""
+        """``speed`` is the speaking rate (0.25-4.0, 1.0 = the voice's own); ``pcm_rate`` is
+        the sample rate (Hz) of headerless ``pcm`` responses."""
         if not 0.25 <= speed <= 4.0:
             raise ConfigError(
                 f"speed {speed} is out of range", hint="choose a speed between 0.25 and 4.0"
@@ -64,12 +73,16 @@ class RemoteSpeechEngine:
         self.voice = voice
         self.speed = speed
         self.response_format = response_format
+        self.pcm_rate = pcm_rate
         self.capabilities = capabilities(max_input_chars)
         self.credit = f"{model} ({voice})"
         # Everything besides the text that shapes the audio; the key is not part of it.
-        self.identity = (
-            f"openai-compat/{provider.account}/{model}/{voice}/speed={speed:g}/{response_format}"
+        audio = (
+            f"pcm@{pcm_rate}"
+            if response_format == "pcm" and pcm_rate != PCM_RATE
+            else (response_format)
         )
+        self.identity = f"openai-compat/{provider.account}/{model}/{voice}/speed={speed:g}/{audio}"
 
     @property
     def max_input_chars(self) -> int:
@@ -114,17 +127,20 @@ class RemoteSpeechEngine:
             )
             return self._accept(response.content, text, label)
 
-        return self._provider.call("speech", label or text[:40], send)
+        timeout_s = self._provider.timeouts.for_speech(len(text))
+        return self._provider.call("speech", label or text[:40], send, timeout_s=timeout_s)
 
     def _accept(self, data: bytes, text: str, label: str) -> Speech:
         try:
-            samples, rate = decode_audio(data, self.response_format)
+            samples, rate = decode_audio(data, self.response_format, pcm_rate=self.pcm_rate)
         except AudioError as exc:
             raise BadResponse(
                 f"speech for {label}: {exc.message} ({len(data)} bytes)",
                 hint="the server returned unusable audio; narrator retries",
             ) from None
         speech = Speech(samples=samples, sample_rate=rate)
+        if self.response_format == "pcm" and rate == self.pcm_rate:
+            self._check_pcm_rate(speech, text, label)
         expected = expected_duration_s(text, speed=self.speed)
         low = MIN_PLAUSIBLE_FACTOR * expected
         high = MAX_PLAUSIBLE_FACTOR * expected + MAX_PLAUSIBLE_SLACK_S
@@ -135,3 +151,20 @@ class RemoteSpeechEngine:
                 hint="the server truncated or padded the audio; narrator retries",
             )
         return speech
+
+    def _check_pcm_rate(self, speech: Speech, text: str, label: str) -> None:
+        """Refuse headerless audio whose length contradicts its text beyond verification's
+        duration rule: its rate is not ``pcm_rate``, so every chunk would play at the wrong
+        speed and pitch (a server at 48 kHz read as 24 kHz lasts twice as long)."""
+        shortest, longest = duration_bounds_s(text, speed=self.speed)
+        if shortest <= speech.duration_s <= longest:
+            return
+        implied = self.pcm_rate * speech.duration_s / expected_duration_s(text, speed=self.speed)
+        likely = min(COMMON_RATES_HZ, key=lambda rate: abs(math.log(rate / implied)))
+        raise ProviderRefused(
+            f"speech for {label}: the pcm response lasts {speech.duration_s:.1f} s at "
+            f"{self.pcm_rate} Hz, but its {len(text)} characters need {shortest:.1f}-"
+            f"{longest:.1f} s: the server's pcm is probably at {likely} Hz",
+            hint="pass --pcm-rate with the server's rate (OpenAI: 24000; Piper-based servers: "
+            "22050), or better --response-format wav, whose header carries the rate",
+        )

@@ -1,9 +1,9 @@
-"""Batch consecutive chunks into one transcription request, and split what was heard back.
+"""Batch consecutive chunks into one transcription request.
 
 A paid remote Whisper API is priced per request, so remote verification joins several
-chunks into one file with silence between them, transcribes it once, and attributes each
-timestamped segment (or word) back to the chunk whose audio it overlaps. Pure domain code:
-no network, no Prefect.
+chunks into one file with silence between them and transcribes it once;
+``narrator.verify.attribution`` splits what was heard back into the chunks. Pure domain
+code: no network, no Prefect.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from scipy.signal import resample_poly
 
 from narrator.atomic import atomic_path
 from narrator.audio.io import read_audio
 from narrator.errors import ConfigError
 from narrator.models import Frozen
-from narrator.verify.base import HeardSegment
 
 __all__ = [
     "BATCH_SAMPLE_RATE",
@@ -28,7 +26,6 @@ __all__ = [
     "MAX_UPLOAD_BYTES",
     "STRADDLE_TOLERANCE_S",
     "Span",
-    "attribute",
     "concatenate",
     "plan_batches",
 ]
@@ -113,6 +110,10 @@ def plan_batches(
 def _to_batch_rate(samples: np.ndarray, rate: int) -> np.ndarray:
     if rate == BATCH_SAMPLE_RATE:
         return samples
+    # Imported here: scipy.signal takes seconds to import, and every CLI command imports
+    # this module (through narrator.plan) before it can report a bad setting.
+    from scipy.signal import resample_poly
+
     # The exact rational ratio (22,050 -> 16,000 is 320/441) keeps the length exact.
     ratio = Fraction(BATCH_SAMPLE_RATE, rate)
     return resample_poly(samples, ratio.numerator, ratio.denominator)
@@ -153,48 +154,3 @@ def concatenate(paths: Sequence[Path], target: Path) -> tuple[Span, ...]:
             fh.write(gap)
             position += len(samples) + len(gap)
     return tuple(spans)
-
-
-def _overlap_s(segment: HeardSegment, span: Span) -> float:
-    return max(0.0, min(segment.end_s, span.end_s) - max(segment.start_s, span.start_s))
-
-
-def _distance_s(segment: HeardSegment, span: Span) -> float:
-    return max(span.start_s - segment.end_s, segment.start_s - span.end_s, 0.0)
-
-
-def attribute(segments: Sequence[HeardSegment], spans: Sequence[Span]) -> list[str | None]:
-    """The text heard in each chunk's span, in span order; None where it is ambiguous.
-
-    Each segment goes to the span it overlaps most. A segment overlapping two or more spans
-    by more than ``STRADDLE_TOLERANCE_S`` means Whisper merged speech across a gap: every
-    span it straddles gets None, and the caller re-checks those chunks alone. A segment
-    with no overlap (wholly inside a gap, or a zero-length word) goes to the nearest span,
-    the earlier on a tie, because Whisper's timestamps are off by a few hundred ms. Word
-    timestamps work the same way; a word rarely straddles a 1.5-s gap. A span with no
-    segment gets "" (nothing was heard, so verification fails it).
-
-    Segment texts are stripped and joined with single spaces in the order given, which is
-    the order the transcription returns them in.
-    """
-    if not spans:
-        return []
-    heard: list[list[str]] = [[] for _ in spans]
-    ambiguous: set[int] = set()
-    for segment in segments:
-        overlaps = [_overlap_s(segment, span) for span in spans]
-        straddled = [i for i, overlap in enumerate(overlaps) if overlap > STRADDLE_TOLERANCE_S]
-        if len(straddled) > 1:
-            ambiguous.update(straddled)
-            continue
-        # Most overlap wins; with no overlap at all, the nearest span. index() finds the
-        # first of equal keys, so a tie goes to the earlier span.
-        keys = [
-            (overlap, -_distance_s(segment, span))
-            for overlap, span in zip(overlaps, spans, strict=True)
-        ]
-        heard[keys.index(max(keys))].append(segment.text.strip())
-    return [
-        None if i in ambiguous else " ".join(text for text in texts if text)
-        for i, texts in enumerate(heard)
-    ]

@@ -121,11 +121,11 @@ class WhisperTranscriber:
     def transcribe_timed(self, audio_path: Path, *, label: str = "") -> tuple[HeardSegment, ...]:
         """The words heard in ``audio_path``, each timed in seconds from its start.
 
-        Words, not segments: a batch of chunks is attributed back to its chunks by these
-        times, and a segment may run across the gap between two chunks where a word does
-        not. Measured on the sample's 15 chunks in 6 batches, segment times left 4 of them
-        ambiguous (each then heard again alone); word times cost 7.4-8.1 CPU-s against
-        6.2-6.6 and left none.
+        Words, not segments: where a batch's text leaves a word at a chunk boundary to
+        either neighbour, its time settles it, and a segment may run across the gap
+        between two chunks where a word does not. Measured on the sample's 15 chunks in 6
+        batches attributed by time alone, segments left 4 of them ambiguous (each then
+        heard again alone); words cost 7.4-8.1 CPU-s against 6.2-6.6 and left none.
         """
         return self._decode(audio_path, label=label, timestamps=True)
 

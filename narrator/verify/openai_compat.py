@@ -2,8 +2,8 @@
 
 Each call is one budgeted, retried request through
 :class:`~narrator.provider.Provider`. :meth:`RemoteTranscriber.transcribe_timed`
-asks for ``verbose_json`` so that a batch of several chunks can be attributed back
-to each chunk by its segment timestamps.
+asks for ``verbose_json`` with word timestamps, and takes what the server gives: words,
+segments only (servers that ignore ``timestamp_granularities``), or the text alone.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import openai
+import soundfile as sf
 
 from narrator.errors import EngineError
-from narrator.provider import BadResponse, Provider
+from narrator.provider import Provider
+from narrator.verify.attribution import untimed
 from narrator.verify.base import HeardSegment, TranscriberCapabilities
+from narrator.verify.batching import BATCH_SAMPLE_RATE
 
 
 class RemoteTranscriber:
@@ -35,21 +38,33 @@ class RemoteTranscriber:
         return self._send(audio_path, label, "json").text
 
     def transcribe_timed(self, audio_path: Path, *, label: str = "") -> tuple[HeardSegment, ...]:
-        """The segments heard in ``audio_path``, timed in seconds, from one request."""
-        result = self._send(audio_path, label, "verbose_json")
-        segments = getattr(result, "segments", None)
-        if segments is None:
-            raise BadResponse(
-                f"transcription of {label} has no segments",
-                hint="the server ignored response_format=verbose_json; "
-                "verify on the embedded transcriber instead (--verify embedded)",
-            )
-        return tuple(
-            HeardSegment(start_s=float(s.start), end_s=float(s.end), text=s.text.strip())
-            for s in segments
-        )
+        """What is heard in ``audio_path``, from one request: its words timed in seconds when
+        the server returns them, else its segments, else one untimed segment
+        (:func:`~narrator.verify.attribution.untimed`)."""
+        result = self._send(audio_path, label, "verbose_json", granularities=["word", "segment"])
+        if isinstance(result, str):  # a server that answers every format with text
+            return (untimed(result.strip()),) if result.strip() else ()
+        for units, key in (
+            (getattr(result, "words", None), "word"),
+            (getattr(result, "segments", None), "text"),
+        ):
+            if units:
+                return tuple(
+                    HeardSegment(
+                        start_s=float(u.start), end_s=float(u.end), text=getattr(u, key).strip()
+                    )
+                    for u in units
+                )
+        text = (getattr(result, "text", None) or "").strip()
+        return (untimed(text),) if text else ()
 
-    def _send(self, audio_path: Path, label: str, response_format: str):  # noqa: ANN202 - SDK type
+    def _send(  # noqa: ANN202 - SDK type
+        self,
+        audio_path: Path,
+        label: str,
+        response_format: str,
+        granularities: list[str] | None = None,
+    ):
         if not Path(audio_path).is_file():
             raise EngineError(
                 f"audio file {audio_path} of {label} does not exist",
@@ -65,6 +80,19 @@ class RemoteTranscriber:
                 file=(Path(audio_path).name, data),
                 language="en",
                 response_format=response_format,  # type: ignore[arg-type]
+                **({"timestamp_granularities": granularities} if granularities else {}),
             )
 
-        return self._provider.call("transcription", label or Path(audio_path).name, send)
+        timeout_s = self._provider.timeouts.for_transcription(_audio_seconds(audio_path, data))
+        return self._provider.call(
+            "transcription", label or Path(audio_path).name, send, timeout_s=timeout_s
+        )
+
+
+def _audio_seconds(path: Path, data: bytes) -> float:
+    """How long the audio in ``path`` lasts, seconds; for a file soundfile cannot read,
+    an upper bound from its size as 16-bit mono at 16 kHz (what batches are written as)."""
+    try:
+        return float(sf.info(path).duration)
+    except (sf.LibsndfileError, RuntimeError):
+        return len(data) / (2 * BATCH_SAMPLE_RATE)

@@ -82,10 +82,39 @@ def test_a_spent_budget_exits_3_saying_what_is_done_and_when_it_resets(
             "--budget", "1/day", "--max-input-chars", "60",
         ]  # fmt: skip
         proc = narrate(*args, env=env)
-        assert server.stats.requests == 1
+        assert server.stats.by_path["/v1/audio/speech"] == 1
     assert proc.returncode == 3, proc.stderr[-2000:]
     assert "waiting for budget: 1 of" in proc.stderr
     assert "resets at" in proc.stderr and "UTC" in proc.stderr
     budget = narrate("budget", "--base-url", url, "--budget", "1/day", env=env)
     assert budget.returncode == 0
     assert "1 requests used today of 1; 0 remain" in budget.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("mistake", "env", "said", "hint"),
+    [
+        (["--tts-model", "piper-en_US-joe-mediun"], {}, "model 'piper-en_US-joe-mediun'",
+         "did you mean 'piper-en_US-joe-medium'"),
+        (["--base-url", "http://127.0.0.1:9/v1"], {}, "nothing answers at", "--base-url"),
+        (["--base-url", "http://192.0.2.1/v1"], {"NARRATOR_API_KEY": ""}, "no API key",
+         "NARRATOR_API_KEY"),
+    ],
+    ids=["model", "base-url", "key"],
+)  # fmt: skip
+def test_a_config_mistake_ends_before_any_request_in_one_screen(
+    tiny_book: Path, tmp_path: Path, mistake: list[str], env: dict[str, str], said: str, hint: str
+) -> None:
+    with SpeechServer(ServeConfig(port=0)) as server:
+        args = [
+            "run", str(tiny_book), "--out", str(tmp_path / "out"), "--engine", "remote",
+            "--base-url", server.url, "--tts-model", SPEECH_MODEL, "--voice", VOICE, *mistake,
+        ]  # fmt: skip
+        proc = narrate(*args, env={"NARRATOR_LEDGER": str(tmp_path / "l.sqlite"), **env})
+        seen = server.stats.by_path
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert said in proc.stderr and hint in proc.stderr.replace("\n", " ")
+    assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) < 10
+    assert "/v1/audio/speech" not in seen  # nothing paid for
+    assert not (tmp_path / "out").exists()

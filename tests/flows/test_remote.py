@@ -260,3 +260,48 @@ def test_the_key_can_come_from_a_prefect_secret_block(
     assert all(c["passed"] for c in _chunks(result))
     assert seen.by_path.get("/v1/audio/speech", 0) > 0  # auto chose the remote engine
     assert block_key not in result.manifest.read_text(encoding="utf-8")
+
+
+def test_a_refused_setting_stops_the_run_at_the_first_request(
+    prefect_harness: None,
+    tiny_book: Path,
+    tmp_path: Path,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows.narrate import narrate_book
+    from narrator.provider import ProviderRefused
+
+    monkeypatch.setenv("NARRATOR_WORKERS", "1")
+    with SpeechServer(ServeConfig(port=0)) as server:
+        params = _params(tiny_book, tmp_path, server.url)
+        wrong = params.remote.model_copy(update={"tts_model": "tts-1"})
+        with pytest.raises(ProviderRefused) as refused:
+            narrate_book(params.model_copy(update={"max_input_chars": 60, "remote": wrong}))
+        seen = server.stats
+    assert "HTTP 404" in refused.value.message and "'tts-1'" in refused.value.message
+    assert refused.value.exit_code == 2
+    # Every chunk would get the same answer: one request, not one per chunk.
+    assert seen.by_path == {"/v1/audio/speech": 1}
+
+
+@pytest.mark.parametrize("detail", ["segments", "text"])
+def test_batched_verification_keeps_to_the_plan_whatever_timings_the_server_gives(
+    prefect_harness: None, tiny_book: Path, tmp_path: Path, clock: FakeClock, detail: str
+) -> None:
+    from flows.narrate import narrate_book
+
+    config = ServeConfig(port=0, transcription_detail=detail)  # type: ignore[arg-type]
+    with SpeechServer(config) as server:
+        result = narrate_book(_params(tiny_book, tmp_path, server.url, verify="remote"))
+        seen = server.stats.by_path
+    chunks = _chunks(result)
+    assert all(c["passed"] for c in chunks), [c for c in chunks if not c["passed"]]
+    requests = json.loads(result.manifest.read_text(encoding="utf-8"))["requests"]
+    # Two chapters, each verified in one batch (the first of two chunks, split by a scene
+    # break): no chunk needed hearing alone.
+    assert len(chunks) == 3
+    assert requests["planned"] == {"synthesis": len(chunks), "verification": 2}
+    assert requests["made"] == requests["planned"] and requests["ledger"] == len(chunks) + 2
+    assert seen["/v1/audio/transcriptions"] == 2
+    assert "- made: " in result.report.read_text(encoding="utf-8")

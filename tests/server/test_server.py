@@ -685,3 +685,58 @@ def test_fault_injector_draws_at_the_configured_rate() -> None:
     assert set(draws(FaultConfig(rate=0), 100)) == {None}
     with pytest.raises(ValueError):
         FaultConfig(rate=1.5)
+
+
+# --- imitating other servers ------------------------------------------------------------
+
+
+def test_voices_are_listed_as_kokoro_style_servers_list_them(server: SpeechServer) -> None:
+    status, _, body = _raw(server.url + "/audio/voices")
+    assert status == 200 and json.loads(body) == {"voices": [VOICE]}
+
+
+@pytest.mark.parametrize(
+    ("style", "content_type", "message_of"),
+    [
+        ("openai", "application/json", lambda body: json.loads(body)["error"]["message"]),
+        ("fastapi", "application/json", lambda b: json.loads(b)["detail"]["error"]["message"]),
+        ("text", "text/plain", lambda body: body.decode()),
+        ("html", "text/html", lambda body: re.search(rb"<title>(.*)</title>", body)[1].decode()),
+    ],
+)
+def test_error_style_shapes_every_error_body(
+    style: str, content_type: str, message_of: object
+) -> None:
+    with SpeechServer(ServeConfig(port=0, error_style=style)) as styled:  # type: ignore[arg-type]
+        body = json.dumps({"model": SPEECH_MODEL, "voice": "alloy", "input": TEXT}).encode()
+        status, headers, answer = _raw(
+            styled.url + "/audio/speech", "POST", body, "application/json"
+        )
+    assert status == 400 and headers["content-type"].startswith(content_type)
+    message = message_of(answer)  # type: ignore[operator]
+    assert "'alloy'" in message and f"'{VOICE}'" in message  # names the valid choice
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("detail", ["segments", "text"])
+def test_transcription_detail_imitates_servers_with_fewer_timings(
+    spoken_wav: bytes, detail: str
+) -> None:
+    with SpeechServer(ServeConfig(port=0, transcription_detail=detail)) as imitation:  # type: ignore[arg-type]
+        result = _client(imitation.url).audio.transcriptions.create(
+            model=TRANSCRIPTION_MODEL,
+            file=("speech.wav", spoken_wav),
+            response_format="verbose_json",
+            timestamp_granularities=["word", "segment"],
+        )
+    assert _recall(result.text) >= 0.75
+    assert getattr(result, "words", None) is None
+    assert bool(getattr(result, "segments", None)) == (detail == "segments")
+
+
+@pytest.mark.slow
+def test_pcm_rate_sets_the_rate_of_headerless_speech(spoken_wav: bytes) -> None:
+    with SpeechServer(ServeConfig(port=0, pcm_rate=VOICE_RATE_HZ)) as piper_like:
+        pcm = _speak(_client(piper_like.url), response_format="pcm")
+    # Same speech, 16-bit mono at the voice's own rate: as many samples as the WAV has.
+    assert len(pcm) // 2 == pytest.approx(sf.info(io.BytesIO(spoken_wav)).frames, rel=0.1)

@@ -18,7 +18,7 @@ import soundfile as sf
 
 from narrator.budget import BudgetLimits, FakeClock, RequestLedger, SQLiteLedger
 from narrator.errors import BudgetExhausted, PermanentProviderError, TransientProviderError
-from narrator.provider import Provider, RetryPolicy
+from narrator.provider import Provider, ProviderRefused, RetryPolicy, Timeouts
 from narrator.speech.openai_compat import RemoteSpeechEngine
 
 KEY = "sk-test-NARRATOR-SECRET-0123456789"
@@ -97,7 +97,7 @@ def _engine(
     provider = Provider(
         base_url=url,
         api_key=KEY,
-        timeout_s=timeout,
+        timeouts=Timeouts(cap_s=timeout),
         ledger=ledger,
         policy=RetryPolicy(max_attempts=attempts, max_total_s=3600),
         clock=clock,
@@ -215,3 +215,196 @@ def test_the_budget_stops_requests_before_they_are_sent(
     assert (caught.value.used, caught.value.limit) == (2, 2)
     assert caught.value.resets_at == datetime(2026, 11, 29, tzinfo=UTC)
     assert ledger.usage().remaining == 0
+
+
+def _reply(status: int, content_type: str, body: str) -> tuple[int, dict[str, str], bytes]:
+    return status, {"Content-Type": content_type}, body.encode()
+
+
+@pytest.mark.parametrize(
+    ("reply", "shown"),
+    [
+        (_error(404, "The model 'kokoro' does not exist"), "The model 'kokoro' does not exist"),
+        (
+            _reply(400, "application/json", '{"detail": "Voice \'af_bela\' not found"}'),
+            "Voice 'af_bela' not found",
+        ),
+        (
+            _reply(
+                400,
+                "application/json",
+                '{"detail": {"error": {"message": "unknown model: whisper-1"}}}',
+            ),
+            "unknown model: whisper-1",
+        ),
+        (
+            _reply(
+                422,
+                "application/json",
+                '{"detail": [{"loc": ["body", "speed"], "msg": "Input should be less than '
+                'or equal to 4", "type": "less_than_equal"}]}',
+            ),
+            "speed: Input should be less than or equal to 4",
+        ),
+        (_reply(400, "text/plain", "model not loaded\n"), "model not loaded"),
+        (
+            _reply(
+                403,
+                "text/html",
+                "<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1>"
+                "<p>" + "nginx " * 200 + "</p></body></html>",
+            ),
+            "403 Forbidden",
+        ),
+    ],
+    ids=["openai", "fastapi-string", "fastapi-object", "fastapi-validation", "text", "html"],
+)
+def test_every_error_body_shape_shows_the_servers_message(
+    server: tuple[str, list[Script]],
+    tmp_path: Path,
+    reply: tuple[int, dict[str, str], bytes],
+    shown: str,
+) -> None:
+    url, holder = server
+    holder.append(Script(reply))
+    engine, _, _ = _engine(url, tmp_path)
+    with pytest.raises(PermanentProviderError) as caught:
+        engine.synthesize(TEXT, label="c01-0000")
+    message = caught.value.message
+    assert message.endswith(f"HTTP {reply[0]}: {shown}"), message
+    assert "no error message" not in message and "nginx" not in message
+
+
+def test_a_long_error_body_is_shortened_and_a_key_in_it_redacted(
+    server: tuple[str, list[Script]], tmp_path: Path
+) -> None:
+    url, holder = server
+    holder.append(Script(_reply(401, "text/plain", f"bad key {KEY} " + "x" * 2000)))
+    engine, _, _ = _engine(url, tmp_path)
+    with pytest.raises(PermanentProviderError) as caught:
+        engine.synthesize(TEXT)
+    message = caught.value.message
+    assert KEY not in message and "bad key [redacted]" in message
+    assert len(message) < 500 and message.endswith("…")
+
+
+def _pcm(seconds: float, rate: int) -> bytes:
+    t = np.arange(int(rate * seconds)) / rate
+    return (0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2").tobytes()
+
+
+def _adts(seconds: float) -> bytes:
+    from narrator.audio.export import run_ffmpeg
+
+    return run_ffmpeg(
+        ["-f", "wav", "-i", "pipe:0", "-c:a", "aac", "-b:a", "64k", "-f", "adts", "pipe:1"],
+        "encode a test tone as aac",
+        stdin=_wav(seconds),
+    )
+
+
+@pytest.mark.parametrize(
+    ("asked", "sent", "rate"),
+    [("pcm", _wav(3.0), 22_050), ("wav", b"aac", 22_050), ("mp3", _wav(3.0), 22_050)],
+    ids=["wav-for-pcm", "aac-for-wav", "wav-for-mp3"],
+)
+def test_responses_decode_by_their_content_not_the_format_asked_for(
+    server: tuple[str, list[Script]], tmp_path: Path, asked: str, sent: bytes, rate: int
+) -> None:
+    url, holder = server
+    body = _adts(3.0) if sent == b"aac" else sent
+    holder.append(Script((200, {"Content-Type": "application/octet-stream"}, body)))
+    engine, _, _ = _engine(url, tmp_path)
+    engine = RemoteSpeechEngine(
+        engine._provider, model="m", voice="v", speed=1.0, response_format=asked,
+        max_input_chars=4096,
+    )  # fmt: skip
+    speech = engine.synthesize(TEXT)
+    assert speech.sample_rate in (rate, 44_100, 48_000)  # aac may come back resampled
+    assert abs(speech.duration_s - 3.0) < 0.1
+    assert holder[0].seen == 1
+
+
+def test_pcm_is_read_at_the_configured_rate(
+    server: tuple[str, list[Script]], tmp_path: Path
+) -> None:
+    url, holder = server
+    holder.append(Script((200, {"Content-Type": "audio/pcm"}, _pcm(3.0, 22_050))))
+    engine, _, _ = _engine(url, tmp_path)
+    piper_like = RemoteSpeechEngine(
+        engine._provider, model="m", voice="v", speed=1.0, response_format="pcm",
+        max_input_chars=4096, pcm_rate=22_050,
+    )  # fmt: skip
+    speech = piper_like.synthesize(TEXT)
+    assert speech.sample_rate == 22_050 and abs(speech.duration_s - 3.0) < 0.01
+    assert "pcm@22050" in piper_like.identity
+
+
+def test_pcm_at_another_rate_stops_the_run_naming_the_rate(
+    server: tuple[str, list[Script]], tmp_path: Path
+) -> None:
+    url, holder = server
+    # 4 s of speech at 48 kHz, read as OpenAI's 24 kHz, lasts 8 s: far longer than the
+    # text needs, though within what a take of another voice might last.
+    holder.append(Script((200, {"Content-Type": "audio/pcm"}, _pcm(4.0, 48_000))))
+    engine, ledger, _ = _engine(url, tmp_path)
+    pcm = RemoteSpeechEngine(
+        engine._provider, model="m", voice="v", speed=1.0, response_format="pcm",
+        max_input_chars=4096,
+    )  # fmt: skip
+    with pytest.raises(ProviderRefused) as refused:
+        pcm.synthesize(TEXT, label="c01-0000")
+    assert "probably at 48000 Hz" in refused.value.message
+    assert "--pcm-rate" in str(refused.value.hint)
+    with pytest.raises(ProviderRefused):
+        pcm.synthesize(TEXT, label="c01-0001")  # refused without asking again
+    assert holder[0].seen == 1 and ledger.usage().used == 1
+
+
+def test_timeouts_scale_with_the_payload_between_floor_and_cap() -> None:
+    timeouts = Timeouts(cap_s=600, floor_s=30, per_char_s=0.15, per_audio_s=0.5)
+    assert timeouts.for_speech(0) == 30
+    assert timeouts.for_speech(4096) == 600  # 30 + 614 s, capped
+    assert timeouts.for_speech(400) == pytest.approx(90)
+    assert timeouts.for_transcription(15 * 60) == 480  # a 15-minute verification batch
+    assert Timeouts(cap_s=10).for_transcription(900) == 10
+
+
+def test_a_short_request_times_out_sooner_than_the_cap_and_is_retried(
+    server: tuple[str, list[Script]], tmp_path: Path
+) -> None:
+    url, holder = server
+    holder.append(Script("slow", GOOD))  # the first answer takes 1.5 s
+    engine, ledger, _ = _engine(url, tmp_path, timeout=60)
+    provider = Provider(
+        base_url=url,
+        api_key=KEY,
+        ledger=ledger,
+        clock=FakeClock(datetime(2026, 11, 28, tzinfo=UTC)),
+        timeouts=Timeouts(cap_s=60, floor_s=0.5, per_char_s=0.001),
+        policy=RetryPolicy(max_attempts=3, max_total_s=3600),
+    )
+    short = RemoteSpeechEngine(
+        provider, model="m", voice="v", speed=1.0, response_format="wav", max_input_chars=4096
+    )
+    assert short.synthesize(TEXT).duration_s > 2
+    assert holder[0].seen == 2 and provider.requests_made() == {"synthesis": 1, "retries": 1}
+
+
+@pytest.mark.parametrize("style", ["openai", "fastapi", "text", "html"])
+def test_narrate_serve_errors_in_each_style_reach_the_user_with_the_valid_choice(
+    tmp_path: Path, style: str
+) -> None:
+    from narrator.server import SPEECH_MODEL, ServeConfig, SpeechServer
+
+    with SpeechServer(ServeConfig(port=0, error_style=style)) as served:  # type: ignore[arg-type]
+        engine, _, _ = _engine(served.url, tmp_path)
+        alloy = RemoteSpeechEngine(
+            engine._provider, model=SPEECH_MODEL, voice="alloy", speed=1.0,
+            response_format="wav", max_input_chars=4096,
+        )  # fmt: skip
+        with pytest.raises(PermanentProviderError) as caught:
+            alloy.synthesize(TEXT, label="c01-0000")
+    message = caught.value.message
+    assert "HTTP 400: " in message and "'alloy'" in message and "'joe'" in message
+    assert "<" not in message and "{" not in message

@@ -11,12 +11,9 @@ import soundfile as sf
 
 from narrator.atomic import TMP_PREFIX
 from narrator.errors import AudioError, ConfigError
-from narrator.verify.base import HeardSegment
 from narrator.verify.batching import (
     BATCH_SAMPLE_RATE,
     GAP_S,
-    Span,
-    attribute,
     concatenate,
     plan_batches,
 )
@@ -160,92 +157,3 @@ def test_concatenate_failure_keeps_an_existing_target(
         concatenate([chunk_files[0][0], tmp_path / "missing.flac"], target)
     assert target.read_bytes() == b"previous batch"
     assert not any(p.name.startswith(TMP_PREFIX) for p in tmp_path.iterdir())
-
-
-# --- attribute ------------------------------------------------------------------------
-
-# Four chunks laid out as concatenate lays them: 1.5-s gaps before and between.
-SPANS = (
-    Span(start_s=1.5, end_s=4.5),
-    Span(start_s=6.0, end_s=8.0),
-    Span(start_s=9.5, end_s=12.0),
-    Span(start_s=13.5, end_s=15.0),
-)
-
-
-def seg(start_s: float, end_s: float, text: str) -> HeardSegment:
-    return HeardSegment(start_s=start_s, end_s=end_s, text=text)
-
-
-def test_attribute_segments_inside_their_spans() -> None:
-    segments = [
-        seg(1.6, 3.0, " The keeper lit the lamp."),
-        seg(3.0, 4.4, " She waited."),
-        seg(6.1, 7.9, " Mr. Hollis rowed home."),
-        seg(9.6, 11.9, " The sea was calm."),
-        seg(13.6, 14.9, " The end."),
-    ]
-    assert attribute(segments, SPANS) == [
-        "The keeper lit the lamp. She waited.",
-        "Mr. Hollis rowed home.",
-        "The sea was calm.",
-        "The end.",
-    ]
-
-
-def test_attribute_tolerates_timestamps_past_a_span_edge() -> None:
-    segments = [
-        seg(1.2, 4.9, " Ends late."),  # overhangs both edges of span 0, into the gaps
-        seg(4.7, 4.9, " Stray."),  # wholly in the gap, nearer span 0 (ends 4.5)
-        seg(5.7, 5.9, " Early."),  # wholly in the gap, nearer span 1 (starts 6.0)
-        seg(6.2, 8.2, " On time."),
-        seg(9.0, 11.0, " Started early."),  # reaches back into the gap before span 2
-        seg(11.0, 13.7, " Runs on."),  # 0.2 s into span 3: within the tolerance
-        seg(14.0, 15.0, " Last."),
-    ]
-    assert attribute(segments, SPANS) == [
-        "Ends late. Stray.",
-        "Early. On time.",
-        "Started early. Runs on.",
-        "Last.",
-    ]
-
-
-def test_attribute_marks_a_segment_across_a_gap_ambiguous() -> None:
-    segments = [
-        seg(1.6, 4.4, " First."),
-        seg(6.1, 7.0, " Second begins"),
-        seg(7.0, 10.5, " and runs into the third."),  # 1.0 s of span 1, 1.0 s of span 2
-        seg(10.5, 11.9, " Third ends."),
-        seg(13.6, 14.9, " Fourth."),
-    ]
-    assert attribute(segments, SPANS) == ["First.", None, None, "Fourth."]
-
-
-def test_attribute_gives_a_silent_chunk_an_empty_text() -> None:
-    segments = [seg(1.6, 4.4, " First."), seg(13.6, 14.9, " Fourth."), seg(9.6, 9.9, "  ")]
-    assert attribute(segments, SPANS) == ["First.", "", "", "Fourth."]
-
-
-def test_attribute_words_like_segments() -> None:
-    words = [
-        seg(1.6, 1.9, "The"),
-        seg(1.9, 2.4, "keeper"),
-        seg(2.4, 4.7, "waited."),  # a stretched last word, past the span's end
-        seg(6.0, 6.0, "Mr."),  # zero length, on the span's edge
-        seg(6.3, 6.3, "Hollis"),  # zero length, inside the span
-        seg(6.5, 7.0, "rowed"),
-        seg(7.0, 8.1, "home."),
-        seg(13.3, 13.6, "End."),  # starts in the gap before span 3
-    ]
-    assert attribute(words, SPANS) == [
-        "The keeper waited.",
-        "Mr. Hollis rowed home.",
-        "",
-        "End.",
-    ]
-
-
-def test_attribute_without_segments_or_spans() -> None:
-    assert attribute([], SPANS) == ["", "", "", ""]
-    assert attribute([seg(0.0, 1.0, "lost")], []) == []
