@@ -109,6 +109,9 @@ class Chunk(Frozen):
     text: str
     spoken: str
     boundary: Boundary = Field(description="what follows this chunk; decides the pause after it")
+    voice: str | None = Field(
+        default=None, description="the voice that speaks it (the dialogue voice); None: the main"
+    )
 
 
 class ChunkAudio(Frozen):
