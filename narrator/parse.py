@@ -41,6 +41,8 @@ def parse_book(params: NarrationParams) -> ParsedBook:
         read_alt_text=params.read_alt_text,
     )
     max_chars, by_paragraph = packing_for(params)
-    chunks = chunk_book(book, max_chars, by_paragraph=by_paragraph)
+    chunks = chunk_book(
+        book, max_chars, by_paragraph=by_paragraph, dialogue_voice=params.dialogue_voice
+    )
     parts = book_parts(book, chunks, max_part_minutes=params.max_part_minutes, speed=params.speed)
     return ParsedBook(book=book, chunks=chunks, parts=parts, max_chars=max_chars)

@@ -11,6 +11,7 @@ import typer
 from narrator.plan import make_plan
 from narrator_cli.options import (
     AltTextOpt,
+    DialogueVoiceOpt,
     EngineOpt,
     IncludeAllOpt,
     JsonOpt,
@@ -19,6 +20,7 @@ from narrator_cli.options import (
     TitleOpt,
     TitlesOpt,
     VerifyOpt,
+    VoiceOpt,
     out,
     reading_params,
 )
@@ -107,15 +109,21 @@ def plan(
     read_alt_text: AltTextOpt = False,
     engine: EngineOpt = "auto",
     verify: VerifyOpt = "embedded",
+    voice: VoiceOpt = None,
+    dialogue_voice: DialogueVoiceOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Estimate the work (chapters, chunks, requests, days of budget) without synthesizing.
+
+    A dialogue voice costs requests: quoted speech and narration go in separate ones.
 
     Examples:
 
       narrate plan inputs/the-keeper-of-tern-rock.md
 
       narrate plan book.txt --engine remote --verify remote --json
+
+      narrate plan book.txt --engine remote --dialogue-voice am_michael
     """
     from narrator.parse import parse_book
 
@@ -128,6 +136,8 @@ def plan(
         read_alt_text=read_alt_text,
         engine=engine,
         verify=verify,
+        voice=voice,
+        dialogue_voice=dialogue_voice,
     )
     parsed = parse_book(params)
     result = make_plan(parsed.book, parsed.chunks, params)
@@ -144,6 +154,11 @@ def plan(
         f"(first attempts; one request per sentence would be {result.per_sentence_requests})\n"
         f"paid requests: {result.paid_requests}"
     )
+    if dialogue_voice:
+        out.print(
+            f"dialogue voice {dialogue_voice}: {result.dialogue_chunks} chunks of quoted "
+            f"speech, {result.dialogue_extra_paid} more paid requests than one voice"
+        )
     if result.days:
         out.print(
             "days on each plan: "
