@@ -31,6 +31,7 @@ a quote before them is an apostrophe, not an opening quote."""
 
 _WORD_START = re.compile(r"[A-Za-z]+")
 _BEFORE_OPEN = set(" \t\n([{—–-\"“")
+_LEADING_MARKS = re.compile(r"[.,;:!?…)\]]+\s*")
 
 
 def _is_single_open(text: str, i: int) -> bool:
@@ -99,8 +100,9 @@ def split_quotes(
     """Cut ``text`` (which starts at ``offset`` of the paragraph ``spans`` were found in)
     into ``(segment, quoted)`` pieces, stripped of surrounding spaces, in order.
 
-    A piece with nothing to say (the full stop after a closing quote) joins the piece
-    before it, or the one after when it comes first: an engine cannot speak it alone.
+    Punctuation after a closing quote (the full stop of '"no".') stays with the quote,
+    and a piece with nothing to say joins the piece before it, or the one after when it
+    comes first: an engine cannot speak it alone.
     """
     cuts = sorted(
         {0, len(text)}
@@ -118,6 +120,10 @@ def split_quotes(
             continue
         middle = offset + (start + end) / 2
         quoted = any(a <= middle < b for a, b in spans)
+        lead = _LEADING_MARKS.match(segment)
+        if pieces and lead:  # the full stop after a closing quote: '"no". Then'
+            pieces[-1] = (pieces[-1][0] + lead[0].strip(), pieces[-1][1])
+            segment = segment[lead.end() :]
         pieces.append((silent + segment, quoted))
         silent = ""
     return pieces or [(text.strip(), False)]
