@@ -17,6 +17,8 @@ from narrator.errors import ConfigError
 from narrator.models import Boundary, Chunk, ChunkAudio, ChunkResult, Verification
 from narrator.speech.voices import KOKORO_NAMES
 
+SAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "the-keeper-of-tern-rock.md"
+
 
 def _params(tmp_path: Path, **kwargs: object) -> NarrationParams:
     manuscript = tmp_path / "book.md"
@@ -76,6 +78,26 @@ def test_remotely_any_voice_goes_to_the_api(tmp_path: Path) -> None:
     remote = RemoteSettings(base_url="http://127.0.0.1:9/v1")
     params = _params(tmp_path, engine="remote", remote=remote, voice="alloy")
     assert engine_kind(params) == "remote"
+
+
+def test_plan_counts_the_requests_a_dialogue_voice_adds_on_a_paid_engine(tmp_path: Path) -> None:
+    from narrator.parse import parse_book
+    from narrator.plan import make_plan
+
+    remote = RemoteSettings(base_url="http://127.0.0.1:9/v1")
+    plans = []
+    for dialogue in (None, "am_michael"):
+        params = NarrationParams(
+            manuscript=SAMPLE, engine="remote", remote=remote, dialogue_voice=dialogue
+        )
+        parsed = parse_book(params)
+        plans.append(make_plan(parsed.book, parsed.chunks, params))
+    one, two = plans
+    assert (one.dialogue_chunks, one.dialogue_extra_paid) == (0, 0)
+    assert two.dialogue_chunks > 0
+    # Each quotation is a request of its own, and splits the narration around it.
+    assert two.dialogue_extra_paid >= two.dialogue_chunks
+    assert two.paid_requests == one.paid_requests + two.dialogue_extra_paid
 
 
 def _result(tmp_path: Path, index: int, voice: str | None, level: float) -> ChunkResult:
