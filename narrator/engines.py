@@ -215,10 +215,13 @@ def embedded_voices() -> tuple[Voice, ...]:
     return tuple(v for family in _REGISTRY.values() for v in family.voices())
 
 
-def voice_engine(voice: Voice, speed: float = 1.0) -> SpeechEngine:
-    """A speech engine speaking ``voice`` (an embedded one: no API client)."""
+def voice_engine(
+    voice: Voice, speed: float = 1.0, max_input_chars: int | None = None
+) -> SpeechEngine:
+    """A speech engine speaking ``voice`` (an embedded one: no API client);
+    ``max_input_chars`` None is the engine's default."""
     options = EngineOptions(
-        speed=speed, max_input_chars=None, remote=RemoteSettings(), voice=voice.name
+        speed=speed, max_input_chars=max_input_chars, remote=RemoteSettings(), voice=voice.name
     )
     return engine_factory(voice.engine).speech(options, None)
 

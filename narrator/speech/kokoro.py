@@ -8,6 +8,7 @@ phonemizer behind its own lock. Output is 24,000 Hz mono.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import numpy as np
@@ -19,6 +20,10 @@ from narrator.speech.base import Speech, SpeechCapabilities
 from narrator.speech.kokoro_files import MODEL_NAME, model_path, voices_path
 from narrator.speech.piper import ORT_INTRA_OP_THREADS, PEAK_DBFS
 from narrator.speech.voices import KOKORO_NAMES, KOKORO_VOICES, names
+
+# phonemizer warns "words count mismatch" whenever espeak-ng merges or splits words
+# (a quote mark, a number); kokoro-onnx uses no word alignment, so it is only noise.
+logging.getLogger("phonemizer").setLevel(logging.ERROR)
 
 DEFAULT_VOICE = "af_heart"
 """Kokoro's best-rated voice, and Oxlo's default for ``kokoro-82m``."""
