@@ -3,14 +3,14 @@ and the requests a dialogue voice adds.
 
 Run by hand (results are quoted in the README, "Voices"):
 
-    .venv/bin/python -m bench.bench_voices                 # everything (several minutes)
-    .venv/bin/python -m bench.bench_voices --quick         # no end-to-end runs
-    .venv/bin/python -m bench.bench_voices --voices af_heart bm_george
+    .venv/bin/python -m bench.bench_voices                   # everything (several minutes)
+    .venv/bin/python -m bench.bench_voices --parts plan wer  # some of it
+    .venv/bin/python -m bench.bench_voices --parts wer --voices af_heart bm_george
 
 1. Synthesis alone: each engine speaks the same 103-word paragraph three times in this
    process (one onnxruntime thread each, as in a run); wall and CPU seconds per second
    of audio. CPU seconds hold still when other jobs share the machine; wall time does not.
-2. End to end (not with ``--quick``): the real ``narrate_book`` flow narrates the sample
+2. End to end: the real ``narrate_book`` flow narrates the sample
    with Piper's joe and with Kokoro's af_heart (synthesis, verification, stitching,
    mastering, encoding; after the temporary Prefect server has started).
 3. WER by voice: faster-whisper tiny.en transcribes the paragraph in each voice, scored
@@ -143,18 +143,20 @@ def novel_requests(workdir: Path) -> dict[str, dict[str, int]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="skip the end-to-end runs")
-    parser.add_argument("--voices", nargs="+", default=list(DEFAULT_VOICES))
+    parts = ("plan", "speed", "wer", "e2e")
+    parser.add_argument("--parts", nargs="+", choices=parts, default=list(parts))
+    parser.add_argument("--voices", nargs="+", default=list(DEFAULT_VOICES), help="for wer")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        print("plan:", novel_requests(work), flush=True)
-        for voice in ("en_US-joe-medium", "af_heart"):
+        if "plan" in args.parts:
+            print("plan:", novel_requests(work), flush=True)
+        for voice in ("en_US-joe-medium", "af_heart") if "speed" in args.parts else ():
             print("synthesis", voice, synthesis_speed(voice), flush=True)
-        for voice in args.voices:
+        for voice in args.voices if "wer" in args.parts else ():
             print("wer", voice, word_errors(voice, work), flush=True)
-        if args.quick:
+        if "e2e" not in args.parts:
             return
         from prefect import flow
 

@@ -30,9 +30,10 @@ DEFAULT_VOICE = "af_heart"
 
 DEFAULT_MAX_INPUT_CHARS = 450
 """Longest chunk sent in one request, in characters: as Piper's, so a full chunk stays
-inside Whisper's 30-s window (Kokoro speaks about 19 characters per second at speed 1.0,
-so 450 characters last about 24 s; see ``narrator.speech.piper``). Kokoro's own context
-is 510 phoneme tokens; kokoro-onnx cuts longer input at sentence ends itself."""
+inside Whisper's 30-s window (see ``narrator.speech.piper``). af_heart spoke 17.3
+characters per second at speed 1.0 in ``bench/bench_voices.py``, so 450 characters last
+about 26 s. Kokoro's own context is 510 phoneme tokens; kokoro-onnx cuts longer input at
+sentence ends itself."""
 
 SENTENCE_PAUSE_S = 0.3
 """Silence kokoro-onnx puts between the sentences it synthesizes apart, seconds: as
