@@ -1,7 +1,9 @@
 """Build the speech engine and transcriber a run asks for, once per worker process.
 
-Engine families are registered by name (``embedded``, ``remote``); ``NarrationParams``
-names one for speech (``engine``) and one for verification (``verify``). Tasks receive
+Engine families are registered by name (``embedded`` for Piper, ``kokoro``, ``remote``),
+each declaring its voices; ``NarrationParams`` names one for speech (``engine``; offline,
+its ``voice`` picks between Piper and Kokoro) and one for verification (``verify``). A
+run with a dialogue voice gets a second speech engine of the same family. Tasks receive
 only small parameter records; each looks its engines up here, so models load on first
 use in a process and are shared by every later chunk, and every paid request of the
 process shares one SDK client and one ledger.
