@@ -158,9 +158,8 @@ def main() -> None:
             print("wer", voice, word_errors(voice, work), flush=True)
         if "e2e" not in args.parts:
             return
+        import flows  # noqa: F401, I001  (sets Prefect defaults before Prefect is imported)
         from prefect import flow
-
-        import flows  # noqa: F401  (sets Prefect defaults before Prefect is imported)
 
         flow(lambda: None, name="warm-up")()  # the temporary server starts outside the timings
         for voice in (None, "af_heart"):
