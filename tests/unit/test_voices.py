@@ -80,6 +80,27 @@ def test_remotely_any_voice_goes_to_the_api(tmp_path: Path) -> None:
     assert engine_kind(params) == "remote"
 
 
+def test_offline_and_remote_renderings_of_a_voice_are_cached_apart(tmp_path: Path) -> None:
+    from narrator.engines import engines_for
+    from narrator.store import chunk_key
+
+    remote = RemoteSettings(base_url=f"http://127.0.0.1:9/{tmp_path.name}/v1")
+    settings = {"voice": "af_heart", "dialogue_voice": "am_michael", "remote": remote}
+    offline = engines_for(_params(tmp_path, engine="embedded", **settings))
+    online = engines_for(_params(tmp_path, engine="remote", **settings))
+    narration = Chunk(
+        id="c01-0000", chapter=1, index=0, text="x", spoken="Hello.", boundary=Boundary.END
+    )
+    quoted = narration.model_copy(update={"voice": "am_michael"})
+    engines = [
+        e.speech_for(c) for e in (offline, online) for c in (narration, quoted)
+    ]  # fmt: skip
+    assert [e.voice for e in engines] == ["af_heart", "am_michael"] * 2
+    assert offline.speech.identity.startswith("kokoro/")
+    assert online.speech.identity.startswith("openai-compat/")
+    assert len({chunk_key("Hello.", e.identity) for e in engines}) == 4
+
+
 def test_plan_counts_the_requests_a_dialogue_voice_adds_on_a_paid_engine(tmp_path: Path) -> None:
     from narrator.parse import parse_book
     from narrator.plan import make_plan
