@@ -177,12 +177,14 @@ def clean(
     read_alt_text: AltTextOpt = False,
     speed: Annotated[float, typer.Option(help="Speed the book is narrated at.")] = 1.0,
     max_input_chars: MaxCharsOpt = None,
+    voice: VoiceOpt = None,
+    dialogue_voice: DialogueVoiceOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
 ) -> None:
     """Delete cached chunk audio that no chunk of the current manuscript uses.
 
     Give the same settings as the runs whose audio you want to keep: audio made
-    at another speed counts as unused.
+    at another speed, or in another voice, counts as unused.
 
     Examples:
 
@@ -201,6 +203,8 @@ def clean(
         read_alt_text=read_alt_text,
         out_dir=out_dir,
         speed=speed,
+        voice=voice,
+        dialogue_voice=dialogue_voice,
     )
     report = clean_book(params, dry_run=dry_run)
     verb = "would free" if dry_run else "freed"

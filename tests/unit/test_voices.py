@@ -101,6 +101,28 @@ def test_offline_and_remote_renderings_of_a_voice_are_cached_apart(tmp_path: Pat
     assert len({chunk_key("Hello.", e.identity) for e in engines}) == 4
 
 
+def test_clean_keeps_the_audio_of_the_voices_it_is_given(tmp_path: Path) -> None:
+    from narrator.clean import clean_book
+    from narrator.engines import engines_for
+    from narrator.parse import parse_book
+    from narrator.store import BookPaths, chunk_key
+
+    params = _params(tmp_path, out_dir=tmp_path, voice="af_heart", dialogue_voice="am_michael")
+    parsed = parse_book(params)
+    engines = engines_for(params)
+    paths = BookPaths.for_book(tmp_path, parsed.book.slug)
+    chunks = [c for chapter in parsed.chunks for c in chapter]
+    assert {c.voice for c in chunks} == {None, "am_michael"}
+    for chunk in chunks:
+        key = chunk_key(chunk.spoken, engines.speech_for(chunk).identity)
+        paths.chunk_audio(key).parent.mkdir(parents=True, exist_ok=True)
+        paths.chunk_audio(key).write_bytes(b"flac")
+    assert clean_book(params, dry_run=True).files == 0
+    # Asked without the voices, the same audio is another voice's: all of it would go.
+    without = params.model_copy(update={"voice": None, "dialogue_voice": None})
+    assert clean_book(without, dry_run=True).files == len(chunks)
+
+
 def test_plan_counts_the_requests_a_dialogue_voice_adds_on_a_paid_engine(tmp_path: Path) -> None:
     from narrator.parse import parse_book
     from narrator.plan import make_plan
