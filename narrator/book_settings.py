@@ -6,7 +6,8 @@
     title = "The Keeper of Tern Rock"
     author = "A. Writer"
     narrator = "Joe"            # the narrator credit in the M4B
-    voice = "af_heart"          # the remote engine's voice
+    voice = "af_heart"          # offline it picks the engine (Kokoro); remotely, the voice
+    dialogue_voice = "am_michael"  # quoted speech in a second voice
     speed = 1.05
     engine = "embedded"
     master = "acx"              # acx, ebu-r128, podcast or none
@@ -36,6 +37,7 @@ BOOK_KEYS: dict[str, type] = {
     "author": str,
     "narrator": str,
     "voice": str,
+    "dialogue_voice": str,
     "speed": float,
     "engine": str,
     "master": str,
@@ -101,9 +103,7 @@ def apply_book_settings(
     for key, value in book.items():
         if key in given:
             continue
-        if key == "voice":
-            update["remote"] = {**update["remote"], "voice": value}
-        elif key == "master":
+        if key == "master":
             try:
                 update["master"] = master_settings(value).model_dump()
             except ConfigError as exc:
@@ -115,7 +115,6 @@ def apply_book_settings(
     except ValidationError as exc:
         problem = exc.errors()[0]
         key = ".".join(str(part) for part in problem["loc"])
-        key = "voice" if key.startswith("remote") else key
         raise ConfigError(
             f"{source}: {key} = {book.get(key)!r}: {problem['msg']}",
             hint=f"fix {key} in {source}, or override it with a command-line flag",
@@ -127,12 +126,13 @@ def settings_in_force(
 ) -> dict[str, tuple[Any, str]]:
     """Each book setting's value in ``params`` and where it came from: "flag" (the
     command line), "book.toml" or "default". A None title, author or narrator means the
-    manuscript's own (or the voice, for the narrator)."""
+    manuscript's own (or the voice, for the narrator); a None voice the engine's default."""
     values = {
         "title": params.title,
         "author": params.author,
         "narrator": params.narrator,
-        "voice": params.remote.voice,
+        "voice": params.voice,
+        "dialogue_voice": params.dialogue_voice,
         "speed": params.speed,
         "engine": params.engine,
         "master": params.master.preset,

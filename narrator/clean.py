@@ -70,7 +70,11 @@ def clean_book(params: NarrationParams, *, dry_run: bool) -> CleanReport:
             f"{paths.root} does not exist: nothing to clean",
             hint="pass the --out folder the book was narrated into, and the same --title",
         )
-    identity = engines_for(params).speech.identity
-    keys = [chunk_key(c.spoken, identity) for chapter in parsed.chunks for c in chapter]
+    engines = engines_for(params)
+    keys = [
+        chunk_key(c.spoken, engines.speech_for(c).identity)
+        for chapter in parsed.chunks
+        for c in chapter
+    ]
     with book_lock(paths):
         return clean(paths, keys, len(parsed.parts), dry_run=dry_run)

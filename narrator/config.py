@@ -165,6 +165,14 @@ class NarrationParams(Frozen):
         description="transcriber for verification; embedded costs no requests",
     )
     remote: RemoteSettings = RemoteSettings()
+    voice: str | None = Field(
+        default=None,
+        description="narration voice; it picks the embedded engine (af_heart: Kokoro, "
+        "en_US-joe-medium: Piper). None: Piper's joe offline, remote.voice remotely",
+    )
+    dialogue_voice: str | None = Field(
+        default=None, description="a second voice for quoted speech, of the same engine"
+    )
     speed: float = Field(default=1.0, gt=0.25, le=4.0, description="speaking rate, 1.0 = normal")
     max_input_chars: int | None = Field(
         default=None, ge=40, le=100_000, description="characters per request; None: engine default"

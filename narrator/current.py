@@ -17,7 +17,8 @@ from narrator.publish import book_info, exported_book
 from narrator.qc import ChapterCheck, checked_chapter
 from narrator.render import ChapterJob, rendered_chapter
 from narrator.review.fixes import load_fixes, reviewed
-from narrator.store import BookPaths, cached_results
+from narrator.store import BookPaths
+from narrator.synthesis import cached
 
 
 def current_book(
@@ -40,9 +41,7 @@ def current_book(
     results: list[tuple[ChunkResult, ...]] = []
     checks: list[ChapterCheck] = []
     for part in parsed.parts:
-        stored = cached_results(
-            paths, part.chunks, engines.speech.identity, engines.transcriber.identity
-        )
+        stored = [cached(paths, chunk, engines) for chunk in part.chunks]
         part_results = reviewed([r for r in stored if r is not None], fixes)
         if len(part_results) != len(stored):
             return None

@@ -1,7 +1,9 @@
 """Build the speech engine and transcriber a run asks for, once per worker process.
 
-Engine families are registered by name (``embedded``, ``remote``); ``NarrationParams``
-names one for speech (``engine``) and one for verification (``verify``). Tasks receive
+Engine families are registered by name (``embedded`` for Piper, ``kokoro``, ``remote``),
+each declaring its voices; ``NarrationParams`` names one for speech (``engine``; offline,
+its ``voice`` picks between Piper and Kokoro) and one for verification (``verify``). A
+run with a dialogue voice gets a second speech engine of the same family. Tasks receive
 only small parameter records; each looks its engines up here, so models load on first
 use in a process and are shared by every later chunk, and every paid request of the
 process shares one SDK client and one ledger.
@@ -18,9 +20,10 @@ from urllib.parse import urlsplit
 from narrator.budget import SYSTEM_CLOCK, Clock, RequestLedger, open_ledger, parse_budget
 from narrator.config import NarrationParams, RemoteSettings, Settings
 from narrator.errors import ConfigError
-from narrator.models import Frozen
+from narrator.models import Chunk, Frozen
 from narrator.provider import Provider, RetryPolicy, Timeouts, account_of, api_key_from_env
 from narrator.speech.base import SpeechCapabilities, SpeechEngine
+from narrator.speech.voices import KOKORO_VOICES, PIPER_VOICES, Voice, names
 from narrator.verify.base import Transcriber, TranscriberCapabilities
 
 CLOCK: Clock = SYSTEM_CLOCK
@@ -36,10 +39,18 @@ class EngineOptions(Frozen):
     speed: float
     max_input_chars: int | None  # None: each engine's default
     remote: RemoteSettings
+    voice: str | None = None  # None: the engine's default voice
+    dialogue_voice: str | None = None
 
     @classmethod
     def of(cls, params: NarrationParams) -> EngineOptions:
-        return cls(speed=params.speed, max_input_chars=params.max_input_chars, remote=params.remote)
+        return cls(
+            speed=params.speed,
+            max_input_chars=params.max_input_chars,
+            remote=params.remote,
+            voice=params.voice,
+            dialogue_voice=params.dialogue_voice,
+        )
 
 
 class EngineFactory(Protocol):
@@ -52,6 +63,11 @@ class EngineFactory(Protocol):
     """
 
     def speech_capabilities(self, options: EngineOptions) -> SpeechCapabilities: ...
+
+    def voices(self) -> tuple[Voice, ...]:
+        """The voices this family's speech engine has; empty when it takes any name (a
+        remote API, which answers for its own voices)."""
+        ...
 
     def transcriber_capabilities(self) -> TranscriberCapabilities: ...
 
@@ -67,6 +83,9 @@ class _Embedded:
         from narrator.speech import piper
 
         return piper.capabilities(options.max_input_chars or piper.DEFAULT_MAX_INPUT_CHARS)
+
+    def voices(self) -> tuple[Voice, ...]:
+        return PIPER_VOICES
 
     def transcriber_capabilities(self) -> TranscriberCapabilities:
         from narrator.verify.faster_whisper import WhisperTranscriber
@@ -85,6 +104,27 @@ class _Embedded:
         return WhisperTranscriber()
 
 
+class _Kokoro(_Embedded):
+    """Kokoro-82M's English voices and faster-whisper tiny.en, on this machine."""
+
+    def speech_capabilities(self, options: EngineOptions) -> SpeechCapabilities:
+        from narrator.speech import kokoro
+
+        return kokoro.capabilities(options.max_input_chars or kokoro.DEFAULT_MAX_INPUT_CHARS)
+
+    def voices(self) -> tuple[Voice, ...]:
+        return KOKORO_VOICES
+
+    def speech(self, options: EngineOptions, provider: Provider | None) -> SpeechEngine:
+        from narrator.speech.kokoro import DEFAULT_VOICE, KokoroEngine
+
+        return KokoroEngine(
+            voice=options.voice or DEFAULT_VOICE,
+            speed=options.speed,
+            max_input_chars=self.speech_capabilities(options).max_input_chars,
+        )
+
+
 class _Remote:
     """An OpenAI-compatible speech and transcription API (Oxlo by default)."""
 
@@ -92,6 +132,9 @@ class _Remote:
         from narrator.speech import openai_compat
 
         return openai_compat.capabilities(options.max_input_chars or options.remote.max_input_chars)
+
+    def voices(self) -> tuple[Voice, ...]:
+        return ()
 
     def transcriber_capabilities(self) -> TranscriberCapabilities:
         from narrator.verify.openai_compat import RemoteTranscriber
@@ -104,7 +147,7 @@ class _Remote:
         return RemoteSpeechEngine(
             _required(provider),
             model=options.remote.tts_model,
-            voice=options.remote.voice,
+            voice=options.voice or options.remote.voice,
             speed=options.speed,
             response_format=options.remote.response_format,
             max_input_chars=self.speech_capabilities(options).max_input_chars,
@@ -127,7 +170,11 @@ def _required(provider: Provider | None) -> Provider:
     return provider
 
 
-_REGISTRY: dict[str, EngineFactory] = {"embedded": _Embedded(), "remote": _Remote()}
+_REGISTRY: dict[str, EngineFactory] = {
+    "embedded": _Embedded(),
+    "kokoro": _Kokoro(),
+    "remote": _Remote(),
+}
 
 
 def register(name: str, factory: EngineFactory) -> None:
@@ -148,11 +195,37 @@ def engine_factory(name: str) -> EngineFactory:
 
 @dataclass(frozen=True)
 class Engines:
-    """The pair of engines one run uses, and the remote provider when there is one."""
+    """The pair of engines one run uses, and the remote provider when there is one.
+
+    ``dialogue`` speaks quoted speech in the dialogue voice, when the run has one.
+    """
 
     speech: SpeechEngine
     transcriber: Transcriber
     provider: Provider | None
+    dialogue: SpeechEngine | None = None
+
+    def speech_for(self, chunk: Chunk) -> SpeechEngine:
+        """The engine that speaks ``chunk``: the dialogue voice's for quoted speech."""
+        if chunk.voice is not None and self.dialogue is not None:
+            return self.dialogue
+        return self.speech
+
+
+def embedded_voices() -> tuple[Voice, ...]:
+    """Every voice of every engine family on this machine, in registry order."""
+    return tuple(v for family in _REGISTRY.values() for v in family.voices())
+
+
+def voice_engine(
+    voice: Voice, speed: float = 1.0, max_input_chars: int | None = None
+) -> SpeechEngine:
+    """A speech engine speaking ``voice`` (an embedded one: no API client);
+    ``max_input_chars`` None is the engine's default."""
+    options = EngineOptions(
+        speed=speed, max_input_chars=max_input_chars, remote=RemoteSettings(), voice=voice.name
+    )
+    return engine_factory(voice.engine).speech(options, None)
 
 
 def use_clock(clock: Clock) -> None:
@@ -164,11 +237,47 @@ def use_clock(clock: Clock) -> None:
 
 
 def engine_kind(params: NarrationParams) -> str:
-    """The speech engine ``params`` select; ``auto`` is remote when an API key is set."""
-    if params.engine != "auto":
-        return params.engine
-    has_key = api_key_from_env() is not None or params.remote.api_key_block is not None
-    return "remote" if has_key else "embedded"
+    """The speech engine ``params`` select; ``auto`` is remote when an API key is set.
+
+    On this machine (``embedded``) the voice picks the engine: ``af_heart`` is
+    Kokoro's, ``en_US-joe-medium`` Piper's. Raises ``ConfigError``, listing the voices
+    the engine has, when it lacks the voice or the dialogue voice.
+    """
+    kind = params.engine
+    if kind == "auto":
+        has_key = api_key_from_env() is not None or params.remote.api_key_block is not None
+        kind = "remote" if has_key else "embedded"
+    chosen = params.voice or params.dialogue_voice
+    if kind == "embedded" and chosen is not None:
+        kind = _embedded_engine_of(chosen)
+    _check_voices(kind, params)
+    return kind
+
+
+def _embedded_engine_of(voice: str) -> str:
+    """The engine family on this machine that has ``voice``."""
+    every = embedded_voices()
+    for known in every:
+        if known.name == voice:
+            return known.engine
+    raise ConfigError(
+        f"no engine on this machine has the voice {voice!r}",
+        hint=f"choose one of: {names(every)} (`narrate voices` lists them)",
+    )
+
+
+def _check_voices(kind: str, params: NarrationParams) -> None:
+    voices = engine_factory(kind).voices()
+    if not voices:
+        return  # a remote API: it answers for its own voices
+    known = {v.name for v in voices}
+    for role, voice in (("voice", params.voice), ("dialogue voice", params.dialogue_voice)):
+        if voice is not None and voice not in known:
+            raise ConfigError(
+                f"the {kind} engine (chosen by the voice {params.voice or voices[0].name!r}) "
+                f"has no {role} {voice!r}; a run speaks with one engine",
+                hint=f"choose the {role} among its voices: {names(voices)}",
+            )
 
 
 def speech_capabilities(params: NarrationParams) -> SpeechCapabilities:
@@ -207,10 +316,12 @@ def _build(kind: str, verify: str, options: EngineOptions, api_key: str | None) 
         or verify_family.transcriber_capabilities().paid
     )
     provider = _provider(options.remote, api_key) if paid else None
+    dialogue = options.model_copy(update={"voice": options.dialogue_voice})
     return Engines(
         speech=speech_family.speech(options, provider),
         transcriber=verify_family.transcriber(options, provider),
         provider=provider,
+        dialogue=speech_family.speech(dialogue, provider) if options.dialogue_voice else None,
     )
 
 

@@ -119,6 +119,9 @@ class Chunk(Frozen):
         description="(written, respelling) lexicon entries applied to spoken; verification "
         "compares the written form",
     )
+    voice: str | None = Field(
+        default=None, description="the voice that speaks it (the dialogue voice); None: the main"
+    )
 
 
 class ChunkAudio(Frozen):

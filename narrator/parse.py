@@ -46,7 +46,9 @@ def parse_book(params: NarrationParams) -> ParsedBook:
         read_alt_text=params.read_alt_text,
     )
     max_chars, by_paragraph = packing_for(params)
-    chunks = chunk_book(book, max_chars, by_paragraph=by_paragraph)
+    chunks = chunk_book(
+        book, max_chars, by_paragraph=by_paragraph, dialogue_voice=params.dialogue_voice
+    )
     # Chunks corrected with `narrate redo --text` say their corrected text.
     chunks = corrected(chunks, load_fixes(BookPaths.for_book(params.out_dir, book.slug)))
     if params.lexicon is not None:

@@ -30,7 +30,7 @@ class Plan(Frozen):
     """What ``narrate plan`` reports (its JSON keys are a public contract)."""
 
     title: str
-    engine: str = Field(description="embedded or remote")
+    engine: str = Field(description="embedded (Piper), kokoro or remote")
     chapters: int = Field(ge=0)
     characters: int = Field(ge=0, description="characters sent to the engine")
     sentences: int = Field(ge=0)
@@ -43,6 +43,14 @@ class Plan(Frozen):
     days: dict[str, int] = Field(
         default_factory=dict, description="budget days per plan preset (remote engine only)"
     )
+    dialogue_chunks: int = Field(
+        default=0, ge=0, description="chunks of quoted speech (with a dialogue voice)"
+    )
+    dialogue_extra_paid: int = Field(
+        default=0,
+        ge=0,
+        description="paid requests a dialogue voice adds over narrating in one voice",
+    )
 
     @computed_field(description="requests sent to a paid remote API (first attempts)")
     @property
@@ -51,10 +59,19 @@ class Plan(Frozen):
         return self.requests.paid
 
 
-def chunk_book(book: Book, max_chars: int, *, by_paragraph: bool) -> tuple[tuple[Chunk, ...], ...]:
-    """Pack every chapter's sentences into chunks of at most ``max_chars`` characters."""
+def chunk_book(
+    book: Book, max_chars: int, *, by_paragraph: bool, dialogue_voice: str | None = None
+) -> tuple[tuple[Chunk, ...], ...]:
+    """Pack every chapter's sentences into chunks of at most ``max_chars`` characters
+    (quoted speech into chunks of its own with a ``dialogue_voice``)."""
     return tuple(
-        pack_chunks(ch, max_chars, by_paragraph=by_paragraph, source=book.source)
+        pack_chunks(
+            ch,
+            max_chars,
+            by_paragraph=by_paragraph,
+            source=book.source,
+            dialogue_voice=dialogue_voice,
+        )
         for ch in book.chapters
     )
 
@@ -169,7 +186,8 @@ def make_plan(book: Book, chunks: tuple[tuple[Chunk, ...], ...], params: Narrati
     from narrator.engines import engine_kind, speech_capabilities, transcriber_capabilities
 
     speech = speech_capabilities(params)
-    requests = count_requests(chunks, speech, transcriber_capabilities(params), speed=params.speed)
+    transcriber = transcriber_capabilities(params)
+    requests = count_requests(chunks, speech, transcriber, speed=params.speed)
     flat = [c for chapter in chunks for c in chapter]
     sentences = sum(len(chapter.sentences) for chapter in book.chapters)
     days = (
@@ -192,4 +210,20 @@ def make_plan(book: Book, chunks: tuple[tuple[Chunk, ...], ...], params: Narrati
         per_sentence_requests=2 * sentences,
         max_input_chars=speech.max_input_chars,
         days=days,
+        dialogue_chunks=sum(c.voice is not None for c in flat),
+        dialogue_extra_paid=_dialogue_extra(book, requests, speech, transcriber, params),
     )
+
+
+def _dialogue_extra(
+    book: Book,
+    requests: Requests,
+    speech: SpeechCapabilities,
+    transcriber: TranscriberCapabilities,
+    params: NarrationParams,
+) -> int:
+    """Paid requests the dialogue voice adds: ``requests`` less those of one voice."""
+    if params.dialogue_voice is None:
+        return 0
+    one_voice = chunk_book(book, speech.max_input_chars, by_paragraph=speech.packs_by_paragraph)
+    return requests.paid - count_requests(one_voice, speech, transcriber, speed=params.speed).paid

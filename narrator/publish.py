@@ -47,6 +47,7 @@ class BookInfo(Frozen):
         default=(), description="what the run learned, e.g. a lowered input limit"
     )
     narrator: str | None = Field(default=None, description="the voice credited as narrator")
+    voice: str | None = Field(default=None, description="the main voice, e.g. 'af_heart'")
     year: int | None = None
     genre: str = "Audiobook"
     cover: Path | None = Field(default=None, description="cover image (JPEG or PNG)")
@@ -113,6 +114,7 @@ def book_info(
         verifier=engines.transcriber.identity,
         notes=engine_notes(engines),
         narrator=params.narrator or engines.speech.credit,
+        voice=engines.speech.voice,
         year=params.year or datetime.now(UTC).year,
         genre=params.genre,
         cover=params.cover or _stored_cover(book, paths) or find_cover(params.manuscript),
@@ -186,6 +188,7 @@ def manifest(
                     {
                         "id": r.chunk.id,
                         "text": r.chunk.text,
+                        "voice": r.chunk.voice or info.voice,
                         "start_s": round(place.start_s, 3),
                         "end_s": round(place.end_s, 3),
                         "attempts": r.attempts,

@@ -12,6 +12,7 @@ import soundfile as sf
 from pydantic import Field
 
 from narrator.atomic import atomic_path
+from narrator.audio.balance import voice_gains
 from narrator.audio.export import encode_chapter
 from narrator.audio.io import read_audio
 from narrator.audio.master import Premaster
@@ -31,10 +32,16 @@ RENDER_VERSION = 1
 def _chunk_audio(
     results: Sequence[ChunkResult], index: int, title: str
 ) -> Iterator[tuple[np.ndarray, int, Boundary]]:
-    """Decode each chunk in turn: mono float32 samples, sample rate (Hz), boundary after it."""
+    """Decode each chunk in turn: mono float32 samples, sample rate (Hz), boundary after it.
+
+    A chapter spoken in two voices has them level-matched first (``voice_gains``).
+    """
+    gains = voice_gains(results)
     first_rate = 0
     for result in results:
         samples, rate = read_audio(result.audio.path)
+        if result.chunk.voice in gains:
+            samples = samples * gains[result.chunk.voice]
         if first_rate and rate != first_rate:
             raise AudioError(
                 f"chapter {index} ({title!r}): chunk {result.chunk.id} is {rate} Hz "

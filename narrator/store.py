@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,22 +198,3 @@ def current_build(record: Path, key: str, outputs: Sequence[Path]) -> str | None
 def save_build(record: Path, key: str, payload: str) -> None:
     """Record that ``payload`` was built from ``key`` (write it after the outputs)."""
     write_text_atomic(record, json.dumps({"key": key, "payload": payload}))
-
-
-def cached_results(
-    paths: BookPaths, chunks: Iterable[Chunk], speech_identity: str, verifier_identity: str
-) -> list[ChunkResult | None]:
-    """Each chunk's intact stored result (synthesized and verified), or None where missing."""
-    return [
-        load_cached_result(paths, c, chunk_key(c.spoken, speech_identity), verifier_identity)
-        for c in chunks
-    ]
-
-
-def finished_chunks(
-    paths: BookPaths, chunks: Iterable[Chunk], speech_identity: str, verifier_identity: str
-) -> int:
-    """How many of ``chunks`` have an intact stored result (synthesized and verified)."""
-    return sum(
-        r is not None for r in cached_results(paths, chunks, speech_identity, verifier_identity)
-    )

@@ -26,7 +26,7 @@ from narrator.errors import AudioError, BudgetExhausted
 from narrator.models import BudgetWait, Chunk, ChunkAudio, ChunkResult, Verification
 from narrator.plan import count_requests
 from narrator.provider import FIRST_PURPOSE, purpose
-from narrator.store import BookPaths, chunk_key, finished_chunks, load_cached_result, save_result
+from narrator.store import BookPaths, chunk_key, load_cached_result, save_result
 from narrator.verify.attribution import attribute
 from narrator.verify.base import Transcriber
 from narrator.verify.batching import concatenate
@@ -76,7 +76,7 @@ def _synthesized(engines: Engines, chunk: Chunk, candidate: Path) -> _Attempt:
             return _Attempt(candidate, len(samples) / rate, rate)
         except AudioError:
             log.info("%s: %s does not decode; synthesizing again", chunk.id, candidate.name)
-    speech = engines.speech.synthesize(chunk.spoken, label=chunk.id)
+    speech = engines.speech_for(chunk).synthesize(chunk.spoken, label=chunk.id)
     write_flac(candidate, speech.samples, speech.sample_rate)
     return _Attempt(candidate, speech.duration_s, speech.sample_rate)
 
@@ -118,7 +118,7 @@ def narrate_batch(
     batch when the transcriber batches) and scores them; a chunk keeps its best attempt.
     After ``max_attempts`` rounds a chunk that never passed is kept and ``flagged``.
     """
-    keys = {c.id: chunk_key(c.spoken, engines.speech.identity) for c in chunks}
+    keys = {c.id: chunk_key(c.spoken, engines.speech_for(c).identity) for c in chunks}
     results: dict[str, ChunkResult] = {}
     for chunk in chunks:
         cached = load_cached_result(paths, chunk, keys[chunk.id], engines.transcriber.identity)
@@ -177,7 +177,7 @@ def narrate_batch(
 def _learn_from(engines: Engines, chunk: Chunk, heard: str) -> None:
     """When the engine stopped early, let it lower its input limit for the next attempt."""
     cut = truncated_at(chunk.spoken, heard)
-    limit = engines.speech.learn_truncation(cut) if cut is not None else None
+    limit = engines.speech_for(chunk).learn_truncation(cut) if cut is not None else None
     if limit is not None:
         log.warning(
             "%s: the engine stopped after about %d of %d characters; from now on it gets "
@@ -264,9 +264,15 @@ def budget_markdown(engines: Engines, pending: Sequence[Sequence[Chunk]], *, spe
     return "\n".join(lines) + "\n"
 
 
+def cached(paths: BookPaths, chunk: Chunk, engines: Engines) -> ChunkResult | None:
+    """``chunk``'s intact stored result (synthesized and verified), or None."""
+    key = chunk_key(chunk.spoken, engines.speech_for(chunk).identity)
+    return load_cached_result(paths, chunk, key, engines.transcriber.identity)
+
+
 def finished(paths: BookPaths, chunks: Iterable[Chunk], engines: Engines) -> int:
     """How many of ``chunks`` are already synthesized and verified in the store."""
-    return finished_chunks(paths, chunks, engines.speech.identity, engines.transcriber.identity)
+    return sum(cached(paths, c, engines) is not None for c in chunks)
 
 
 def unfinished(

@@ -20,6 +20,7 @@ from narrator_cli.manuscript import clean, plan, split
 from narrator_cli.narrate import deploy, run
 from narrator_cli.options import err
 from narrator_cli.service import budget, check, serve
+from narrator_cli.voices import voices
 
 app = typer.Typer(
     name="narrate",
@@ -29,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _command in (split, plan, run, redo, accept, clean, check, serve, deploy, budget):
+for _command in (split, plan, run, redo, accept, clean, check, serve, deploy, budget, voices):
     app.command()(_command)
 app.add_typer(lexicon_app, name="lexicon")
 

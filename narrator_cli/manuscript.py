@@ -11,6 +11,7 @@ import typer
 from narrator.plan import make_plan
 from narrator_cli.options import (
     AltTextOpt,
+    DialogueVoiceOpt,
     EngineOpt,
     IncludeAllOpt,
     JsonOpt,
@@ -20,6 +21,7 @@ from narrator_cli.options import (
     TitleOpt,
     TitlesOpt,
     VerifyOpt,
+    VoiceOpt,
     out,
     reading_params,
     settings_in_force,
@@ -113,15 +115,21 @@ def plan(
     engine: EngineOpt = "auto",
     verify: VerifyOpt = "embedded",
     lexicon: LexiconOpt = None,
+    voice: VoiceOpt = None,
+    dialogue_voice: DialogueVoiceOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Estimate the work (chapters, chunks, requests, days of budget) without synthesizing.
+
+    A dialogue voice costs requests: quoted speech and narration go in separate ones.
 
     Examples:
 
       narrate plan inputs/the-keeper-of-tern-rock.md
 
       narrate plan book.txt --engine remote --verify remote --json
+
+      narrate plan book.txt --engine remote --dialogue-voice am_michael
     """
     from narrator.parse import parse_book
 
@@ -136,6 +144,8 @@ def plan(
         engine=engine,
         verify=verify,
         lexicon=lexicon,
+        voice=voice,
+        dialogue_voice=dialogue_voice,
     )
     parsed = parse_book(params)
     result = make_plan(parsed.book, parsed.chunks, params)
@@ -158,6 +168,11 @@ def plan(
         f"(first attempts; one request per sentence would be {result.per_sentence_requests})\n"
         f"paid requests: {result.paid_requests}"
     )
+    if dialogue_voice:
+        out.print(
+            f"dialogue voice {dialogue_voice}: {result.dialogue_chunks} chunks of quoted "
+            f"speech, {result.dialogue_extra_paid} more paid requests than one voice"
+        )
     if result.days:
         out.print(
             "days on each plan: "
@@ -183,12 +198,14 @@ def clean(
     speed: Annotated[float, typer.Option(help="Speed the book is narrated at.")] = 1.0,
     max_input_chars: MaxCharsOpt = None,
     lexicon: LexiconOpt = None,
+    voice: VoiceOpt = None,
+    dialogue_voice: DialogueVoiceOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
 ) -> None:
     """Delete cached chunk audio that no chunk of the current manuscript uses.
 
     Give the same settings as the runs whose audio you want to keep: audio made
-    at another speed counts as unused.
+    at another speed, or in another voice, counts as unused.
 
     Examples:
 
@@ -209,6 +226,8 @@ def clean(
         out_dir=out_dir,
         speed=speed,
         lexicon=lexicon,
+        voice=voice,
+        dialogue_voice=dialogue_voice,
     )
     report = clean_book(params, dry_run=dry_run)
     verb = "would free" if dry_run else "freed"

@@ -20,6 +20,7 @@ from narrator_cli.options import (
     AltTextOpt,
     BaseUrlOpt,
     BudgetOpt,
+    DialogueVoiceOpt,
     EngineOpt,
     IncludeAllOpt,
     LexiconOpt,
@@ -29,6 +30,7 @@ from narrator_cli.options import (
     TitleOpt,
     TitlesOpt,
     VerifyOpt,
+    VoiceOpt,
     err,
     out,
     reading_params,
@@ -122,7 +124,8 @@ def run(
     tts_model: Annotated[str, typer.Option(help="Remote speech model.")] = (
         REMOTE_DEFAULTS.tts_model
     ),
-    voice: Annotated[str, typer.Option(help="Remote voice.")] = REMOTE_DEFAULTS.voice,
+    voice: VoiceOpt = None,
+    dialogue_voice: DialogueVoiceOpt = None,
     asr_model: Annotated[str, typer.Option(help="Remote transcription model.")] = (
         REMOTE_DEFAULTS.asr_model
     ),
@@ -177,6 +180,8 @@ def run(
 
       narrate run book.txt --out audiobooks --author "A. Writer" --speed 1.1
 
+      narrate run book.md --voice af_heart --dialogue-voice am_michael
+
       OXLO_API_KEY=... narrate run book.md --budget pro
     """
     params = reading_params(
@@ -197,13 +202,14 @@ def run(
             base_url,
             budget,
             tts_model,
-            voice,
-            asr_model,
-            response_format,
-            api_key_block,
+            asr_model=asr_model,
+            response_format=response_format,
+            api_key_block=api_key_block,
             timeout_s=timeout,
             pcm_rate=pcm_rate,
         ),
+        voice=voice,
+        dialogue_voice=dialogue_voice,
         master=master_settings(master, target_lufs=target_lufs, ceiling_dbfs=ceiling_dbfs),
         formats=tuple(formats or ()),
         cover=cover,

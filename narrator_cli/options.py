@@ -49,6 +49,17 @@ VerifyOpt = Annotated[
     str, typer.Option(help="Transcriber for verification: embedded (free) or remote.")
 ]
 BaseUrlOpt = Annotated[str, typer.Option(help="OpenAI-compatible API root.")]
+VoiceOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Narration voice; offline it picks the engine: af_heart etc. Kokoro, "
+        "en_US-joe-medium Piper (default; remotely: af_heart). See `narrate voices`."
+    ),
+]
+DialogueVoiceOpt = Annotated[
+    str | None,
+    typer.Option(help="A second voice, of the same engine, for quoted speech."),
+]
 BudgetOpt = Annotated[
     str, typer.Option(help="Requests allowed: free, pro, premium, unlimited, or '800/day,30/min'.")
 ]

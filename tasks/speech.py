@@ -26,7 +26,7 @@ def chunks_cache_key(_: TaskRunContext, parameters: dict[str, Any]) -> str | Non
     params: NarrationParams = parameters["params"]
     paths: BookPaths = parameters["paths"]
     engines = engines_for(params)
-    keys = [chunk_key(c.spoken, engines.speech.identity) for c in chunks]
+    keys = [chunk_key(c.spoken, engines.speech_for(c).identity) for c in chunks]
     verifier = engines.transcriber.identity
     if any(
         load_cached_result(paths, c, k, verifier) is None for c, k in zip(chunks, keys, strict=True)

@@ -57,6 +57,7 @@ class SpeechEngine(Protocol):
     """
 
     identity: str
+    voice: str  # the voice's name, e.g. "af_heart"
     credit: str  # the voice credited as narrator in the tags, e.g. "kokoro-82m (af_heart)"
     capabilities: SpeechCapabilities
     max_input_chars: int

@@ -120,6 +120,7 @@ class PiperEngine:
         self.speed = speed
         self.capabilities = capabilities(max_input_chars)
         self.max_input_chars = max_input_chars
+        self.voice = VOICE_NAME
         self.identity = f"piper/{VOICE_NAME}/speed={speed:g}"
         self.credit = f"Piper ({VOICE_NAME})"
         self._config = SynthesisConfig(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from narrator.errors import ConfigError, ManuscriptError
 from narrator.models import Boundary, Chapter, Chunk, Sentence
+from narrator.text.quotes import quote_spans, split_quotes
 from narrator.text.sentences import split_sentences
 from narrator.text.spoken import to_spoken
 
@@ -37,9 +39,12 @@ class _Piece:
     boundary: Boundary
     said: str  # the text as sent, before to_spoken
     cost: int  # characters it takes in a request
+    voice: str | None  # who speaks it: None for the main voice
 
 
-def _piece(text: str, boundary: Boundary, max_chars: int, *, whole: bool = True) -> _Piece:
+def _piece(
+    text: str, boundary: Boundary, max_chars: int, voice: str | None = None, *, whole: bool = True
+) -> _Piece:
     """Measure a piece of text for packing.
 
     An unpunctuated paragraph end ("CHAPTER I", a list item) gets a full stop in the
@@ -53,19 +58,51 @@ def _piece(text: str, boundary: Boundary, max_chars: int, *, whole: bool = True)
     stops = _CLAUSE_STOPS if boundary is Boundary.CLAUSE else _STOPS
     mark = _MARKS.get(boundary, "") if whole and not text.endswith(stops) else ""
     said = text + mark
-    return _Piece(text, boundary, said, min(max(len(text), len(to_spoken(said))), max_chars))
+    cost = min(max(len(text), len(to_spoken(said))), max_chars)
+    return _Piece(text, boundary, said, cost, voice)
 
 
-def _pieces(chapter: Chapter, max_chars: int, source: Path | str) -> Iterator[_Piece]:
-    """The chapter's sentences, with any sentence longer than ``max_chars`` cut up."""
-    for sentence in chapter.sentences:
-        if len(sentence.text) <= max_chars:
-            yield _piece(sentence.text, sentence.boundary, max_chars)
+def _segments(
+    chapter: Chapter, dialogue_voice: str | None
+) -> Iterator[tuple[str, Boundary, bool, str | None]]:
+    """The chapter's sentences as ``(text, boundary, whole, voice)``.
+
+    With a ``dialogue_voice``, each sentence is cut where quoted speech begins and ends
+    (``narrator.text.quotes``, found over the whole paragraph, since a quotation may run
+    over several sentences); the quoted pieces get that voice, the rest None (the main
+    voice). A piece cut from inside a sentence is not ``whole`` and is followed by a
+    clause pause.
+    """
+    for _, group in itertools.groupby(chapter.sentences, key=lambda s: s.paragraph):
+        sentences = list(group)
+        spans = quote_spans(" ".join(s.text for s in sentences)) if dialogue_voice else []
+        offset = 0
+        for sentence in sentences:
+            pieces = split_quotes(sentence.text, spans, offset) if spans else []
+            offset += len(sentence.text) + 1
+            if len(pieces) <= 1:
+                quoted = bool(pieces) and pieces[0][1]
+                yield sentence.text, sentence.boundary, True, dialogue_voice if quoted else None
+                continue
+            for k, (text, quoted) in enumerate(pieces):
+                last = k == len(pieces) - 1
+                boundary = sentence.boundary if last else Boundary.CLAUSE
+                yield text, boundary, last, dialogue_voice if quoted else None
+
+
+def _pieces(
+    chapter: Chapter, max_chars: int, source: Path | str, dialogue_voice: str | None
+) -> Iterator[_Piece]:
+    """The chapter's sentences (or their narration and dialogue parts), with any longer
+    than ``max_chars`` cut up."""
+    for sentence, end, whole, voice in _segments(chapter, dialogue_voice):
+        if len(sentence) <= max_chars:
+            yield _piece(sentence, end, max_chars, voice, whole=whole)
             continue
         # Split at clause punctuation first, then at word boundaries.
         units = [
             unit
-            for clause in _CLAUSE_BREAK.split(sentence.text)
+            for clause in _CLAUSE_BREAK.split(sentence)
             for unit in (clause.split(" ") if len(clause) > max_chars else [clause])
         ]
         for k, unit in enumerate(units):
@@ -80,8 +117,8 @@ def _pieces(chapter: Chapter, max_chars: int, source: Path | str) -> Iterator[_P
                     "a run of characters without spaces cannot be read aloud.",
                 )
             last = k == len(units) - 1
-            boundary = sentence.boundary if last else Boundary.CLAUSE
-            yield _piece(unit, boundary, max_chars, whole=last)
+            boundary = end if last else Boundary.CLAUSE
+            yield _piece(unit, boundary, max_chars, voice, whole=last and whole)
 
 
 def pack_chunks(
@@ -90,6 +127,7 @@ def pack_chunks(
     *,
     by_paragraph: bool,
     source: Path | str = "manuscript",
+    dialogue_voice: str | None = None,
 ) -> tuple[Chunk, ...]:
     """Greedily pack consecutive sentences of ``chapter`` into chunks of <= ``max_chars``.
 
@@ -100,6 +138,10 @@ def pack_chunks(
 
     ``source`` names the manuscript in the ManuscriptError raised for a word longer
     than ``max_chars``.
+
+    With a ``dialogue_voice``, quoted speech is packed into chunks of its own, spoken in
+    that voice (``Chunk.voice``), and narration into others: a chunk never mixes voices,
+    so every change of voice starts a new request.
     """
     if max_chars < 1:
         raise ConfigError(
@@ -109,8 +151,10 @@ def pack_chunks(
     hard = {Boundary.SCENE, Boundary.END} | ({Boundary.PARAGRAPH} if by_paragraph else set())
     groups: list[list[_Piece]] = [[]]
     used = 0
-    for piece in _pieces(chapter, max_chars, source):
-        if groups[-1] and used + 1 + piece.cost > max_chars:
+    for piece in _pieces(chapter, max_chars, source, dialogue_voice):
+        if groups[-1] and (
+            used + 1 + piece.cost > max_chars or piece.voice != groups[-1][0].voice
+        ):
             groups.append([])
         used = piece.cost + (used + 1 if groups[-1] else 0)
         groups[-1].append(piece)
@@ -128,6 +172,7 @@ def pack_chunks(
                 text=text,
                 spoken=to_spoken(" ".join(p.said for p in group)),
                 boundary=group[-1].boundary,
+                voice=group[0].voice,
             )
         )
     return tuple(chunks)

@@ -53,7 +53,7 @@ def test_book_settings_fill_the_parameters(tmp_path: Path) -> None:
     assert (p.title, p.author, p.narrator, p.speed, p.engine) == (
         "Tern", "A. Writer", "Joe Bloggs", 1.2, "embedded",
     )  # fmt: skip
-    assert p.remote.voice == "bf_emma"
+    assert p.voice == "bf_emma"
     assert (p.master.preset, p.master.target_lufs) == ("ebu-r128", -23.0)
     assert p.cover == tmp_path / "tern" / "cover.png"  # relative to book.toml
     assert p.lexicon == tmp_path / "tern" / "lexicon.toml"

@@ -25,6 +25,7 @@ from narrator.errors import ConfigError
 from narrator.plan import chunk_book, count_requests, make_plan
 from narrator.provider import Provider
 from narrator.speech.base import SpeechCapabilities, SpeechEngine
+from narrator.speech.voices import Voice
 from narrator.synthesis import budget_markdown
 from narrator.text import load_book
 from narrator.verify.base import Transcriber, TranscriberCapabilities
@@ -57,9 +58,9 @@ def _params(tmp_path: Path, **kwargs: object) -> NarrationParams:
 
 def test_an_unknown_engine_name_is_a_config_error_naming_the_known_ones() -> None:
     with pytest.raises(ConfigError) as error:
-        engine_factory("kokoro")
-    assert "'kokoro'" in error.value.message
-    assert error.value.hint == "choose one of: embedded, remote"
+        engine_factory("coqui")
+    assert "'coqui'" in error.value.message
+    assert error.value.hint == "choose one of: embedded, kokoro, remote"
 
 
 class _Counting:
@@ -71,6 +72,9 @@ class _Counting:
 
     def speech_capabilities(self, options: EngineOptions) -> SpeechCapabilities:
         return self.inner.speech_capabilities(options)
+
+    def voices(self) -> tuple[Voice, ...]:
+        return self.inner.voices()
 
     def transcriber_capabilities(self) -> TranscriberCapabilities:
         return self.inner.transcriber_capabilities()

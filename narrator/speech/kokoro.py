@@ -1,0 +1,151 @@
+"""The embedded Kokoro-82M engine (kokoro-onnx 0.6.1, int8 weights) with 28 English voices.
+
+The model (about 0.7 s to load) is loaded once per process by :func:`load_model` and
+shared by every :class:`KokoroEngine` (one per voice) and every worker thread:
+``InferenceSession.run`` is thread-safe, and kokoro-onnx serializes its espeak-ng
+phonemizer behind its own lock. Output is 24,000 Hz mono.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import numpy as np
+import onnxruntime
+from kokoro_onnx import Kokoro
+
+from narrator.errors import ConfigError, EngineError
+from narrator.speech.base import Speech, SpeechCapabilities
+from narrator.speech.kokoro_files import MODEL_NAME, model_path, voices_path
+from narrator.speech.piper import ORT_INTRA_OP_THREADS, PEAK_DBFS
+from narrator.speech.voices import KOKORO_NAMES, KOKORO_VOICES, names
+
+# phonemizer warns "words count mismatch" whenever espeak-ng merges or splits words
+# (a quote mark, a number); kokoro-onnx uses no word alignment, so it is only noise.
+logging.getLogger("phonemizer").setLevel(logging.ERROR)
+
+DEFAULT_VOICE = "af_heart"
+"""Kokoro's best-rated voice, and Oxlo's default for ``kokoro-82m``."""
+
+DEFAULT_MAX_INPUT_CHARS = 450
+"""Longest chunk sent in one request, in characters: as Piper's, so a full chunk stays
+inside Whisper's 30-s window (see ``narrator.speech.piper``). af_heart spoke 17.3
+characters per second at speed 1.0 in ``bench/bench_voices.py``, so 450 characters last
+about 26 s. Kokoro's own context is 510 phoneme tokens; kokoro-onnx cuts longer input at
+sentence ends itself."""
+
+SENTENCE_PAUSE_S = 0.3
+"""Silence kokoro-onnx puts between the sentences it synthesizes apart, seconds: as
+Piper's ``SENTENCE_GAP_S``, so both engines pause alike within a chunk."""
+
+SPEED_RANGE = (0.5, 2.0)
+"""The speaking rates kokoro-onnx accepts."""
+
+
+def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabilities:
+    """Kokoro runs on this machine, so no request costs budget."""
+    return SpeechCapabilities(paid=False, max_input_chars=max_input_chars)
+
+
+_model: Kokoro | None = None
+_model_lock = threading.Lock()
+
+
+def load_model() -> Kokoro:
+    """Return the process-wide Kokoro model and voices, loading them on first use."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            _model = _load_model()
+        return _model
+
+
+def _load_model() -> Kokoro:
+    voices = voices_path()  # ConfigError with the set-up command when missing
+    try:
+        options = onnxruntime.SessionOptions()
+        # One thread per session, as Piper's: the two chunk workers share two cores.
+        options.intra_op_num_threads = ORT_INTRA_OP_THREADS
+        options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(
+            str(model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        return Kokoro.from_session(session, str(voices))
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise EngineError(
+            f"could not load Kokoro ({MODEL_NAME}, {voices}): {exc}",
+            hint="run ./scripts/bootstrap.sh again; it re-checks the weights and voices",
+        ) from exc
+
+
+class KokoroEngine:
+    """Speech engine over one Kokoro voice: text in, 24,000 Hz mono float32 out."""
+
+    def __init__(
+        self,
+        voice: str = DEFAULT_VOICE,
+        speed: float = 1.0,
+        max_input_chars: int = DEFAULT_MAX_INPUT_CHARS,
+    ) -> None:
+        """``speed`` is the speaking rate (1.0 = the voice's own, 0.5-2.0)."""
+        if voice not in KOKORO_NAMES:
+            raise ConfigError(
+                f"Kokoro has no voice {voice!r}", hint=f"choose one of: {names(KOKORO_VOICES)}"
+            )
+        low, high = SPEED_RANGE
+        if not low <= speed <= high:
+            raise ConfigError(
+                f"Kokoro speed {speed} is out of range",
+                hint=f"choose a speed between {low} and {high}, or a Piper voice",
+            )
+        self.voice = voice
+        self.speed = speed
+        self.capabilities = capabilities(max_input_chars)
+        self.max_input_chars = max_input_chars
+        self.identity = f"kokoro/{MODEL_NAME}/{voice}/speed={speed:g}"
+        self.credit = f"Kokoro-82M ({voice})"
+        # British voices (b*) read with espeak-ng's British English.
+        self._lang = "en-gb" if voice.startswith("b") else "en-us"
+
+    def learn_truncation(self, chars_spoken: int) -> None:
+        """kokoro-onnx speaks any input in full; a short transcript is a bad take."""
+        return None
+
+    def synthesize(self, text: str, *, label: str = "") -> Speech:
+        """Speak ``text``; the peak is brought down to ``PEAK_DBFS`` when it is higher.
+
+        Raises ``EngineError`` when the text is longer than ``max_input_chars`` or
+        contains nothing Kokoro can speak.
+        """
+        if len(text) > self.max_input_chars:
+            raise EngineError(
+                f"text of {len(text)} characters exceeds this engine's limit of "
+                f"{self.max_input_chars}",
+                hint="pack chunks with the engine's max_input_chars",
+            )
+        try:
+            samples, rate = load_model().create(
+                text,
+                self.voice,
+                speed=self.speed,
+                lang=self._lang,
+                sentence_pause=SENTENCE_PAUSE_S,
+            )
+        except ValueError as exc:  # kokoro-onnx: no phonemes, nothing to synthesize
+            raise EngineError(
+                f"Kokoro produced no audio for {label or 'the text'} ({text[:60]!r}): {exc}",
+                hint="the text has nothing speakable (only punctuation or symbols); "
+                "remove it from the manuscript or spell it out in words",
+            ) from exc
+        samples = np.asarray(samples, dtype=np.float32)
+        peak = float(np.max(np.abs(samples))) if samples.size else 0.0
+        if peak == 0.0:
+            raise EngineError(
+                f"Kokoro produced silence for {label or 'the text'} ({text[:60]!r})",
+                hint="spell the text out in words",
+            )
+        ceiling = 10 ** (PEAK_DBFS / 20)
+        if peak > ceiling:
+            samples *= ceiling / peak
+        return Speech(samples=samples, sample_rate=rate)
