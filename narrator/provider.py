@@ -6,7 +6,7 @@ included, so every attempt goes through :meth:`Provider.call`, which
 1. reserves the attempt in the request ledger *before* it is sent (the budget is
    never exceeded, even by a crash between sending and recording),
 2. sends it through an SDK client built with ``max_retries=0`` (the SDK's own
-   retries would multiply ours and bypass the ledger; design notes),
+   retries would multiply ours and bypass the ledger),
 3. maps the SDK's exceptions onto narrator's transient/permanent split, and
 4. retries transient failures with tenacity: exponential backoff with full jitter,
    ``Retry-After`` honoured, attempts and total time both capped.

@@ -2,7 +2,7 @@
 
 ffmpeg comes from imageio-ffmpeg (a static build with libmp3lame and aac); there
 is no system ffmpeg or ffprobe. Each output is encoded once from lossless PCM:
-joining encoded MP3 bytes breaks players (design notes, "Audio").
+joining encoded MP3 bytes breaks players.
 """
 
 from __future__ import annotations

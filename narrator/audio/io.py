@@ -2,7 +2,7 @@
 
 FLAC and WAV are decoded with soundfile (libsndfile). Everything else (MP3, M4B,
 AAC, Opus) goes through PyAV, because the bundled ffmpeg has no ffprobe and pydub
-therefore cannot read compressed formats here (design notes, "Audio").
+therefore cannot read compressed formats here.
 :func:`open_audio` decodes one block at a time, so a two-hour chapter can be
 measured in the memory of a few seconds of it; :func:`read_audio` joins the
 blocks of a short file (a chunk).

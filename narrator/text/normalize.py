@@ -10,6 +10,10 @@ and compare equal when the same words were spoken, whether Whisper wrote "1984",
 
 ``TITLES`` and ``LATIN`` are how abbreviations are said: the sentence splitter never ends
 a sentence after them either.
+
+It is longer than most modules on purpose: the rewrite is one ordered list of small rules
+(a later rule sees what an earlier one produced: "£5.50" must become money before "5.50"
+is read as a decimal), and splitting it would scatter that order across files.
 """
 
 from __future__ import annotations
