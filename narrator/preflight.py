@@ -138,8 +138,11 @@ def check_remote(params: NarrationParams, api_key: str | None = None) -> tuple[s
                 listing.get("voices") if isinstance(listing, dict) else listing,
                 ("id", "name", "voice_id"),
             )
-            if voices and remote.voice not in voices:
-                raise _unknown("voice", remote.voice, voices, "--voice")
+            wanted = [(params.voice or remote.voice, "--voice")]
+            wanted += [(params.dialogue_voice, "--dialogue-voice")] if params.dialogue_voice else []
+            for voice, option in wanted:
+                if voices and voice not in voices:
+                    raise _unknown("voice", voice, voices, option)
     finally:
         server.close()
     if speaks and remote.response_format == "pcm":

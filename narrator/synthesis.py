@@ -134,19 +134,23 @@ def narrate_batch(
             break
         # The chunk id keeps two chunks with identical text (a repeated "No.") from racing.
         # Requests for chunks that failed verification are tallied apart from the plan's.
+        tries: list[_Attempt] = []
+        spent: BudgetExhausted | None = None
         with purpose("re-synthesis" if attempt > 1 else FIRST_PURPOSE["speech"]):
-            tries = [
-                _synthesized(
-                    engines,
-                    c,
-                    paths.chunk_audio(keys[c.id]).with_name(
-                        f"{keys[c.id]}.{c.id}.try{attempt}.flac"
-                    ),
+            for c in pending:
+                candidate = paths.chunk_audio(keys[c.id]).with_name(
+                    f"{keys[c.id]}.{c.id}.try{attempt}.flac"
                 )
-                for c in pending
-            ]
+                try:
+                    tries.append(_synthesized(engines, c, candidate))
+                except BudgetExhausted as exc:
+                    # The chunks of the batch already paid for are heard and stored before
+                    # the run stops, so that no text is paid for twice.
+                    spent = exc
+                    break
+        pending = pending[: len(tries)]
         with purpose("re-verification" if attempt > 1 else FIRST_PURPOSE["transcription"]):
-            heard = _hear(engines.transcriber, pending, tries, paths.chunks_dir)
+            heard = _hear(engines.transcriber, pending, tries, paths.chunks_dir) if tries else []
         still_failing = []
         for chunk, tried, text in zip(pending, tries, heard, strict=True):
             verification = score(
@@ -168,6 +172,8 @@ def narrate_batch(
                 )
                 _learn_from(engines, chunk, text)
                 still_failing.append(chunk)
+        if spent is not None:
+            raise spent
         pending = still_failing
     for chunk in pending:
         results[chunk.id] = _finish(chunk, keys[chunk.id], best[chunk.id], engines, paths)

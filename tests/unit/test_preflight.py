@@ -63,6 +63,22 @@ def test_an_unknown_name_gets_the_nearest_and_the_list(
     assert said in caught.value.message and hint in str(caught.value.hint)
 
 
+@pytest.mark.parametrize(
+    ("voices", "said", "option"),
+    [
+        ({"voice": "jo"}, "voice 'jo'", "--voice"),  # the narration voice wins over remote's
+        ({"voice": VOICE, "dialogue_voice": "jo"}, "voice 'jo'", "--dialogue-voice"),
+    ],
+)
+def test_the_run_voices_are_checked_against_the_server(
+    served: str, key: None, voices: dict[str, str], said: str, option: str
+) -> None:
+    params = _params(served).model_copy(update=voices)
+    with pytest.raises(ConfigError) as caught:
+        check_remote(params)
+    assert said in caught.value.message and f"pass {option}" in str(caught.value.hint)
+
+
 def test_a_refused_key_is_named_without_repeating_it(
     served: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
