@@ -40,6 +40,7 @@ from narrator.errors import (
     ConfigError,
     NarratorError,
     PermanentProviderError,
+    RejectedText,
     TransientProviderError,
 )
 
@@ -52,6 +53,10 @@ KEY_VARIABLES = ("NARRATOR_API_KEY", "OXLO_API_KEY", "OPENAI_API_KEY")
 
 TRANSIENT_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
 """HTTP statuses worth retrying: timeouts, conflicts, rate limits, server errors."""
+
+TEXT_STATUSES = frozenset({400, 413})
+"""HTTP statuses that reject one request's text (its characters, its length), not the
+key, model or endpoint that every request shares: the chunk is flagged, the run goes on."""
 
 MAX_RETRY_AFTER_S = 120.0
 """Longest ``Retry-After`` we sleep for, seconds; a larger value ends the attempts
@@ -250,4 +255,6 @@ class Provider:
         if exc.status_code in TRANSIENT_STATUSES:
             return ServerBusy(message, retry_after_s=_retry_after_s(exc.response))
         hint = _PERMANENT_HINTS.get(exc.status_code, "check the provider settings")
+        if exc.status_code in TEXT_STATUSES:
+            return RejectedText(message, hint=hint)
         return PermanentProviderError(message, hint=hint)

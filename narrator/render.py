@@ -29,9 +29,18 @@ RENDER_VERSION = 1
 def _chunk_audio(
     results: Sequence[ChunkResult], index: int, title: str
 ) -> Iterator[tuple[np.ndarray, int, Boundary]]:
-    """Decode each chunk in turn: mono float32 samples, sample rate (Hz), boundary after it."""
-    first_rate = 0
+    """Decode each chunk in turn: mono float32 samples, sample rate (Hz), boundary after it.
+
+    The silence standing in for a chunk no attempt could speak has no rate of its own: it
+    is made at the rate of the chapter's other chunks.
+    """
+    spoken = [r for r in results if not _stand_in(r)]
+    first_rate = sf.info(str(spoken[0].audio.path)).samplerate if spoken else 0
     for result in results:
+        if _stand_in(result) and first_rate:
+            silence = np.zeros(round(result.audio.duration_s * first_rate), dtype=np.float32)
+            yield silence, first_rate, result.chunk.boundary
+            continue
         samples, rate = read_audio(result.audio.path)
         if first_rate and rate != first_rate:
             raise AudioError(
@@ -41,6 +50,12 @@ def _chunk_audio(
             )
         first_rate = rate
         yield samples, rate, result.chunk.boundary
+
+
+def _stand_in(result: ChunkResult) -> bool:
+    """Whether the chunk's audio is silence standing in for speech no attempt produced
+    (``narrator.synthesis``): nothing was ever heard from it."""
+    return result.flagged and result.verification.duration_s == 0
 
 
 @contextlib.contextmanager

