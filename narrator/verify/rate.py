@@ -74,9 +74,13 @@ def chars_per_s(spoken: str, env: Envelope) -> float | None:
     return len(" ".join(normalize_words(spoken))) / voiced
 
 
-def _chunk_rate(result: ChunkResult) -> float | None:
-    samples, sample_rate = read_audio(result.audio.path)
-    return chars_per_s(result.chunk.spoken, envelope(samples, sample_rate))
+def chunk_rates(chapters: Sequence[Sequence[ChunkResult]]) -> dict[str, float | None]:
+    """Each chunk's rate (``chars_per_s``) by chunk id, read from its audio file."""
+    rates: dict[str, float | None] = {}
+    for result in (r for chapter in chapters for r in chapter):
+        samples, sample_rate = read_audio(result.audio.path)
+        rates[result.chunk.id] = chars_per_s(result.chunk.spoken, envelope(samples, sample_rate))
+    return rates
 
 
 def check_rates(
@@ -86,7 +90,19 @@ def check_rates(
     book, from the engine's ``known_chars_per_s`` at ``speed``), and every chunk when the
     book's own rate is far from the known one. Returns the chapters' results, with a
     ``rate`` defect added to the chunks concerned, and the book's rate."""
-    rates = {r.chunk.id: _chunk_rate(r) for chapter in chapters for r in chapter}
+    return flag_rates(
+        chapters, chunk_rates(chapters), known_chars_per_s=known_chars_per_s, speed=speed
+    )
+
+
+def flag_rates(
+    chapters: Sequence[Sequence[ChunkResult]],
+    rates: dict[str, float | None],
+    *,
+    known_chars_per_s: float | None,
+    speed: float,
+) -> tuple[tuple[tuple[ChunkResult, ...], ...], BookRate]:
+    """:func:`check_rates` on rates already measured (``chunk_rates``)."""
     measured = [rate for rate in rates.values() if rate is not None]
     expected = known_chars_per_s * speed if known_chars_per_s else None
     median = statistics.median(measured) if measured else None

@@ -280,7 +280,7 @@ def _verdict(
             f"{counted} word errors in {n} words (at most {allowed_words} allowed, "
             f"sound-alike spellings not counted)"
         )
-        return Defect(code=DefectCode.MISMATCH, detail=detail)
+        return Defect(code=DefectCode.MISMATCH, detail=detail, words=run.heard or None)
     expected_sounds = _sounds(expected)
     allowed_sounds = math.ceil(SOUND_ERRORS_BASE + SOUND_ERROR_RATE * len(expected_sounds))
     # Spelling guesses inflate raw character errors ("quay" -> "key"); a chunk fails on
@@ -290,7 +290,7 @@ def _verdict(
             f"{char_errors} character errors in {chars} characters "
             f"(at most {allowed_chars} allowed)"
         )
-        return Defect(code=DefectCode.MISMATCH, detail=detail)
+        return Defect(code=DefectCode.MISMATCH, detail=detail, words=run.heard or None)
     return None
 
 
