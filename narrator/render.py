@@ -28,8 +28,9 @@ RENDER_VERSION = 1
 
 def _chunk_audio(
     results: Sequence[ChunkResult], index: int, title: str
-) -> Iterator[tuple[np.ndarray, int, Boundary]]:
-    """Decode each chunk in turn: mono float32 samples, sample rate (Hz), boundary after it.
+) -> Iterator[tuple[np.ndarray, int, Boundary, bool]]:
+    """Decode each chunk in turn: mono float32 samples, sample rate (Hz), boundary after
+    it, and whether it is a stand-in silence (kept whole, not trimmed).
 
     The silence standing in for a chunk no attempt could speak has no rate of its own: it
     is made at the rate of the chapter's other chunks.
@@ -39,7 +40,7 @@ def _chunk_audio(
     for result in results:
         if _stand_in(result) and first_rate:
             silence = np.zeros(round(result.audio.duration_s * first_rate), dtype=np.float32)
-            yield silence, first_rate, result.chunk.boundary
+            yield silence, first_rate, result.chunk.boundary, True
             continue
         samples, rate = read_audio(result.audio.path)
         if first_rate and rate != first_rate:
@@ -49,7 +50,7 @@ def _chunk_audio(
                 hint="all chunks of a chapter must come from one engine; re-run with one engine",
             )
         first_rate = rate
-        yield samples, rate, result.chunk.boundary
+        yield samples, rate, result.chunk.boundary, _stand_in(result)
 
 
 def _stand_in(result: ChunkResult) -> bool:
@@ -75,13 +76,16 @@ def _premaster(
     first = next(chunks, None)
     if first is None:
         raise AudioError(f"chapter {index} ({title!r}) has no audio chunks to stitch")
-    samples, sr, boundary = first
+    samples, sr, boundary, stand_in = first
     scratch.mkdir(parents=True, exist_ok=True)
     with Premaster(sr, scratch) as premaster:
         stitcher = Stitcher(sr, pauses, premaster.write)
-        spans = [stitcher.add(samples, boundary)]
+        spans = [stitcher.add(samples, boundary, trim=not stand_in)]
         del samples, first
-        spans += [stitcher.add(samples, boundary) for samples, _, boundary in chunks]
+        spans += [
+            stitcher.add(samples, boundary, trim=not stand_in)
+            for samples, _, boundary, stand_in in chunks
+        ]
         stitcher.finish()
         yield premaster, spans
 
