@@ -258,7 +258,7 @@ def _verdict(
     allowed_words = math.ceil(WORD_ERRORS_BASE + WORD_ERROR_RATE * n)
     allowed_chars = math.ceil(CHAR_ERRORS_BASE + CHAR_ERROR_RATE * chars)
     regions = _regions(expected, heard)
-    repeated = repeated_phrase(heard, regions)
+    repeated = repeated_phrase(expected, heard, regions)
     if repeated is not None:
         return repeated
     run = _worst_runs(expected, heard, regions)
