@@ -251,27 +251,51 @@ class Judged:
     verification: object  # narrator.models.Verification
 
 
+class _KeptTranscripts:
+    """The real faster-whisper transcriber, with what it heard kept beside each audio file
+    under the file's hash: a re-run with another verdict (the same audio) does not
+    transcribe again."""
+
+    def __init__(self) -> None:
+        from narrator.verify.faster_whisper import WhisperTranscriber
+
+        self._whisper = WhisperTranscriber()
+        self.capabilities = self._whisper.capabilities
+        self.identity = self._whisper.identity
+
+    def _kept(self, path: Path, kind: str, hear: Callable[[], object]) -> object:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        record = path.with_suffix(f".{kind}.json")
+        kept = json.loads(record.read_text("utf-8")) if record.is_file() else {}
+        if kept.get("sha256") != digest:
+            kept = {"sha256": digest, "heard": hear()}
+            record.write_text(json.dumps(kept), "utf-8")
+        return kept["heard"]
+
+    def transcribe(self, path: Path, *, label: str = "") -> str:
+        return self._kept(path, "heard", lambda: self._whisper.transcribe(path, label=label))  # type: ignore[return-value]
+
+    def transcribe_timed(self, path: Path, *, label: str = ""):  # type: ignore[no-untyped-def]
+        from narrator.verify.base import HeardSegment
+
+        segments = self._kept(path, "timed", lambda: [
+            s.model_dump() for s in self._whisper.transcribe_timed(path, label=label)])  # fmt: skip
+        return tuple(HeardSegment(**s) for s in segments)  # type: ignore[union-attr]
+
+
+TRANSCRIBER = _KeptTranscripts()
+
+
 def judge(c: Clean, samples: np.ndarray, path: Path) -> Judged:
-    """Write ``samples`` as the chunk's FLAC, transcribe it with the real faster-whisper
+    """Write ``samples`` as the chunk's FLAC, hear it with the real faster-whisper
     transcriber and judge it with the real verdict, as ``narrator.synthesis`` does."""
-    from narrator.audio.io import read_audio, write_flac
-    from narrator.verify.faster_whisper import WhisperTranscriber
-    from narrator.verify.verdict import verify_chunk
+    from narrator.audio.io import write_flac
+    from narrator.verify.verdict import hear_and_judge
 
     write_flac(path, samples, c.sample_rate)
-    # What was heard is kept beside the audio, under its hash: a re-run with another
-    # verdict (the same audio) does not transcribe again.
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    transcript = path.with_suffix(".heard.json")
-    kept = json.loads(transcript.read_text("utf-8")) if transcript.is_file() else {}
-    if kept.get("sha256") == digest:
-        heard = kept["heard"]
-    else:
-        heard = WhisperTranscriber().transcribe(path, label=c.chunk_id)
-        transcript.write_text(json.dumps({"sha256": digest, "heard": heard}), "utf-8")
-    decoded, rate = read_audio(path)
-    verification = verify_chunk(c.spoken, heard, decoded, rate, speed=1.0)
-    return Judged(c.chunk_id, c.spoken, path, len(decoded) / rate, verification)
+    heard = TRANSCRIBER.transcribe(path, label=c.chunk_id)
+    verification = hear_and_judge(TRANSCRIBER, path, c.spoken, heard, speed=1.0)  # type: ignore[arg-type]
+    return Judged(c.chunk_id, c.spoken, path, verification.duration_s, verification)
 
 
 def results_of(judged: list[Judged]):  # type: ignore[no-untyped-def]

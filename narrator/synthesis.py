@@ -51,7 +51,7 @@ from narrator.store import BookPaths, chunk_key, finished_chunks, load_cached_re
 from narrator.verify.base import Transcriber
 from narrator.verify.batching import attribute, concatenate
 from narrator.verify.truncation import truncated_at
-from narrator.verify.verdict import verify_chunk
+from narrator.verify.verdict import hear_and_judge
 
 log = logging.getLogger("narrator.progress")
 
@@ -232,8 +232,10 @@ def _attempt_round(
         (c, None, t) for c in chunks if isinstance(t := tries[c.id], Verification)
     ]
     for (chunk, tried), text in zip(audible, heard, strict=True):
-        samples, rate = read_audio(tried.path)
-        out.append((chunk, tried, verify_chunk(chunk.spoken, text, samples, rate, speed=speed)))
+        verdict = hear_and_judge(
+            engines.transcriber, tried.path, chunk.spoken, text, speed=speed, label=chunk.id
+        )
+        out.append((chunk, tried, verdict))
     return out
 
 
