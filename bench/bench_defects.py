@@ -2,14 +2,16 @@
 
 Real Piper chunks of the sample and of a generated text are damaged on purpose, one
 defect kind at a time, then verified the way the pipeline verifies a chunk: the real
-faster-whisper transcriber and :func:`narrator.verify.verdict.verify_chunk`, then the
-book-level rate check :func:`narrator.verify.rate.rate_outliers` over the chunks of
-each book (one damaged chunk among its clean neighbours). The table gives the share of
-damaged chunks flagged per kind, and the false alarms on the clean chunks.
+faster-whisper transcriber and :func:`narrator.verify.verdict.hear_and_judge` (as
+``narrator.synthesis`` calls it), then the book-level rate check
+:func:`narrator.verify.rate.flag_rates` over the chunks of each book (one damaged chunk
+among its clean neighbours; whole books damaged are judged by the book's rate). The
+table gives the share of damaged chunks flagged per kind, and the false alarms on the
+clean chunks.
 
 Run by hand (results are quoted in the README):
 
-    .venv/bin/python -m bench.bench_defects                # sample + ~40 generated chunks
+    .venv/bin/python -m bench.bench_defects                # the sample + 58 generated chunks
     .venv/bin/python -m bench.bench_defects --chunks 20    # fewer generated chunks
     .venv/bin/python -m bench.bench_defects --work /tmp/d  # keep the synthesized chunks
 
