@@ -31,7 +31,7 @@ from tasks.artifacts import publish_book, publish_wait, report_progress, start_p
 from tasks.audio import check_chapters_task, export_book_task, render_chapter_task
 from tasks.review import review_book_task
 from tasks.secrets import engines
-from tasks.speech import narrate_chunks_task
+from tasks.speech import check_rates_task, narrate_chunks_task
 from tasks.text import parse_manuscript
 
 # Seconds between updates of the progress artifact; a chapter's end is always shown.
@@ -174,7 +174,11 @@ def _narrate(
         checks.append(check_chapters_task.submit([renders[-1]], paths, params.master.check_preset))
     chapters = [render.result() for render in renders]
     chapter_checks = [check for future in checks for check in future.result()]
-
+    # The speaking rate is judged against the whole book, so only now.
     run_engines = engines(params)
+    chapters, results, rate = check_rates_task(
+        chapters, results, known_chars_per_s=run_engines.speech.capabilities.chars_per_s,
+        speed=params.speed,
+    )  # fmt: skip
     info = book_info(params, book, run_engines, paths, finish_tally(run_engines, tally))
-    return export_book_task(info, paths, chapters, results, chapter_checks, params.formats)
+    return export_book_task(info, paths, chapters, results, chapter_checks, params.formats, rate)

@@ -19,6 +19,7 @@ from narrator.render import ChapterJob, rendered_chapter
 from narrator.review.fixes import load_fixes, reviewed
 from narrator.store import BookPaths
 from narrator.synthesis import cached
+from narrator.verify.rate import rated_chapters
 
 
 def current_book(
@@ -27,7 +28,8 @@ def current_book(
     """The finished book, if narrating it with ``params`` would change no file; else None.
 
     Every output is checked by the same keys the flow builds it with: each chunk's
-    stored result (with the chunks accepted by ear), each chapter's render and check,
+    stored result (with the chunks accepted by ear), each chapter's render and check, the
+    speaking-rate check,
     the M4B and any extra formats, and the manifest and report must be exactly what the
     flow would write, beside the review page. Anything
     missing, changed or never finished means the flow must run. Cheap: nothing is
@@ -53,5 +55,9 @@ def current_book(
         chapters.append(chapter)
         results.append(part_results)
         checks.append(check)
+    rated, results_rated, rate = rated_chapters(
+        chapters, results, known_chars_per_s=engines.speech.capabilities.chars_per_s,
+        speed=params.speed,
+    )  # fmt: skip
     info = book_info(params, parsed.book, engines, paths)
-    return exported_book(info, paths, chapters, results, checks, params.formats)
+    return exported_book(info, paths, rated, results_rated, checks, params.formats, rate)

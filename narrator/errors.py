@@ -73,12 +73,22 @@ class EngineError(PermanentError):
     """A speech engine or transcriber failed in a way that retrying will not fix."""
 
 
+class UnspeakableText(EngineError):
+    """The engine cannot speak one chunk's text (it produced no audio for it); other
+    chunks are unaffected, so the chunk is flagged and the run goes on."""
+
+
 class TransientProviderError(TransientError):
     """A remote provider failed transiently (429, 5xx, timeout, dropped connection)."""
 
 
 class PermanentProviderError(EngineError):
     """A remote provider rejected the request (400, 401, 403, 404, 422)."""
+
+
+class RejectedText(PermanentProviderError):
+    """A remote provider rejected one request for its text (400, 413): other chunks are
+    unaffected, so the chunk is flagged and the run goes on."""
 
 
 class BudgetExhausted(NarratorError):

@@ -133,8 +133,36 @@ class ChunkAudio(Frozen):
     duration_s: float = Field(ge=0, description="seconds")
 
 
+class DefectCode(StrEnum):
+    """What a listener would notice in a chunk (the reason codes of the manifest)."""
+
+    DROPPED = "dropped"  # words of the text are not said
+    TRUNCATED = "truncated"  # the speech stops before the text ends
+    REPEATED = "repeated"  # a phrase is said twice
+    SILENCE = "silence"  # a pause longer than the text calls for
+    RATE = "rate"  # spoken too fast or too slow
+    CLIPPED = "clipped"  # the audio starts or ends inside a word
+    NOISE = "noise"  # sound that is not the text's speech, or nothing heard
+    MISMATCH = "mismatch"  # other words than the text's (misheard, babble, another text)
+    UNSPEAKABLE = "unspeakable"  # every synthesis attempt failed; no usable audio
+
+
+class Defect(Frozen):
+    """One thing wrong with a chunk, with its evidence."""
+
+    code: DefectCode
+    detail: str = Field(description="one line for a person: what is wrong and where")
+    start_s: float | None = Field(default=None, description="where it starts in the chunk, s")
+    end_s: float | None = Field(default=None, description="where it ends in the chunk, s")
+    words: str | None = Field(default=None, description="the expected or heard words concerned")
+
+
 class Verification(Frozen):
-    """The round-trip check of one chunk: what the transcriber heard and the verdict."""
+    """The round-trip check of one chunk: what the transcriber heard and the verdict.
+
+    ``reason`` is the one-line summary (the first defect's detail); ``defects`` holds
+    every defect found, with its evidence.
+    """
 
     heard: str
     wer: float = Field(ge=0, description="word error rate after normalization")
@@ -142,6 +170,7 @@ class Verification(Frozen):
     duration_s: float = Field(ge=0, description="audio duration, seconds")
     passed: bool
     reason: str | None = Field(default=None, description="why it failed; None when it passed")
+    defects: tuple[Defect, ...] = ()
 
 
 class ChunkResult(Frozen):

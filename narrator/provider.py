@@ -45,6 +45,7 @@ from narrator.errors import (
     ConfigError,
     NarratorError,
     PermanentProviderError,
+    RejectedText,
     TransientProviderError,
 )
 from narrator.http_errors import error_message, redact
@@ -68,6 +69,10 @@ SETTING_PARAMS = frozenset(
 )
 """Request fields that come from the run's settings, not from a chunk: a 400 or 422 naming
 one of them (OpenAI's ``param``, FastAPI's ``loc``) refuses every request alike."""
+
+TEXT_STATUSES = frozenset({400, 413})
+"""HTTP statuses that reject one request's text (its characters, its length), not the
+key, model or endpoint that every request shares: the chunk is flagged, the run goes on."""
 
 MAX_RETRY_AFTER_S = 120.0
 """Longest ``Retry-After`` we sleep for, seconds; a larger value ends the attempts
@@ -394,6 +399,8 @@ class Provider:
         if _refuses_settings(exc):
             self._refused = ProviderRefused(message, hint=hint)
             return self._refused
+        if exc.status_code in TEXT_STATUSES:
+            return RejectedText(message, hint=hint)
         return PermanentProviderError(message, hint=hint)
 
     def forget_refusal(self) -> None:

@@ -22,6 +22,7 @@ from narrator.qc import ChapterCheck
 from narrator.store import BookPaths, current_build, fingerprint, save_build
 from narrator.tally import RequestTally
 from narrator.text.formats.epub import read_cover
+from narrator.verify.rate import BookRate
 
 log = logging.getLogger(__name__)
 
@@ -150,16 +151,23 @@ def _stored_cover(book: Book, paths: BookPaths) -> Path | None:
     return target
 
 
+_DEFECT_KEYS = {"code", "detail", "start_s", "end_s", "words"}
+"""A chunk's defects in the manifest: reason code, one line, where (seconds within the
+chunk), and the words concerned."""
+
+
 def manifest(
     info: BookInfo,
     paths: BookPaths,
     chapters: Sequence[ChapterAudio],
     results: Sequence[Sequence[ChunkResult]],
     checks: Sequence[ChapterCheck],
+    rate: BookRate | None = None,
 ) -> dict[str, Any]:
     """The machine-readable record of a finished book (keys are a public contract).
 
-    File paths are relative to the book's folder.
+    File paths are relative to the book's folder. ``speaking_rate`` is the book's rate
+    against its engine's (``narrator.verify.rate``), null when it was not checked.
     """
     return {
         "title": info.title,
@@ -175,6 +183,7 @@ def manifest(
         "requests": info.requests.model_dump() if info.requests else None,
         "m4b": _rel(paths.m4b, paths.root),
         "duration_s": round(sum(c.duration_s for c in chapters), 3),
+        "speaking_rate": rate.model_dump(mode="json") if rate else None,
         "chapters": [
             {
                 "index": chapter.index,
@@ -201,6 +210,10 @@ def manifest(
                         "accepted": r.accepted,
                         "corrected_text": r.chunk.corrected_text,
                         "audio": _rel(r.audio.path, paths.root),
+                        "defects": [
+                            d.model_dump(mode="json", include=_DEFECT_KEYS)
+                            for d in r.verification.defects
+                        ],
                     }
                     for r, place in zip(chunk_results, chapter.placements, strict=True)
                 ],
@@ -266,9 +279,12 @@ def report_markdown(data: dict[str, Any]) -> str:
         )
         flagged += [
             f"- `{c['id']}` ({c['start_s']:.1f}-{c['end_s']:.1f} s in `{ch['file']}`): "
-            f"{c['reason']}\n  - text: {c['text']}\n  - heard: {c['heard']}"
+            f"{_codes(c)}{c['reason']}\n  - text: {c['text']}\n  - heard: {c['heard']}"
             for c in bad
         ]
+    rate = data.get("speaking_rate")
+    if rate and not rate["passed"]:
+        lines += ["", "## Speaking rate FAILED", "", rate["detail"]]
     if data.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {note}" for note in data["notes"]]
     if data.get("requests"):
@@ -333,6 +349,12 @@ def _request_lines(requests: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _codes(chunk: dict[str, Any]) -> str:
+    """The chunk's reason codes, e.g. "[silence, clipped] "."""
+    codes = dict.fromkeys(d["code"] for d in chunk.get("defects", []))
+    return f"[{', '.join(codes)}] " if codes else ""
+
+
 def export_book(
     info: BookInfo,
     paths: BookPaths,
@@ -340,6 +362,7 @@ def export_book(
     results: Sequence[Sequence[ChunkResult]],
     checks: Sequence[ChapterCheck],
     formats: Sequence[str] = (),
+    rate: BookRate | None = None,
 ) -> BookResult:
     """Write the M4B, the manifest and the report; return the finished book's record.
 
@@ -358,7 +381,7 @@ def export_book(
     for stale in paths.chapters_dir.iterdir():
         if stale not in current:
             stale.unlink()
-    data = manifest(info, paths, chapters, results, checks)
+    data = manifest(info, paths, chapters, results, checks, rate)
     write_text_atomic(paths.manifest, _manifest_json(data))
     write_text_atomic(paths.report, report_markdown(data))
     return _book_result(info, paths, chapters, results)
@@ -371,6 +394,7 @@ def exported_book(
     results: Sequence[Sequence[ChunkResult]],
     checks: Sequence[ChapterCheck],
     formats: Sequence[str] = (),
+    rate: BookRate | None = None,
 ) -> BookResult | None:
     """The finished book, if :func:`export_book` with these arguments would change no file.
 
@@ -387,7 +411,7 @@ def exported_book(
             current.add(out)
     if set(paths.chapters_dir.iterdir()) != current:
         return None
-    data = manifest(info, paths, chapters, results, checks)
+    data = manifest(info, paths, chapters, results, checks, rate)
     try:
         stored, report = paths.manifest.read_text(encoding="utf-8"), paths.report.read_text(
             encoding="utf-8"

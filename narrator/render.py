@@ -31,14 +31,22 @@ RENDER_VERSION = 1
 
 def _chunk_audio(
     results: Sequence[ChunkResult], index: int, title: str
-) -> Iterator[tuple[np.ndarray, int, Boundary]]:
-    """Decode each chunk in turn: mono float32 samples, sample rate (Hz), boundary after it.
+) -> Iterator[tuple[np.ndarray, int, Boundary, bool]]:
+    """Decode each chunk in turn: mono float32 samples, sample rate (Hz), boundary after
+    it, and whether it is a stand-in silence (kept whole, not trimmed).
 
-    A chapter spoken in two voices has them level-matched first (``voice_gains``).
+    A chapter spoken in two voices has them level-matched first (``voice_gains``). The
+    silence standing in for a chunk no attempt could speak has no rate of its own: it is
+    made at the rate of the chapter's other chunks.
     """
     gains = voice_gains(results)
-    first_rate = 0
+    spoken = [r for r in results if not _stand_in(r)]
+    first_rate = sf.info(str(spoken[0].audio.path)).samplerate if spoken else 0
     for result in results:
+        if _stand_in(result) and first_rate:
+            silence = np.zeros(round(result.audio.duration_s * first_rate), dtype=np.float32)
+            yield silence, first_rate, result.chunk.boundary, True
+            continue
         samples, rate = read_audio(result.audio.path)
         if result.chunk.voice in gains:
             samples = samples * gains[result.chunk.voice]
@@ -49,7 +57,13 @@ def _chunk_audio(
                 hint="all chunks of a chapter must come from one engine; re-run with one engine",
             )
         first_rate = rate
-        yield samples, rate, result.chunk.boundary
+        yield samples, rate, result.chunk.boundary, _stand_in(result)
+
+
+def _stand_in(result: ChunkResult) -> bool:
+    """Whether the chunk's audio is silence standing in for speech no attempt produced
+    (``narrator.synthesis``): nothing was ever heard from it."""
+    return result.flagged and result.verification.duration_s == 0
 
 
 @contextlib.contextmanager
@@ -69,13 +83,16 @@ def _premaster(
     first = next(chunks, None)
     if first is None:
         raise AudioError(f"chapter {index} ({title!r}) has no audio chunks to stitch")
-    samples, sr, boundary = first
+    samples, sr, boundary, stand_in = first
     scratch.mkdir(parents=True, exist_ok=True)
     with Premaster(sr, scratch) as premaster:
         stitcher = Stitcher(sr, pauses, premaster.write)
-        spans = [stitcher.add(samples, boundary)]
+        spans = [stitcher.add(samples, boundary, trim=not stand_in)]
         del samples, first
-        spans += [stitcher.add(samples, boundary) for samples, _, boundary in chunks]
+        spans += [
+            stitcher.add(samples, boundary, trim=not stand_in)
+            for samples, _, boundary, stand_in in chunks
+        ]
         stitcher.finish()
         yield premaster, spans
 

@@ -1,7 +1,11 @@
 """Synthesize chunks and verify them by round-trip transcription.
 
 A chunk that fails verification is synthesized again, up to ``max_attempts``
-times; the best attempt is then kept and flagged, never dropped.
+times; the best attempt is then kept and flagged, never dropped. So is a chunk the
+engine cannot speak at all (no audio, undecodable or implausible audio, its text
+rejected): after the last attempt it becomes a silence of the expected length, flagged
+``unspeakable``, and the rest of the book goes on. Errors that would fail every chunk
+(key, model, endpoint, budget) still stop the run.
 
 Chunks are handled in *batches* of consecutive chunks. A batch is one chunk unless
 the transcriber batches (a paid remote one does). Then the chunks of a batch are
@@ -19,21 +23,46 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from narrator.atomic import TMP_PREFIX
 from narrator.audio.io import read_audio, write_flac
 from narrator.engines import Engines
-from narrator.errors import AudioError, BudgetExhausted
-from narrator.models import BudgetWait, Chunk, ChunkAudio, ChunkResult, Verification
+from narrator.errors import (
+    AudioError,
+    BudgetExhausted,
+    NarratorError,
+    RejectedText,
+    UnspeakableText,
+)
+from narrator.models import (
+    BudgetWait,
+    Chunk,
+    ChunkAudio,
+    ChunkResult,
+    Defect,
+    DefectCode,
+    Verification,
+)
 from narrator.plan import count_requests
-from narrator.provider import FIRST_PURPOSE, purpose
+from narrator.provider import FIRST_PURPOSE, BadResponse, purpose
+from narrator.speech.timing import expected_duration_s
 from narrator.store import BookPaths, chunk_key, load_cached_result, save_result
 from narrator.verify.attribution import attribute
 from narrator.verify.base import Transcriber
 from narrator.verify.batching import concatenate
-from narrator.verify.scoring import score
 from narrator.verify.truncation import truncated_at
+from narrator.verify.verdict import hear_and_judge
 
 log = logging.getLogger("narrator.progress")
+
+CHUNK_ERRORS = (BadResponse, RejectedText, UnspeakableText)
+"""Synthesis failures that concern one chunk's text only: retried as attempts, then the
+chunk is flagged ``unspeakable``. Every other error stops the run."""
+
+PLACEHOLDER_RATE = 24_000
+"""Sample rate of the silence that stands in for an unspeakable chunk, Hz; the chapter
+render re-times it to its other chunks' rate (``narrator.render``)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +76,8 @@ class _Attempt:
 
 @dataclass
 class _Best:
-    """The best attempt of a chunk so far; its audio is at the chunk's final path."""
+    """The best attempt of a chunk so far; its audio is at the chunk's final path, unless
+    no attempt produced any (``sample_rate`` 0)."""
 
     verification: Verification
     duration_s: float
@@ -56,10 +86,23 @@ class _Best:
 
 
 def _better(a: Verification, b: Verification | None) -> bool:
-    """True when verification ``a`` beats ``b``: passing first, then fewer errors."""
+    """True when verification ``a`` beats ``b``: passing first, then having audio at
+    all, then fewer errors."""
     if b is None:
         return True
-    return (a.passed, -a.wer, -a.cer) > (b.passed, -b.wer, -b.cer)
+    return (a.passed, a.duration_s > 0, -a.wer, -a.cer) > (
+        b.passed, b.duration_s > 0, -b.wer, -b.cer
+    )  # fmt: skip
+
+
+def _unspeakable(chunk: Chunk, attempt: int, exc: NarratorError) -> Verification:
+    """The verdict on an attempt that produced no usable audio."""
+    log.info("%s attempt %d produced no usable audio: %s", chunk.id, attempt, exc.message)
+    defect = Defect(code=DefectCode.UNSPEAKABLE, detail=f"no usable audio: {exc.message}")
+    return Verification(
+        heard="", wer=1.0, cer=1.0, duration_s=0.0, passed=False, reason=defect.detail,
+        defects=(defect,),
+    )  # fmt: skip
 
 
 def _synthesized(engines: Engines, chunk: Chunk, candidate: Path) -> _Attempt:
@@ -132,36 +175,20 @@ def narrate_batch(
     for attempt in range(1, max_attempts + 1):
         if not pending:
             break
-        # The chunk id keeps two chunks with identical text (a repeated "No.") from racing.
-        # Requests for chunks that failed verification are tallied apart from the plan's.
-        tries: list[_Attempt] = []
-        spent: BudgetExhausted | None = None
-        with purpose("re-synthesis" if attempt > 1 else FIRST_PURPOSE["speech"]):
-            for c in pending:
-                candidate = paths.chunk_audio(keys[c.id]).with_name(
-                    f"{keys[c.id]}.{c.id}.try{attempt}.flac"
-                )
-                try:
-                    tries.append(_synthesized(engines, c, candidate))
-                except BudgetExhausted as exc:
-                    # The chunks of the batch already paid for are heard and stored before
-                    # the run stops, so that no text is paid for twice.
-                    spent = exc
-                    break
-        pending = pending[: len(tries)]
-        with purpose("re-verification" if attempt > 1 else FIRST_PURPOSE["transcription"]):
-            heard = _hear(engines.transcriber, pending, tries, paths.chunks_dir) if tries else []
         still_failing = []
-        for chunk, tried, text in zip(pending, tries, heard, strict=True):
-            verification = score(
-                chunk.spoken, text, tried.duration_s, speed=speed, respelled=chunk.respelled
-            )
+        outcomes, spent = _attempt_round(engines, pending, keys, paths, attempt, speed=speed)
+        for chunk, tried, verification in outcomes:
             previous = best.get(chunk.id)
             if _better(verification, previous.verification if previous else None):
-                # A rename within one folder is atomic, so the final file is always whole.
-                os.replace(tried.path, paths.chunk_audio(keys[chunk.id]))
-                best[chunk.id] = _Best(verification, tried.duration_s, tried.sample_rate, attempt)
-            else:
+                if tried is None:
+                    best[chunk.id] = _Best(verification, 0.0, 0, attempt)
+                else:
+                    # A rename within one folder is atomic, so the final file is always whole.
+                    os.replace(tried.path, paths.chunk_audio(keys[chunk.id]))
+                    best[chunk.id] = _Best(
+                        verification, tried.duration_s, tried.sample_rate, attempt
+                    )
+            elif tried is not None:
                 tried.path.unlink()
             best[chunk.id].attempts = attempt
             if verification.passed:
@@ -170,14 +197,75 @@ def narrate_batch(
                 log.info(
                     "%s attempt %d failed verification: %s", chunk.id, attempt, verification.reason
                 )
-                _learn_from(engines, chunk, text)
+                if tried is not None:
+                    _learn_from(engines, chunk, verification.heard)
                 still_failing.append(chunk)
         if spent is not None:
             raise spent
         pending = still_failing
     for chunk in pending:
+        if not best[chunk.id].sample_rate:
+            best[chunk.id] = _placeholder(chunk, keys[chunk.id], best[chunk.id], paths, speed)
         results[chunk.id] = _finish(chunk, keys[chunk.id], best[chunk.id], engines, paths)
     return tuple(results[c.id] for c in chunks)
+
+
+def _attempt_round(
+    engines: Engines,
+    chunks: Sequence[Chunk],
+    keys: dict[str, str],
+    paths: BookPaths,
+    attempt: int,
+    *,
+    speed: float,
+) -> tuple[list[tuple[Chunk, _Attempt | None, Verification]], BudgetExhausted | None]:
+    """Synthesize, hear and judge one attempt of each chunk. A chunk the engine could
+    not speak this time has no attempt (None) and an ``unspeakable`` verdict.
+
+    When the request budget runs out part-way, the chunks already synthesized are still
+    heard and judged, so that no text is paid for twice; the exhausted budget is returned
+    for the caller to raise once their results are stored.
+    """
+    tries: dict[str, _Attempt | Verification] = {}
+    spent: BudgetExhausted | None = None
+    # Requests for chunks that failed verification are tallied apart from the plan's.
+    with purpose("re-synthesis" if attempt > 1 else FIRST_PURPOSE["speech"]):
+        for c in chunks:
+            # The chunk id keeps two chunks with identical text (a repeated "No.") apart.
+            name = f"{keys[c.id]}.{c.id}.try{attempt}.flac"
+            candidate = paths.chunk_audio(keys[c.id]).with_name(name)
+            try:
+                tries[c.id] = _synthesized(engines, c, candidate)
+            except BudgetExhausted as exc:
+                spent = exc
+                break
+            except CHUNK_ERRORS as exc:
+                tries[c.id] = _unspeakable(c, attempt, exc)
+    tried = [c for c in chunks if c.id in tries]
+    audible = [(c, t) for c in tried if isinstance(t := tries[c.id], _Attempt)]
+    with purpose("re-verification" if attempt > 1 else FIRST_PURPOSE["transcription"]):
+        heard = _hear(engines.transcriber, [c for c, _ in audible], [t for _, t in audible],
+                      paths.chunks_dir) if audible else []  # fmt: skip
+        out: list[tuple[Chunk, _Attempt | None, Verification]] = [
+            (c, None, t) for c in tried if isinstance(t := tries[c.id], Verification)
+        ]
+        for (chunk, attempt_audio), text in zip(audible, heard, strict=True):
+            verdict = hear_and_judge(
+                engines.transcriber, attempt_audio.path, chunk.spoken, text, speed=speed,
+                label=chunk.id, respelled=chunk.respelled,
+            )  # fmt: skip
+            out.append((chunk, attempt_audio, verdict))
+    return out, spent
+
+
+def _placeholder(chunk: Chunk, key: str, best: _Best, paths: BookPaths, speed: float) -> _Best:
+    """Silence as long as ``chunk`` should take, stored as its audio, so the chapter keeps
+    its length and timing around a chunk no attempt could speak."""
+    duration_s = expected_duration_s(chunk.spoken, speed=speed)
+    samples = np.zeros(round(duration_s * PLACEHOLDER_RATE), dtype=np.float32)
+    write_flac(paths.chunk_audio(key), samples, PLACEHOLDER_RATE)
+    log.warning("%s: no attempt produced audio; %.1f s of silence stand in", chunk.id, duration_s)
+    return _Best(best.verification, duration_s, PLACEHOLDER_RATE, best.attempts)
 
 
 def _learn_from(engines: Engines, chunk: Chunk, heard: str) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 
 from narrator.config import NarrationParams
 from narrator.models import Chunk, ChunkResult
 from narrator.store import BookPaths, chunk_key, fingerprint, load_cached_result
 from narrator.synthesis import narrate_batch
+from narrator.verify.rate import rated_chapters
 from tasks.secrets import engines as engines_for
 
 
@@ -57,3 +59,11 @@ def narrate_chunks_task(
     return narrate_batch(
         chunks, engines_for(params), paths, max_attempts=params.max_attempts, speed=params.speed
     )
+
+
+check_rates_task = task(
+    rated_chapters,
+    name="check-speaking-rate",
+    task_run_name="speaking rate",
+    cache_policy=NO_CACHE,
+)

@@ -131,17 +131,21 @@ class Stitcher:
             self._write(self._tone.take(n))
             self._position += n
 
-    def add(self, samples: np.ndarray, boundary: Boundary) -> tuple[float, float]:
+    def add(
+        self, samples: np.ndarray, boundary: Boundary, *, trim: bool = True
+    ) -> tuple[float, float]:
         """Append the next piece and the boundary after it; return its ``(start_s, end_s)``.
 
         The times are seconds from the start of the chapter. ``samples`` is left
-        unchanged; a piece with no audible part keeps its place as an empty span.
+        unchanged; a piece with no audible part keeps its place as an empty span, unless
+        ``trim`` is False: then it is kept whole (a silence standing in for a chunk keeps
+        the chunk's length, as room tone).
         """
         centred = np.asarray(samples, dtype=np.float32)
         centred = centred - np.float32(centred.mean()) if centred.size else centred
         # A slice of this method's own DC-corrected copy: fading it in place never
         # touches the caller's array.
-        piece = trim_silence(centred, self._sr)
+        piece = trim_silence(centred, self._sr) if trim else centred
         _fade_edges(piece, self._fade)
         self._emit_tone(self._gap)
         start = self._position

@@ -38,6 +38,11 @@ class SpeechCapabilities:
     default unless the run sets one. The engine's ``max_input_chars`` may be lower once
     it learned that its endpoint truncates longer inputs."""
 
+    chars_per_s: float | None = None
+    """The voice's known speaking rate at speed 1.0: characters of normalized text per
+    second of voiced audio (``narrator.verify.rate``); None when unknown. A book far
+    from it fails verification."""
+
     @property
     def packs_by_paragraph(self) -> bool:
         """Whether chunks end at paragraph ends, where the stitcher places a paragraph

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import jiwer
 
-from narrator.models import Verification
+from narrator.models import Defect, DefectCode, Verification
 from narrator.speech.timing import expected_duration_s
 from narrator.text.lexicon import unrespell
 from narrator.text.normalize import normalize_words
+from narrator.verify.repetition import repeated_phrase
 
 # --- thresholds -----------------------------------------------------------------------
 
@@ -139,6 +140,8 @@ class _ErrorRun:
     extra: int  # net transcript words without a reference word
     misheard: int  # reference words in the region
     where: str  # the reference words around the region, for the reason
+    at_end: bool  # the region reaches the end of the reference (the speech stopped early)
+    heard: str  # the transcript words of the region
 
 
 def _regions(expected: list[str], heard: list[str]) -> list[tuple[int, int, int, int]]:
@@ -171,7 +174,8 @@ def _worst_runs(
 ) -> _ErrorRun:
     """Find the largest net deletion, net insertion and error-region size."""
     missing = extra = misheard = 0
-    where = ""
+    where = said = ""
+    at_end = False
     for ref_start, ref_end, hyp_start, hyp_end in regions:
         ref_len, hyp_len = ref_end - ref_start, hyp_end - hyp_start
         worst_so_far = max(missing, extra, misheard)
@@ -181,7 +185,11 @@ def _worst_runs(
         if max(missing, extra, misheard) > worst_so_far:
             context = expected[max(0, ref_start - 1) : max(ref_end, ref_start + 1) + 1]
             where = " ".join(context[:6])
-    return _ErrorRun(missing=missing, extra=extra, misheard=misheard, where=where)
+            said = " ".join(heard[hyp_start:hyp_end][:12])
+            at_end = ref_end == len(expected)
+    return _ErrorRun(
+        missing=missing, extra=extra, misheard=misheard, where=where, at_end=at_end, heard=said
+    )
 
 
 # Consonant classes that a small transcriber confuses (voicing, spelling variants).
@@ -247,35 +255,44 @@ def duration_bounds_s(text: str, *, speed: float = 1.0) -> tuple[float, float]:
 
 def _verdict(
     expected: list[str], heard: list[str], chars: int, char_errors: int, word_errors: int
-) -> str | None:
+) -> Defect | None:
     n = len(expected)
     allowed_words = math.ceil(WORD_ERRORS_BASE + WORD_ERROR_RATE * n)
     allowed_chars = math.ceil(CHAR_ERRORS_BASE + CHAR_ERROR_RATE * chars)
     regions = _regions(expected, heard)
+    repeated = repeated_phrase(expected, heard, regions)
+    if repeated is not None:
+        return repeated
     run = _worst_runs(expected, heard, regions)
     if run.missing > MAX_WORDS_MISSING_IN_A_ROW:
-        return f"{run.missing} words missing in a row near '{run.where}'"
+        code = DefectCode.TRUNCATED if run.at_end else DefectCode.DROPPED
+        detail = f"{run.missing} words missing in a row near '{run.where}'"
+        return Defect(code=code, detail=detail, words=run.where)
     if run.extra > MAX_WORDS_MISSING_IN_A_ROW:
-        return f"{run.extra} extra words heard in a row near '{run.where}'"
+        detail = f"{run.extra} extra words heard in a row near '{run.where}'"
+        return Defect(code=DefectCode.MISMATCH, detail=detail, words=run.heard)
     if run.misheard > MAX_WORDS_MISHEARD_IN_A_ROW:
-        return f"{run.misheard} words misheard in a row near '{run.where}'"
+        detail = f"{run.misheard} words misheard in a row near '{run.where}'"
+        return Defect(code=DefectCode.MISMATCH, detail=detail, words=run.heard)
     # Sound-alike spellings are the small transcriber's guesses, not the speech's fault;
     # missing or garbled words are still caught by the run rules above and by CER.
     counted = word_errors - _sound_alike_errors(expected, heard, regions)
     if counted > allowed_words:
-        return (
+        detail = (
             f"{counted} word errors in {n} words (at most {allowed_words} allowed, "
             f"sound-alike spellings not counted)"
         )
+        return Defect(code=DefectCode.MISMATCH, detail=detail, words=run.heard or None)
     expected_sounds = _sounds(expected)
     allowed_sounds = math.ceil(SOUND_ERRORS_BASE + SOUND_ERROR_RATE * len(expected_sounds))
     # Spelling guesses inflate raw character errors ("quay" -> "key"); a chunk fails on
     # characters only when its sounds differ too.
     if char_errors > allowed_chars and _edits(expected_sounds, _sounds(heard)) > allowed_sounds:
-        return (
+        detail = (
             f"{char_errors} character errors in {chars} characters "
             f"(at most {allowed_chars} allowed)"
         )
+        return Defect(code=DefectCode.MISMATCH, detail=detail, words=run.heard or None)
     return None
 
 
@@ -298,15 +315,19 @@ def score(
     expected_words = unrespell(normalize_words(expected), respelled)
     heard_words = unrespell(normalize_words(heard), respelled)
     if not expected_words:
-        return Verification(
-            heard=heard, wer=0.0, cer=0.0, duration_s=duration_s, passed=False,
-            reason="the expected text has no words to compare; do not synthesize it",
-        )  # fmt: skip
+        defect: Defect | None = Defect(
+            code=DefectCode.UNSPEAKABLE,
+            detail="the expected text has no words to compare; do not synthesize it",
+        )
+        return _verification(heard, 0.0, 0.0, duration_s, defect)
     if not heard_words:
-        return Verification(
-            heard=heard, wer=1.0, cer=1.0, duration_s=duration_s, passed=False,
-            reason=f"nothing was heard in {duration_s:.1f} s of audio",
-        )  # fmt: skip
+        defect = Defect(
+            code=DefectCode.NOISE,
+            detail=f"nothing was heard in {duration_s:.1f} s of audio",
+            start_s=0.0,
+            end_s=duration_s,
+        )
+        return _verification(heard, 1.0, 1.0, duration_s, defect)
     ref = _join_compounds(expected_words, heard_words)
     hyp = _join_compounds(heard_words, expected_words)
     words = jiwer.process_words(" ".join(ref), " ".join(hyp))
@@ -318,22 +339,34 @@ def score(
     shortest, longest = duration_bounds_s(expected, speed=speed)
     spoken_chars = len(" ".join(expected_words))
     if duration_s < shortest:
-        reason: str | None = (
-            f"audio {duration_s:.1f} s is too short for {spoken_chars} characters "
-            f"(expected ≥ {shortest:.1f} s)"
+        defect = Defect(
+            code=DefectCode.TRUNCATED,
+            detail=f"audio {duration_s:.1f} s is too short for {spoken_chars} characters "
+            f"(expected ≥ {shortest:.1f} s)",
+            end_s=duration_s,
         )
     elif duration_s > longest:
-        reason = (
-            f"audio {duration_s:.1f} s is too long for {spoken_chars} characters "
-            f"(expected ≤ {longest:.1f} s)"
+        defect = Defect(
+            code=DefectCode.NOISE,
+            detail=f"audio {duration_s:.1f} s is too long for {spoken_chars} characters "
+            f"(expected ≤ {longest:.1f} s)",
+            start_s=longest,
+            end_s=duration_s,
         )
     else:
-        reason = _verdict(ref, hyp, len(ref_chars), char_errors, word_errors)
+        defect = _verdict(ref, hyp, len(ref_chars), char_errors, word_errors)
+    return _verification(heard, words.wer, chars.cer, duration_s, defect)
+
+
+def _verification(
+    heard: str, wer: float, cer: float, duration_s: float, defect: Defect | None
+) -> Verification:
     return Verification(
         heard=heard,
-        wer=words.wer,
-        cer=chars.cer,
+        wer=wer,
+        cer=cer,
         duration_s=duration_s,
-        passed=reason is None,
-        reason=reason,
+        passed=defect is None,
+        reason=defect.detail if defect else None,
+        defects=(defect,) if defect else (),
     )

@@ -106,7 +106,9 @@ def test_capabilities_are_known_before_building_and_match_the_built_engines(
 ) -> None:
     embedded = _params(tmp_path, engine="embedded")
     remote = _params(tmp_path, engine="remote", verify="remote")
-    assert speech_capabilities(embedded) == SpeechCapabilities(paid=False, max_input_chars=450)
+    assert speech_capabilities(embedded) == SpeechCapabilities(
+        paid=False, max_input_chars=450, chars_per_s=20.2
+    )
     assert speech_capabilities(remote) == SpeechCapabilities(paid=True, max_input_chars=4096)
     assert transcriber_capabilities(embedded) == TranscriberCapabilities(paid=False, batch_s=30.0)
     assert transcriber_capabilities(remote) == TranscriberCapabilities(paid=True, batch_s=900.0)

@@ -17,7 +17,12 @@ import pytest
 import soundfile as sf
 
 from narrator.budget import BudgetLimits, FakeClock, RequestLedger, SQLiteLedger
-from narrator.errors import BudgetExhausted, PermanentProviderError, TransientProviderError
+from narrator.errors import (
+    BudgetExhausted,
+    PermanentProviderError,
+    RejectedText,
+    TransientProviderError,
+)
 from narrator.provider import Provider, ProviderRefused, RetryPolicy, Timeouts
 from narrator.speech.openai_compat import RemoteSpeechEngine
 
@@ -162,6 +167,19 @@ def test_each_permanent_status_is_one_request(
     with pytest.raises(PermanentProviderError, match=str(status)):
         engine.synthesize(TEXT)
     assert holder[0].seen == 1
+
+
+@pytest.mark.parametrize(("status", "only_this_text"), [(400, True), (413, True), (401, False),
+                                                       (404, False), (422, False)])  # fmt: skip
+def test_a_status_that_rejects_the_text_concerns_only_that_chunk(
+    server: tuple[str, list[Script]], tmp_path: Path, status: int, only_this_text: bool
+) -> None:
+    url, holder = server
+    holder.append(Script(_error(status, "rejected")))
+    engine, _, _ = _engine(url, tmp_path)
+    with pytest.raises(PermanentProviderError) as caught:
+        engine.synthesize(TEXT)
+    assert isinstance(caught.value, RejectedText) == only_this_text
 
 
 def test_retries_stop_at_the_attempt_cap(server: tuple[str, list[Script]], tmp_path: Path) -> None:

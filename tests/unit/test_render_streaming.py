@@ -170,3 +170,20 @@ def test_memory_does_not_grow_with_chapter_length(tmp_path: Path) -> None:
     stitched_long = 32 * 2.3 * SR * 4  # bytes of the long chapter as one float32 array
     assert long < 1.15 * short
     assert long < stitched_long
+
+
+def test_a_stand_in_silence_keeps_its_length_at_the_chapters_rate(tmp_path: Path) -> None:
+    # The first chunk could not be spoken: its 3-s silence was stored at 24 kHz.
+    results = chunk_results(tmp_path / "chunks", 3)
+    silence = tmp_path / "stand-in.flac"
+    sf.write(silence, np.zeros(3 * 24_000, np.float32), 24_000, subtype="PCM_16")
+    nothing = Verification(heard="", wer=1, cer=1, duration_s=0, passed=False, reason="none")
+    stand_in = results[0].model_copy(update={
+        "audio": results[0].audio.model_copy(
+            update={"path": silence, "sample_rate": 24_000, "duration_s": 3.0}),
+        "verification": nothing, "flagged": True,
+    })  # fmt: skip
+    chapter = render(BookPaths.for_book(tmp_path / "out", "a-book"), [stand_in, *results[1:]])
+    first = chapter.placements[0]
+    assert first.end_s - first.start_s == pytest.approx(3.0, abs=0.01)
+    assert sf.info(str(chapter.master)).samplerate == SR

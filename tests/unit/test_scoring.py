@@ -108,8 +108,14 @@ def test_repeated_words_in_long_chunk_fail() -> None:
     heard = LONG_CHUNK.replace("light the lamp.", "light the lamp, light the lamp, light it.")
     result = score(LONG_CHUNK, heard, plausible(LONG_CHUNK))
     assert not result.passed
-    assert result.reason is not None
-    assert "extra words" in result.reason
+    assert result.reason == "'light the lamp' is heard twice"
+
+
+def test_extra_words_that_repeat_nothing_fail_as_a_mismatch() -> None:
+    heard = LONG_CHUNK.replace("light the lamp.", "light the lamp, so the ships would see it.")
+    result = score(LONG_CHUNK, heard, plausible(LONG_CHUNK))
+    assert not result.passed
+    assert result.reason is not None and "extra words" in result.reason
 
 
 def test_single_substituted_word_in_long_chunk_passes() -> None:

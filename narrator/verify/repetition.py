@@ -1,0 +1,65 @@
+"""Repetition: a phrase said twice ("the tide, the tide turned"), found in the heard
+words. Extra words that repeat nothing are babble or another text, which the word-run
+rules of ``narrator.verify.scoring`` report as a mismatch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from narrator.models import Defect, DefectCode
+
+MIN_REPEATED_WORDS = 2
+"""Shortest repeated phrase that fails a chunk, words.
+
+A single doubled word ("the the") is a common transcriber stutter and easy to miss by
+ear; two or more words said twice is a repetition a listener hears. On the clean chunks
+of ``bench/bench_defects.py`` tiny.en never doubled two words in a row.
+"""
+
+MAX_PHRASE_WORDS = 12
+"""Longest phrase looked for, words: a repeated sentence is found by its first 12 words."""
+
+MAX_WORDS_BETWEEN = 2
+"""Words that may sit between a phrase and its repetition: a mis-heard word at the seam
+where the copy was spliced in."""
+
+
+def repeated_phrase(
+    expected: Sequence[str], heard: Sequence[str], regions: Sequence[tuple[int, int, int, int]]
+) -> Defect | None:
+    """The longest phrase of ``MIN_REPEATED_WORDS`` or more words heard twice in a row
+    (at most ``MAX_WORDS_BETWEEN`` words apart), more often than the text says it, whose
+    second copy holds extra heard words, or None.
+
+    ``regions`` are the alignment's error regions ``(ref_start, ref_end, hyp_start,
+    hyp_end)``; a region with more heard than expected words holds extra words. Counting
+    against the text leaves alone what the text itself repeats ("again and again"); the
+    extra words leave alone a mis-hearing that happens to echo ("of the rope of the quay"
+    for "a coil of rope on the quay"). Looking at the heard words rather than single
+    regions finds a repetition the alignment splits around a matched word ("on the key
+    before dawn. The key before dawn. The key for cleaning" for "on the quay before dawn.
+    The keeper cleaned").
+    """
+    extra = {i for r0, r1, h0, h1 in regions if h1 - h0 > r1 - r0 for i in range(h0, h1)}
+    for size in range(min(MAX_PHRASE_WORDS, len(heard) // 2), MIN_REPEATED_WORDS - 1, -1):
+        for start in range(len(heard) - 2 * size + 1):
+            phrase = list(heard[start : start + size])
+            for copy in range(start + size, min(start + size + MAX_WORDS_BETWEEN,
+                                                len(heard) - size) + 1):  # fmt: skip
+                if (
+                    list(heard[copy : copy + size]) == phrase
+                    and extra.intersection(range(copy - MAX_WORDS_BETWEEN, copy + size))
+                    and _count(heard, phrase) > _count(expected, phrase)
+                ):
+                    return Defect(
+                        code=DefectCode.REPEATED,
+                        detail=f"'{' '.join(phrase)}' is heard twice",
+                        words=" ".join(phrase),
+                    )
+    return None
+
+
+def _count(words: Sequence[str], phrase: list[str]) -> int:
+    size = len(phrase)
+    return sum(list(words[i : i + size]) == phrase for i in range(len(words) - size + 1))

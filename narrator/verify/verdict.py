@@ -1,0 +1,84 @@
+"""The verdict on one chunk: what the transcriber heard, and what the audio itself shows.
+
+The transcript catches wrong, missing and repeated words (``scoring``); the envelope
+catches what a transcriber does not write down: long silences inside the chunk
+(``silence``) and speech cut at an edge (``edges``). The speaking rate needs the other
+chunks of the book and is checked once they are all done (``rate``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from narrator.audio.io import read_audio
+from narrator.models import DefectCode, Verification
+from narrator.verify.base import Transcriber
+from narrator.verify.edges import clipped_edges
+from narrator.verify.envelope import envelope
+from narrator.verify.scoring import score
+from narrator.verify.silence import long_pauses
+
+
+def verify_chunk(
+    spoken: str,
+    heard: str,
+    samples: NDArray[np.floating],
+    sample_rate: int,
+    *,
+    speed: float,
+    respelled: Sequence[tuple[str, str]] = (),
+) -> Verification:
+    """Judge a chunk that should say ``spoken``, was heard as ``heard``, from its mono
+    ``samples`` at ``sample_rate`` Hz synthesized at ``speed``; every defect is listed,
+    the first one is the reason. ``respelled`` are the lexicon's (written, respelling)
+    entries in ``spoken``: the transcript may spell either."""
+    verification = score(
+        spoken, heard, len(samples) / sample_rate, speed=speed, respelled=respelled
+    )
+    env = envelope(samples, sample_rate)
+    defects = (*verification.defects, *long_pauses(env, spoken), *clipped_edges(env, spoken))
+    if not defects:
+        return verification
+    return verification.model_copy(
+        update={"passed": False, "reason": defects[0].detail, "defects": defects}
+    )
+
+
+SECOND_HEARING = frozenset({DefectCode.DROPPED, DefectCode.TRUNCATED})
+"""Verdicts a free transcriber checks by hearing the chunk again, with timestamps.
+
+tiny.en decoding without timestamp tokens sometimes stops after the first sentence of a
+clean chunk ("I can hear the bell," Ada said. and nothing of the 50 words after it):
+2 of the 73 clean chunks of ``bench/bench_defects.py``. Decoding with timestamps heard
+both whole; words that are really missing are missing in both hearings.
+"""
+
+
+def hear_and_judge(
+    transcriber: Transcriber,
+    path: Path,
+    spoken: str,
+    heard: str,
+    *,
+    speed: float,
+    label: str = "",
+    respelled: Sequence[tuple[str, str]] = (),
+) -> Verification:
+    """The verdict on the chunk audio at ``path`` that should say ``spoken`` and was
+    ``heard``; when words seem missing and hearing is free, the chunk is heard once more
+    with timestamps and the passing verdict, if any, is kept."""
+    samples, sample_rate = read_audio(path)
+    verification = verify_chunk(
+        spoken, heard, samples, sample_rate, speed=speed, respelled=respelled
+    )
+    if transcriber.capabilities.paid or not (
+        verification.defects and verification.defects[0].code in SECOND_HEARING
+    ):
+        return verification
+    again = " ".join(s.text for s in transcriber.transcribe_timed(path, label=label)).strip()
+    second = verify_chunk(spoken, again, samples, sample_rate, speed=speed, respelled=respelled)
+    return second if second.passed else verification

@@ -1,0 +1,105 @@
+"""The defect detectors on real Piper audio heard by the real transcriber: a 4-s silence
+mid-chunk and a book spoken 8 % fast are caught, clean chunks pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.signal import resample_poly
+
+from narrator.audio.io import write_flac
+from narrator.models import (
+    Boundary,
+    Chunk,
+    ChunkAudio,
+    ChunkResult,
+    DefectCode,
+    Verification,
+)
+from narrator.speech.piper import CHARS_PER_VOICED_S, PiperEngine
+from narrator.verify.envelope import envelope
+from narrator.verify.faster_whisper import WhisperTranscriber
+from narrator.verify.rate import check_rates
+from narrator.verify.verdict import verify_chunk
+
+pytestmark = pytest.mark.slow
+
+
+
+TEXTS = (
+    "The keeper climbed the stairs before the sun went down. He cleaned the glass and "
+    "trimmed the wick. Then he sat by the window and watched the boats come home.",
+    "The wind rose in the night and shook the door. Rain ran down the walls of the "
+    "tower. By morning the sea was grey and the beach was covered in weed.",
+    "Her brother carried a basket of apples up the hill. The path was steep and the "
+    "stones were wet. When he reached the gate he stopped to catch his breath.",
+    "The old ferryman mended his nets on the quay every afternoon. Children came to "
+    "watch him work. He told them stories about the storms he had seen as a boy.",
+    "A letter arrived on the first boat of the spring. Nobody knew who had sent it. "
+    "The postman left it on the kitchen table and went back to the harbour.",
+)
+"""Five chunks of three plain sentences (about 10 s each, like short Piper chunks)."""
+
+
+@pytest.fixture(scope="module")
+def book() -> list[tuple[str, np.ndarray, int]]:
+    """The chunks spoken by Piper."""
+    engine = PiperEngine()
+    return [(text, (s := engine.synthesize(text)).samples, s.sample_rate) for text in TEXTS]
+
+
+def _heard(path: Path, samples: np.ndarray, rate: int) -> str:
+    write_flac(path, samples, rate)
+    return WhisperTranscriber().transcribe(path)
+
+
+def _results(tmp_path: Path, chunks: list[tuple[str, np.ndarray, int]]) -> list[ChunkResult]:
+    """The chunks as passed results: the rate check reads only their text and audio."""
+    out = []
+    for n, (text, samples, rate) in enumerate(chunks):
+        path = tmp_path / f"{n}.flac"
+        write_flac(path, samples, rate)
+        duration_s = len(samples) / rate
+        chunk = Chunk(id=f"c01-{n:04d}", chapter=1, index=n, text=text, spoken=text,
+                      boundary=Boundary.PARAGRAPH)  # fmt: skip
+        audio = ChunkAudio(chunk_id=chunk.id, path=path, sample_rate=rate, duration_s=duration_s)
+        verification = Verification(heard=text, wer=0, cer=0, duration_s=duration_s, passed=True)
+        out.append(ChunkResult(chunk=chunk, audio=audio, verification=verification, attempts=1,
+                               flagged=False))  # fmt: skip
+    return out
+
+
+def test_clean_chunks_pass_and_the_book_rate_matches_the_engine(book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for n, (text, samples, rate) in enumerate(book[:2]):
+        heard = _heard(tmp_path / f"clean{n}.flac", samples, rate)
+        assert verify_chunk(text, heard, samples, rate, speed=1.0).defects == ()
+    (checked,), rate = check_rates([_results(tmp_path, book)],
+                                   known_chars_per_s=CHARS_PER_VOICED_S, speed=1.0)  # fmt: skip
+    assert rate.passed and rate.measured == len(TEXTS)
+    assert not any(r.flagged for r in checked)
+
+
+def test_four_seconds_of_silence_mid_chunk_are_caught(book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text, samples, rate = book[0]
+    env = envelope(samples, rate)
+    # The quiet frame nearest the middle, inside a sentence: dead air between words.
+    quiet = np.flatnonzero(env.levels_db < env.speech_db - 30)
+    at = int(quiet[np.argmin(np.abs(quiet - len(env.levels_db) // 2))]) * round(0.01 * rate)
+    damaged = np.concatenate([samples[:at], np.zeros(4 * rate, np.float32), samples[at:]])
+    heard = _heard(tmp_path / "silence.flac", damaged, rate)
+    verification = verify_chunk(text, heard, damaged, rate, speed=1.0)
+    silences = [d for d in verification.defects if d.code == DefectCode.SILENCE]
+    assert len(silences) == 1 and not verification.passed
+    assert silences[0].start_s == pytest.approx(at / rate, abs=0.3)
+    assert silences[0].end_s - silences[0].start_s >= 4.0  # type: ignore[operator]
+
+
+def test_a_book_spoken_8_percent_fast_fails_its_rate_check(book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Resampled as a wrong sample rate would play it: 8 % faster and higher.
+    fast = [(text, resample_poly(s, 25, 27).astype(np.float32), r) for text, s, r in book]
+    (checked,), rate = check_rates([_results(tmp_path, fast)],
+                                   known_chars_per_s=CHARS_PER_VOICED_S, speed=1.0)  # fmt: skip
+    assert not rate.passed and "fast" in (rate.detail or "")
+    assert all(r.flagged and r.verification.defects[-1].code == DefectCode.RATE for r in checked)
