@@ -138,7 +138,8 @@ def flag_rates(
 
     def checked(result: ChunkResult) -> ChunkResult:
         rate = rates[result.chunk.id]
-        if rate is None or reference is None:
+        # A chunk a person listened to and accepted (`narrate accept`) stays accepted.
+        if rate is None or reference is None or result.accepted:
             return result
         off = rate / reference - 1
         if book.detail is not None:
