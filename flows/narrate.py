@@ -64,7 +64,9 @@ def narrate_chapter(
             shown, last = done, time.monotonic()
     if done != shown:
         report_progress(progress, done, total_chunks)
-    return tuple(result for future in futures for result in future.result())
+    # Batches run longest first; the chapter is stitched in reading order.
+    results = (result for future in futures for result in future.result())
+    return tuple(sorted(results, key=lambda result: result.chunk.index))
 
 
 # One render at a time: rendering streams, but each render keeps about 1.9 GB of

@@ -138,7 +138,8 @@ def verification_batches(
     chunks: Sequence[Chunk], transcriber: TranscriberCapabilities, *, speed: float
 ) -> list[tuple[Chunk, ...]]:
     """Group a chapter's chunks for verification: single chunks, or for a transcriber
-    that batches, consecutive chunks of up to its ``batch_s`` predicted seconds."""
+    that batches, chunks of up to its ``batch_s`` predicted seconds (``plan_batches``),
+    longest batch first."""
     if transcriber.batch_s is None:
         return [(c,) for c in chunks]
     durations = [expected_duration_s(c.spoken, speed=speed) for c in chunks]

@@ -7,9 +7,9 @@ rejected): after the last attempt it becomes a silence of the expected length, f
 ``unspeakable``, and the rest of the book goes on. Errors that would fail every chunk
 (key, model, endpoint, budget) still stop the run.
 
-Chunks are handled in *batches* of consecutive chunks. A batch is one chunk unless
-the transcriber batches (a paid remote one does). Then the chunks of a batch are
-heard in one request: their audio is joined with gaps, transcribed with timestamps,
+Chunks are handled in *batches* of chunks of one chapter. A batch is one chunk unless
+the transcriber batches (the embedded and the remote one both do). Then the chunks of a
+batch are heard in one request: their audio is joined with gaps, transcribed with timestamps,
 and the heard words are attributed back to each chunk; a chunk whose attribution is
 ambiguous is checked again alone.
 """

@@ -48,7 +48,7 @@ class TallyStart(Frozen):
 def start_tally(
     engines: Engines, pending: Sequence[Sequence[Chunk]], *, speed: float
 ) -> TallyStart | None:
-    """Plan the ``pending`` chunks (groups of consecutive chunks, as the run verifies them)
+    """Plan the ``pending`` chunks (a group per chapter or part, as the run verifies them)
     and note the counts so far; None when the run's engines are not paid."""
     provider = engines.provider
     if provider is None:

@@ -43,7 +43,7 @@ def _run_name() -> str:
     from prefect.runtime import task_run
 
     chunks: tuple[Chunk, ...] = task_run.parameters["chunks"]
-    return chunks[0].id if len(chunks) == 1 else f"{chunks[0].id}..{chunks[-1].id}"
+    return "+".join(c.id for c in chunks)
 
 
 @task(
@@ -55,7 +55,7 @@ def _run_name() -> str:
 def narrate_chunks_task(
     chunks: tuple[Chunk, ...], params: NarrationParams, paths: BookPaths
 ) -> tuple[ChunkResult, ...]:
-    """Synthesize and verify a batch of consecutive chunks (one, unless verified remotely)."""
+    """Synthesize and verify a batch of a chapter's chunks (``verification_batches``)."""
     return narrate_batch(
         chunks, engines_for(params), paths, max_attempts=params.max_attempts, speed=params.speed
     )

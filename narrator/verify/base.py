@@ -18,7 +18,7 @@ class TranscriberCapabilities:
 
     batch_s: float | None
     """Most seconds of audio (chunks and the gaps between them) heard in one request:
-    consecutive chunks are joined and the timed segments are attributed back to each
+    a chapter's chunks are joined and the timed segments are attributed back to each
     chunk (``narrator.verify.batching``). None: one chunk per request."""
 
     @property
