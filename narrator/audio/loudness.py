@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import numpy as np
 from pyloudnorm.iirfilter import IIRfilter
-from scipy.signal import sosfilt, upfirdn
+from scipy.signal import sosfilt
 
 from narrator.errors import AudioError
 
@@ -46,9 +46,9 @@ _BLOCK = 1 << 20
 # BS.1770-4 Annex 2 (true-peak meter): oversample 4x with the Annex's 48-tap polyphase
 # interpolation filter, phase p (0-3) of 12 taps giving the point p/4 of a sample period
 # after input sample n - 6. It costs 48 multiply-adds per input sample where scipy's
-# default resample_poly filter (81 taps) cost 81: on 2**20 samples, 0.056 CPU-s against
-# 0.069 (the meter's own abs/max work, 0.025 CPU-s, is the same either way).
-_OVERSAMPLE = 4
+# default resample_poly filter (81 taps) cost 81. Each phase runs as its own 12-tap
+# convolution, never building the 4x signal: on 2**20 samples 0.060 CPU-s against 0.082
+# through scipy's upfirdn with the same 48 taps, equal to within 1e-15.
 _TRUE_PEAK_PHASES = np.array([
     [0.0017089843750, 0.0109863281250, -0.0196533203125, 0.0332031250000, -0.0594482421875,
      0.1373291015625, 0.9721679687500, -0.1022949218750, 0.0476074218750, -0.0266113281250,
@@ -63,8 +63,6 @@ _TRUE_PEAK_PHASES = np.array([
      0.9721679687500, 0.1373291015625, -0.0594482421875, 0.0332031250000, -0.0196533203125,
      0.0109863281250, 0.0017089843750],
 ])  # fmt: skip
-# upfirdn's filter for up=4: tap 4k + p is phase p's tap k.
-_TRUE_PEAK_FILTER = _TRUE_PEAK_PHASES.T.reshape(-1)
 # Phase p's output n interpolates input sample n - _TRUE_PEAK_DELAY + p/4.
 _TRUE_PEAK_DELAY = 6
 # The filter reaches 6 input samples either side; blocks carry more context than that so
@@ -194,13 +192,12 @@ class LoudnessMeter:
 
 def _oversampled_peaks(block: np.ndarray) -> np.ndarray:
     """For each sample ``n``: max |x| over it and the 4x-oversampled points up to ``n + 1``."""
-    start = _OVERSAMPLE * _TRUE_PEAK_DELAY
-    upsampled = upfirdn(_TRUE_PEAK_FILTER, block, _OVERSAMPLE)
-    phases = np.abs(upsampled[start : start + _OVERSAMPLE * len(block)]).reshape(-1, _OVERSAMPLE)
-    # An element-wise maximum over the phase columns is ~5x faster than .max(axis=1).
     peaks = np.abs(block)
-    for phase in range(_OVERSAMPLE):
-        np.maximum(peaks, phases[:, phase], out=peaks)
+    for phase in _TRUE_PEAK_PHASES:
+        # Output n + _TRUE_PEAK_DELAY of the full convolution is this phase's point
+        # after input sample n.
+        points = np.convolve(block, phase)[_TRUE_PEAK_DELAY : _TRUE_PEAK_DELAY + len(block)]
+        np.maximum(peaks, np.abs(points, out=points), out=peaks)
     return peaks
 
 
