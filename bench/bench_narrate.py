@@ -11,7 +11,9 @@ Run by hand (results are quoted in the README):
 Engine time is the wall time during which at least one engine call (Piper or
 Whisper) was running, so overlapping calls on parallel workers count once. The
 first run happens in this process after the temporary Prefect server has started
-(its start is reported separately). The re-run is what a user sees: the real
+(its start is reported separately); its CPU seconds count this process, the
+server and the ffmpeg processes that ended (an ffmpeg still running at the end is
+not counted). The re-run is what a user sees: the real
 ``narrate`` executable in a fresh process, temporary server start included; its
 CPU seconds (the process and its server, user + system) are reported too, as they
 hold still when other jobs share the machine and wall time does not.
@@ -20,6 +22,7 @@ hold still when other jobs share the machine and wall time does not.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -63,19 +66,35 @@ class Timeline:
         return total
 
 
+def cpu_s() -> float:
+    """CPU seconds (user + system) of this process and of its live children (the
+    temporary Prefect server, ffmpeg), so far."""
+    import psutil
+
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:2])
+    for child in me.children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # ended meanwhile: its time is lost
+            total += sum(child.cpu_times()[:2])
+    return total + sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
+
+
 def run(manuscript: Path, out: Path, timeline: Timeline) -> dict[str, float]:
     from flows.narrate import narrate_book
     from narrator.config import NarrationParams
 
     timeline.intervals.clear()
+    cpu = cpu_s()
     start = time.perf_counter()
     result = narrate_book(NarrationParams(manuscript=manuscript, out_dir=out))
     wall = time.perf_counter() - start
+    cpu = cpu_s() - cpu
     engine = timeline.busy()
     return {
         "audio_s": round(result.duration_s, 1),
         "wall_s": round(wall, 1),
         "x_real_time": round(result.duration_s / wall, 2),
+        "cpu_s": round(cpu, 1),
         "tts_busy_s": round(timeline.busy("tts"), 1),
         "asr_busy_s": round(timeline.busy("asr"), 1),
         "engine_busy_s": round(engine, 1),

@@ -59,9 +59,16 @@ def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _wait_for_events(name: str, resource: str, timeout_s: float = 30.0) -> list[Any]:
-    """The server's events called ``name`` about ``resource``; events are sent
-    asynchronously, so this polls for up to ``timeout_s`` seconds."""
+def _wait_for_events(
+    name: str,
+    resource: str,
+    where: Callable[[Any], bool] = lambda event: True,
+    timeout_s: float = 30.0,
+) -> list[Any]:
+    """The server's events called ``name`` about ``resource``, once one of them satisfies
+    ``where``; events are sent asynchronously, so this polls for up to ``timeout_s``
+    seconds. The server lives for the whole session, so earlier tests' events about the
+    same book are there too: ``where`` tells this test's own apart."""
     from prefect.client.orchestration import get_client
     from prefect.events.filters import EventFilter, EventNameFilter
 
@@ -70,14 +77,14 @@ def _wait_for_events(name: str, resource: str, timeout_s: float = 30.0) -> list[
         with get_client(sync_client=True) as client:
             page = client.read_events(EventFilter(event=EventNameFilter(name=[name])), limit=50)
         found = [e for e in page.events if e.resource.id == resource]
-        if found or time.monotonic() > deadline:
+        if any(where(e) for e in found) or time.monotonic() > deadline:
             return found
         time.sleep(0.5)
 
 
 @pytest.fixture()
-def events(prefect_harness: None) -> Callable[[str, str], list[Any]]:
-    """Look up the Prefect events narrator emitted: ``events(name, resource_id)``."""
+def events(prefect_harness: None) -> Callable[..., list[Any]]:
+    """Look up the Prefect events narrator emitted: ``events(name, resource_id[, where])``."""
     return _wait_for_events
 
 

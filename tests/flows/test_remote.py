@@ -126,7 +126,7 @@ def test_budget_stops_the_book_and_the_next_day_finishes_it_without_paying_twice
     tmp_path: Path,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
-    events: Callable[[str, str], list[Any]],
+    events: Callable[..., list[Any]],
 ) -> None:
     from flows.narrate import narrate_book
 
@@ -145,8 +145,13 @@ def test_budget_stops_the_book_and_the_next_day_finishes_it_without_paying_twice
         assert waiting.done_chunks == 2 < waiting.total_chunks
         assert "resets at 2026-11-29 00:00 UTC" in state.message
         assert not (tmp_path / "a-tiny-book" / "a-tiny-book.m4b").exists()
-        exhausted = events("narrator.budget.exhausted", "narrator.book.a-tiny-book")
-        assert any(e.payload["done_chunks"] == 2 for e in exhausted)
+        def stopped_at_two(event: Any) -> bool:
+            return event.payload["done_chunks"] == 2
+
+        exhausted = events(
+            "narrator.budget.exhausted", "narrator.book.a-tiny-book", stopped_at_two
+        )
+        assert any(stopped_at_two(e) for e in exhausted)
         # A run that finds the budget spent ends at once, sending nothing.
         again = narrate_book(params, return_state=True)
         assert again.name == AWAITING_BUDGET and server.stats.requests == 2
