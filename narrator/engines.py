@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -197,19 +198,21 @@ def engine_factory(name: str) -> EngineFactory:
 class Engines:
     """The pair of engines one run uses, and the remote provider when there is one.
 
-    ``dialogue`` speaks quoted speech in the dialogue voice, when the run has one.
+    ``voices`` builds the run's speech engine family in another voice: the dialogue
+    voice's for quoted speech, or one a person chose for a chunk (``narrate redo
+    --voice``). None: the run speaks in one voice.
     """
 
     speech: SpeechEngine
     transcriber: Transcriber
     provider: Provider | None
-    dialogue: SpeechEngine | None = None
+    voices: Callable[[str], SpeechEngine] | None = None
 
     def speech_for(self, chunk: Chunk) -> SpeechEngine:
-        """The engine that speaks ``chunk``: the dialogue voice's for quoted speech."""
-        if chunk.voice is not None and self.dialogue is not None:
-            return self.dialogue
-        return self.speech
+        """The engine that speaks ``chunk``: its own voice's, if it has one."""
+        if chunk.voice is None or self.voices is None:
+            return self.speech
+        return self.voices(chunk.voice)
 
 
 def embedded_voices() -> tuple[Voice, ...]:
@@ -267,17 +270,25 @@ def _embedded_engine_of(voice: str) -> str:
 
 
 def _check_voices(kind: str, params: NarrationParams) -> None:
-    voices = engine_factory(kind).voices()
-    if not voices:
-        return  # a remote API: it answers for its own voices
-    known = {v.name for v in voices}
     for role, voice in (("voice", params.voice), ("dialogue voice", params.dialogue_voice)):
-        if voice is not None and voice not in known:
-            raise ConfigError(
-                f"the {kind} engine (chosen by the voice {params.voice or voices[0].name!r}) "
-                f"has no {role} {voice!r}; a run speaks with one engine",
-                hint=f"choose the {role} among its voices: {names(voices)}",
-            )
+        if voice is not None:
+            _check_voice(kind, params, voice, role)
+
+
+def check_voice(params: NarrationParams, voice: str, role: str = "voice") -> None:
+    """Raise ``ConfigError``, listing the voices it has, unless the speech engine
+    ``params`` select can also speak in ``voice`` (a remote API may take any name)."""
+    _check_voice(engine_kind(params), params, voice, role)
+
+
+def _check_voice(kind: str, params: NarrationParams, voice: str, role: str) -> None:
+    voices = engine_factory(kind).voices()
+    if voices and voice not in {v.name for v in voices}:
+        raise ConfigError(
+            f"the {kind} engine (chosen by the voice {params.voice or voices[0].name!r}) "
+            f"has no {role} {voice!r}; a run speaks with one engine",
+            hint=f"choose the {role} among its voices: {names(voices)}",
+        )
 
 
 def speech_capabilities(params: NarrationParams) -> SpeechCapabilities:
@@ -316,12 +327,17 @@ def _build(kind: str, verify: str, options: EngineOptions, api_key: str | None) 
         or verify_family.transcriber_capabilities().paid
     )
     provider = _provider(options.remote, api_key) if paid else None
-    dialogue = options.model_copy(update={"voice": options.dialogue_voice})
+
+    # Built on first use, once per voice; each loads its model once per process anyway.
+    @functools.cache
+    def in_voice(voice: str) -> SpeechEngine:
+        return speech_family.speech(options.model_copy(update={"voice": voice}), provider)
+
     return Engines(
         speech=speech_family.speech(options, provider),
         transcriber=verify_family.transcriber(options, provider),
         provider=provider,
-        dialogue=speech_family.speech(dialogue, provider) if options.dialogue_voice else None,
+        voices=in_voice,
     )
 
 

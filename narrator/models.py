@@ -120,7 +120,12 @@ class Chunk(Frozen):
         "compares the written form",
     )
     voice: str | None = Field(
-        default=None, description="the voice that speaks it (the dialogue voice); None: the main"
+        default=None,
+        description="the voice that speaks it (the dialogue voice, or one chosen with "
+        "`narrate redo --voice`); None: the main",
+    )
+    revoiced: bool = Field(
+        default=False, description="a person chose ``voice`` with ``narrate redo --voice``"
     )
 
 

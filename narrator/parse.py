@@ -49,7 +49,8 @@ def parse_book(params: NarrationParams) -> ParsedBook:
     chunks = chunk_book(
         book, max_chars, by_paragraph=by_paragraph, dialogue_voice=params.dialogue_voice
     )
-    # Chunks corrected with `narrate redo --text` say their corrected text.
+    # Chunks corrected with `narrate redo --text/--voice` say their corrected text in
+    # their chosen voice.
     chunks = corrected(chunks, load_fixes(BookPaths.for_book(params.out_dir, book.slug)))
     if params.lexicon is not None:
         lexicon = load_lexicon(params.lexicon)

@@ -209,6 +209,7 @@ def manifest(
                         "reason": r.verification.reason,
                         "accepted": r.accepted,
                         "corrected_text": r.chunk.corrected_text,
+                        "revoiced": r.chunk.revoiced,
                         "audio": _rel(r.audio.path, paths.root),
                         "defects": [
                             d.model_dump(mode="json", include=_DEFECT_KEYS)
@@ -254,6 +255,8 @@ def _fixed(chunk: dict[str, Any]) -> str:
     done = ["accepted by ear"] if chunk["accepted"] else []
     if chunk["corrected_text"]:
         done.append(f"says {chunk['corrected_text']!r} instead of the manuscript's text")
+    if chunk.get("revoiced"):
+        done.append(f"spoken in the voice {chunk['voice']} chosen for it")
     return f"- `{chunk['id']}`: {'; '.join(done)}" if done else ""
 
 

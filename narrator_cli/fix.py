@@ -31,19 +31,25 @@ def redo(
         str | None,
         typer.Option(help="Corrected text to say instead; the manuscript is not changed."),
     ] = None,
+    voice: Annotated[
+        str | None,
+        typer.Option(help="Another voice of the book's engine to say it (`narrate voices`)."),
+    ] = None,
     out_dir: OutOpt = Path("outputs"),
     verbose: VerboseOpt = False,
 ) -> None:
     """Synthesize one chunk again, verify it, and rebuild its chapter and the M4B.
 
-    The correction is remembered in the book's fixes.json, so later runs keep it until
-    the manuscript's text of that chunk changes.
+    The correction and the voice are remembered in the book's fixes.json, so later runs
+    keep them until the manuscript's text of that chunk changes.
 
     Examples:
 
       narrate redo inputs/book.md --chunk c02-0007
 
       narrate redo inputs/book.md --chunk c02-0007 --text "Mister Hollis rowed home."
+
+      narrate redo inputs/book.md --chunk c02-0007 --voice am_michael
     """
     from narrator.lock import book_lock
     from narrator.review.book import find_book
@@ -51,7 +57,7 @@ def redo(
 
     book = find_book(manuscript, out_dir)
     with book_lock(book.paths):  # never change the fixes under a running narration
-        record_redo(book, chunk, text)
+        record_redo(book, chunk, text, voice)
     _report(narrate_now(book.params, verbose=verbose).manifest, chunk)
 
 

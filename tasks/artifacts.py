@@ -47,7 +47,10 @@ def publish_book(slug: str, result: BookResult, budget: str) -> None:
                 "attempts": sum(c["attempts"] for c in ch["chunks"]),
                 "flagged": sum(c["flagged"] for c in ch["chunks"]),
                 "accepted": sum(c["accepted"] for c in ch["chunks"]),
-                "corrected": sum(c["corrected_text"] is not None for c in ch["chunks"]),
+                "corrected": sum(
+                    c["corrected_text"] is not None or c.get("revoiced", False)
+                    for c in ch["chunks"]
+                ),
                 "check": ch["check"]["preset"] + (" pass" if ch["check"]["passed"] else " FAIL"),
                 "rms_db": ch["check"]["rms_db"],
                 "true_peak_dbtp": ch["check"]["true_peak_dbtp"],

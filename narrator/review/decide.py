@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from narrator.engines import check_voice
 from narrator.errors import ConfigError
 from narrator.models import Chunk
 from narrator.parse import parse_book
@@ -36,9 +37,12 @@ def _unchanged(record: dict[str, Any], chunk: Chunk) -> bool:
     return record["text"] == chunk.text and record.get("corrected_text") == chunk.corrected_text
 
 
-def record_redo(book: FinishedBook, chunk_id: str, text: str | None) -> None:
+def record_redo(
+    book: FinishedBook, chunk_id: str, text: str | None, voice: str | None = None
+) -> None:
     """Have the next run synthesize ``chunk_id`` again, saying ``text`` instead of the
-    manuscript's words when given (an earlier correction stays otherwise).
+    manuscript's words and in ``voice``, each when given (an earlier correction or voice
+    stays otherwise).
 
     Any acceptance of the chunk is dropped: new audio must be listened to again.
     """
@@ -46,16 +50,21 @@ def record_redo(book: FinishedBook, chunk_id: str, text: str | None) -> None:
         raise ConfigError(
             f"chunk {chunk_id}: --text is empty", hint="give the words the chunk should say"
         )
+    if voice is not None:
+        check_voice(book.params, voice)
     record, chunk = _current(book, chunk_id)
     fixes = load_fixes(book.paths)
     said = " ".join(text.split()) if text is not None else chunk.corrected_text
     correction = None if said == chunk.text else said
-    if correction == chunk.corrected_text and _unchanged(record, chunk):
-        # The same words again: forget the verdict of the audio the book has, so the
-        # run synthesizes it anew instead of finding it in the store.
+    earlier = fixes.for_chunk(chunk)
+    chosen = voice if voice is not None else earlier.voice if earlier else None
+    same_voice = voice is None or voice == (record.get("voice") or chunk.voice)
+    if correction == chunk.corrected_text and same_voice and _unchanged(record, chunk):
+        # The same words in the same voice again: forget the verdict of the audio the
+        # book has, so the run synthesizes it anew instead of finding it in the store.
         key = Path(record["audio"]).stem
         book.paths.chunk_record(key, book.manifest["verifier"]).unlink(missing_ok=True)
-    save_fixes(book.paths, fixes.with_fix(chunk, corrected_text=correction))
+    save_fixes(book.paths, fixes.with_fix(chunk, corrected_text=correction, voice=chosen))
 
 
 def record_accept(book: FinishedBook, chunk_id: str) -> None:
@@ -75,7 +84,11 @@ def record_accept(book: FinishedBook, chunk_id: str) -> None:
             "then accept it",
         )
     fixes = load_fixes(book.paths)
+    earlier = fixes.for_chunk(chunk)
     fix = fixes.with_fix(
-        chunk, corrected_text=chunk.corrected_text, accepted_audio=Path(record["audio"]).name
+        chunk,
+        corrected_text=chunk.corrected_text,
+        voice=earlier.voice if earlier else None,
+        accepted_audio=Path(record["audio"]).name,
     )
     save_fixes(book.paths, fix)

@@ -1,8 +1,9 @@
 """What a person decided about single chunks, kept in the book's ``fixes.json``.
 
-Two decisions exist: a corrected text (``narrate redo --text``), said instead of the
-manuscript's text while the manuscript itself stays as it is, and an acceptance
-(``narrate accept``): a flagged chunk listened to and judged good.
+Three decisions exist: a corrected text (``narrate redo --text``), said instead of the
+manuscript's text while the manuscript itself stays as it is; another voice for the
+chunk (``narrate redo --voice``); and an acceptance (``narrate accept``): a flagged
+chunk listened to and judged good.
 
 A decision is keyed by the chunk's id and the SHA-256 of the chunk's text as the
 manuscript has it, so an edit that changes or moves the chunk never applies a stale
@@ -33,6 +34,7 @@ class ChunkFix(Frozen):
 
     source_sha256: str = Field(description="SHA-256 of the chunk's text in the manuscript")
     corrected_text: str | None = Field(default=None, description="said instead of the text")
+    voice: str | None = Field(default=None, description="the voice that says it instead")
     accepted_audio: str | None = Field(
         default=None, description="name of the chunk audio file a person accepted by ear"
     )
@@ -91,16 +93,21 @@ def save_fixes(paths: BookPaths, fixes: Fixes) -> None:
 
 
 def corrected(chunks: Sequence[Sequence[Chunk]], fixes: Fixes) -> tuple[tuple[Chunk, ...], ...]:
-    """Each chapter's chunks, with the corrected ones saying their corrected text."""
+    """Each chapter's chunks, with the corrected ones saying their corrected text in
+    their chosen voice."""
     return tuple(tuple(_corrected(c, fixes) for c in chapter) for chapter in chunks)
 
 
 def _corrected(chunk: Chunk, fixes: Fixes) -> Chunk:
     fix = fixes.for_chunk(chunk)
-    if fix is None or fix.corrected_text is None:
+    if fix is None:
         return chunk
-    text = fix.corrected_text
-    return chunk.model_copy(update={"corrected_text": text, "spoken": to_spoken(text)})
+    if fix.voice is not None:
+        chunk = chunk.model_copy(update={"voice": fix.voice, "revoiced": True})
+    if fix.corrected_text is not None:
+        text = fix.corrected_text
+        chunk = chunk.model_copy(update={"corrected_text": text, "spoken": to_spoken(text)})
+    return chunk
 
 
 def reviewed(results: Sequence[ChunkResult], fixes: Fixes) -> tuple[ChunkResult, ...]:

@@ -66,7 +66,8 @@ def review_html(
     fixed = [
         _entry(ch, c, commands)
         for ch, c in entries
-        if not c["flagged"] and (c.get("accepted") or c.get("corrected_text"))
+        if not c["flagged"]
+        and (c.get("accepted") or c.get("corrected_text") or c.get("revoiced"))
     ]
     intro = (
         f"{escape(data['title'])}{' by ' + escape(data['author']) if data.get('author') else ''}: "
@@ -150,6 +151,8 @@ def _entry(ch: Mapping[str, Any], c: Mapping[str, Any], commands: FixCommands) -
     ]
     if c.get("corrected_text"):
         rows.insert(0, ("Manuscript", escape(c["text"])))
+    if c.get("revoiced"):
+        rows.append(("Voice", f"{escape(c['voice'])}, chosen for this chunk"))
     if c.get("accepted"):
         rows.append(("Accepted", "by ear; it stays accepted until its text or voice changes"))
     fixes = [("Redo it", commands("redo", c["id"])),
@@ -205,4 +208,4 @@ def _state(c: Mapping[str, Any]) -> str:
         return f'<a class="fail" href="#chunk-{escape(c["id"])}">flagged</a>'
     if c.get("accepted"):
         return "accepted"
-    return "passed, corrected" if c.get("corrected_text") else "passed"
+    return "passed, corrected" if c.get("corrected_text") or c.get("revoiced") else "passed"

@@ -232,6 +232,7 @@ def test_a_later_full_run_keeps_fixes_and_rebuilds_nothing(
         (("redo", "--chunk", "c09-0009"), "no chunk 'c09-0009'"),
         (("accept", "--chunk", PASSED), f"chunk {PASSED} is not flagged"),
         (("redo", "--chunk", REDO, "--text", "  "), f"chunk {REDO}: --text is empty"),
+        (("redo", "--chunk", REDO, "--voice", "af_heart"), "has no voice 'af_heart'"),
     ],
 )
 def test_a_bad_request_names_the_chunk_exits_2_and_changes_nothing(

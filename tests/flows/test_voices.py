@@ -109,3 +109,33 @@ def test_the_two_voices_are_level_matched_in_the_chapter(dialogue: Path) -> None
         )
     loudness = {voice: integrated_lufs(np.concatenate(s), rate) for voice, s in spans.items()}
     assert abs(loudness["af_heart"] - loudness["am_michael"]) < 1.0, loudness
+
+
+def test_redo_speaks_one_chunk_in_another_voice_and_keeps_the_others(dialogue: Path) -> None:
+    from tests.flows.test_review import narrate
+
+    before = {c["id"]: c for c in _chunks(json.loads((dialogue / "manifest.json").read_text()))}
+    target = next(i for i, c in before.items() if c["text"].startswith("she called"))
+    manuscript, out = dialogue.parent / "book.md", dialogue.parent
+    code, stderr = narrate(
+        "redo", str(manuscript), "--out", str(out), "--chunk", target, "--voice", "bf_emma"
+    )
+    assert code == 0, stderr
+    assert f"{target}: passed verification" in stderr
+    after = {c["id"]: c for c in _chunks(json.loads((dialogue / "manifest.json").read_text()))}
+    assert after[target]["voice"] == "bf_emma" and after[target]["revoiced"]
+    assert after[target]["audio"] != before[target]["audio"]
+    others = [i for i in before if i != target]
+    assert [after[i]["audio"] for i in others] == [before[i]["audio"] for i in others]
+    assert [after[i]["voice"] for i in others] == [before[i]["voice"] for i in others]
+    report = (dialogue / "report.md").read_text(encoding="utf-8")
+    assert f"`{target}`: spoken in the voice bf_emma chosen for it" in report
+    # A voice of another engine is refused before anything changes.
+    code, stderr = narrate(
+        "redo", str(manuscript), "--out", str(out), "--chunk", target,
+        "--voice", "en_US-joe-medium",
+    )  # fmt: skip
+    assert code == 2 and "has no voice 'en_US-joe-medium'" in " ".join(stderr.split())
+    assert json.loads((dialogue / "manifest.json").read_text())["chapters"][0]["chunks"] == [
+        after[i] for i in after
+    ]
