@@ -21,10 +21,11 @@ from narrator.store import BookPaths
 def _settled(params: NarrationParams) -> NarrationParams:
     """``params`` as the run used them: paths absolute, so a later command may run from any
     folder, and the engine the run chose, so that setting an API key later does not make
-    ``narrate redo`` speak one chunk with another voice."""
+    ``narrate redo`` speak one chunk with another voice. The setting names only remote or
+    embedded; which embedded engine speaks follows from the voice again."""
     return params.model_copy(
         update={
-            "engine": engine_kind(params),
+            "engine": "remote" if engine_kind(params) == "remote" else "embedded",
             "manuscript": params.manuscript.resolve(),
             "out_dir": params.out_dir.resolve(),
             "cover": params.cover.resolve() if params.cover else None,
