@@ -14,6 +14,7 @@ Run by hand (results are quoted in the README):
     .venv/bin/python -m bench.bench_defects                # the sample + 58 generated chunks
     .venv/bin/python -m bench.bench_defects --chunks 20    # fewer generated chunks
     .venv/bin/python -m bench.bench_defects --work /tmp/d  # keep the synthesized chunks
+    .venv/bin/python -m bench.bench_defects --kinds repeated silence  # only these kinds
 
 The synthesized clean chunks and what the transcriber heard in every damaged one are
 kept in ``--work`` (a temporary folder otherwise), so a second run with the same folder
@@ -351,7 +352,14 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=40, help="generated chunks (about)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the chunk audio")
     parser.add_argument("--workers", type=int, default=2, help="chunks verified at once")
+    parser.add_argument("--kinds", nargs="+", default=None, metavar="WORD",
+                        help="only the defect kinds whose names hold one of these words "
+                             "(the clean chunks are always judged)")  # fmt: skip
     args = parser.parse_args()
+
+    def wanted(kind: str) -> bool:
+        return args.kinds is None or any(w.lower() in kind.lower() for w in args.kinds)
+
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-defects-"))
     clean = corpus(work, args.chunks)
     books = {c.book: [x for x in clean if x.book == c.book] for c in clean}
@@ -382,6 +390,8 @@ def main() -> None:
     ]
     rows = []
     for kind, inject in KINDS.items():
+        if not wanted(kind):
+            continue
         jobs = []
         for name, book in books.items():
             for i, c in enumerate(book):
@@ -407,6 +417,8 @@ def main() -> None:
     # Whole books damaged: every chunk, and the book's rate against the engine's.
     book_rows = []
     for kind, inject in BOOK_KINDS.items():
+        if not wanted(kind):
+            continue
         for name, book in books.items():
             damaged = [inject(c, c) for c in book]
             judged_list = list(pool.map(run, book, damaged, ["book"] * len(book)))
