@@ -293,11 +293,13 @@ def judge(c: Clean, samples: np.ndarray, path: Path) -> Judged:
     """Write ``samples`` as the chunk's FLAC, hear it with the real faster-whisper
     transcriber and judge it with the real verdict, as ``narrator.synthesis`` does."""
     from narrator.audio.io import write_flac
-    from narrator.verify.verdict import hear_and_judge
+    from narrator.verify.verdict import hear_and_judge, heard_text
 
     write_flac(path, samples, c.sample_rate)
-    heard = TRANSCRIBER.transcribe(path, label=c.chunk_id)
-    verification = hear_and_judge(TRANSCRIBER, path, c.spoken, heard, speed=1.0)  # type: ignore[arg-type]
+    # A chunk heard alone by the free transcriber: its words timed (``narrator.synthesis``).
+    words = TRANSCRIBER.transcribe_timed(path, label=c.chunk_id)
+    verification = hear_and_judge(TRANSCRIBER, path, c.spoken, heard_text(words), speed=1.0,  # type: ignore[arg-type]
+                                  words=words)  # fmt: skip
     return Judged(c.chunk_id, c.spoken, path, verification.duration_s, verification)
 
 

@@ -1,0 +1,76 @@
+"""Unheard speech: voiced audio that no heard word accounts for.
+
+A small transcriber often leaves a phrase said twice out of its transcript (tiny.en wrote
+"she opened it as if" for "she opened it, opened it, as if"), so comparing texts cannot
+see it. The time the phrase takes is still in the audio: the word timestamps stretch a
+word over a second or leave a gap, and the envelope says that time is voiced. Along the
+chunk, the voiced seconds are compared with the seconds the heard words take at the
+chunk's own speaking rate; a short stretch with much more voice than words is speech
+the transcriber did not write down (a repetition, or babble).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from narrator.models import Defect, DefectCode
+from narrator.text.normalize import normalize_words
+from narrator.verify.base import HeardSegment
+from narrator.verify.envelope import FRAME_S, Envelope
+
+WINDOW_S = 3.0
+"""Longest stretch compared at once, seconds: a repeated phrase of 1-2 s and the words
+whose timestamps absorbed it (tiny.en stretches the word before or after a phrase it
+left out, sometimes spreads it over three words)."""
+
+UNHEARD_S = 0.7
+"""Voiced seconds beyond what the heard words take that make a defect.
+
+Measured on ``bench/bench_defects.py`` (tiny.en word timestamps, 3-s stretches): the 73
+clean Piper chunks left at most 0.56 s unaccounted (a name's timestamps drifting across
+a sentence break); the repeated phrases tiny.en left out of its transcript left
+0.80-1.34 s (8 of 10), the other two, phrases that were mostly a sentence pause, under
+0.5 s.
+"""
+
+
+def unheard_speech(env: Envelope, words: Sequence[HeardSegment]) -> tuple[Defect, ...]:
+    """The stretch of at most ``WINDOW_S`` seconds whose voiced audio exceeds, by
+    ``UNHEARD_S`` seconds or more, the time its heard ``words`` (timed in seconds from
+    the chunk's start) take at the chunk's speaking rate, as one defect; () when every
+    stretch is accounted for or nothing was heard (``scoring`` reports that)."""
+    chars = np.array([len("".join(normalize_words(w.text))) for w in words], dtype=float)
+    voiced = np.concatenate(([0.0], np.cumsum(~env.silent))) * FRAME_S
+    if not chars.sum() or not voiced[-1]:
+        return ()
+    # Word timestamps drift by a few hundred ms; a boundary halfway between two words
+    # leaves a drifted word on its own side.
+    bounds = [0.0, *((a.end_s + b.start_s) / 2 for a, b in zip(words, words[1:], strict=False)),
+              env.duration_s]  # fmt: skip
+    frames = np.clip(np.round(np.array(bounds) / FRAME_S).astype(int), 0, len(voiced) - 1)
+    # Voiced seconds minus the words' seconds (characters at the chunk's rate), up to
+    # each boundary: a rise between two boundaries is voice without words.
+    surplus = voiced[frames] - np.concatenate(([0.0], np.cumsum(chars))) * voiced[-1] / chars.sum()
+    best, where = 0.0, (0, 0)
+    for k in range(len(bounds)):
+        for end in range(k + 1, len(bounds)):
+            if end > k + 1 and bounds[end] - bounds[k] > WINDOW_S:
+                break
+            if surplus[end] - surplus[k] > best:
+                best, where = float(surplus[end] - surplus[k]), (k, end)
+    if best < UNHEARD_S:
+        return ()
+    k, end = where
+    near = " ".join(w.text for w in words[max(0, k - 1) : end + 1])
+    return (
+        Defect(
+            code=DefectCode.NOISE,
+            detail=f"{best:.1f} s of speech at {bounds[k]:.1f}-{bounds[end]:.1f} s that no "
+            f"heard word accounts for (a phrase said twice, or babble) near '{near}'",
+            start_s=round(bounds[k], 2),
+            end_s=round(bounds[end], 2),
+            words=near,
+        ),
+    )
