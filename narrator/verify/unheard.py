@@ -1,12 +1,13 @@
 """Unheard speech: voiced audio that no heard word accounts for.
 
 A small transcriber often leaves a phrase said twice out of its transcript (tiny.en wrote
-"she opened it as if" for "she opened it, opened it, as if"), so comparing texts cannot
-see it. The time the phrase takes is still in the audio: the word timestamps stretch a
-word over a second or leave a gap, and the envelope says that time is voiced. Along the
-chunk, the voiced seconds are compared with the seconds the heard words take at the
-chunk's own speaking rate; a short stretch with much more voice than words is speech
-the transcriber did not write down (a repetition, or babble).
+"over twice before she opened it" for "over twice before she, over twice before she
+opened it"), so comparing texts cannot see it. The time the phrase takes is still in the
+audio: the word timestamps stretch a word over a second or leave a gap, and the envelope
+says that time is voiced. Along the chunk, the voiced seconds are compared with the
+seconds the heard words take at the chunk's own speaking rate; a short stretch with much
+more voice than words is speech the transcriber did not write down (a repetition, or
+babble).
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ UNHEARD_S = 0.7
 """Voiced seconds beyond what the heard words take that make a defect.
 
 Measured on ``bench/bench_defects.py`` (tiny.en word timestamps, 3-s stretches): the 73
-clean Piper chunks left at most 0.56 s unaccounted (a name's timestamps drifting across
-a sentence break); the repeated phrases tiny.en left out of its transcript left
-0.80-1.34 s (8 of 10), the other two, phrases that were mostly a sentence pause, under
-0.5 s.
+clean Piper chunks left at most 0.56 s unaccounted (a name misheard and squeezed: "Ada
+trimmed" heard as "A to turn", its "A" timed 0.02 s); the repeated phrases tiny.en left
+out of its transcript left 0.80-1.34 s (8 of 10), the other two, phrases that were
+mostly a sentence pause, under 0.5 s.
 """
 
 
