@@ -87,3 +87,22 @@ def test_a_phrase_the_text_says_twice_where_it_is_heard_twice_is_no_repeat() -> 
     twice = text.replace("in the boathouse", "in the boathouse in the boathouse")
     (defect,) = score(text, twice, 7.0).defects
     assert defect.code == DefectCode.REPEATED
+
+
+def test_a_sentence_replaced_by_one_of_the_same_shape_is_one_run_of_errors() -> None:
+    text = (
+        "Mister Hollis watched the kitchen table at the top of the tower before dawn. The "
+        "postman wrapped a coil of rope on the quay on Sunday. Ada carried a pair of boots."
+    )
+    # tiny.en on that chunk with its middle sentence replaced: two error regions, each of
+    # at most 6 words, two correct words apart.
+    replaced = (
+        "Mr. Hollis watched the kitchen table at the top of the tower before dawn. The old "
+        "fairman lost an oil skincope on the gallery on Sunday. Ada carried a pair of boots."
+    )
+    (defect,) = score(text, replaced, 10.0).defects
+    assert defect.code == DefectCode.MISMATCH and "misheard" in defect.detail
+    assert defect.words and defect.words.startswith("old fairman")
+    # A name and a word misheard two words apart stay within the run limit.
+    misheard = text.replace("Hollis watched", "Holly's washed").replace("the tower", "a tower")
+    assert score(text, misheard, 10.0).passed
