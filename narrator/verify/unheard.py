@@ -6,8 +6,8 @@ opened it"), so comparing texts cannot see it. The time the phrase takes is stil
 audio: the word timestamps stretch a word over a second or leave a gap, and the envelope
 says that time is voiced. Along the chunk, the voiced seconds are compared with the
 seconds the heard words take at the chunk's own speaking rate; a short stretch with much
-more voice than words is speech the transcriber did not write down (a repetition, or
-babble).
+more voice than words is speech the transcriber did not write down: a phrase said twice
+when it repeats the audio next to it (``echo``), else babble or noise.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from narrator.models import Defect, DefectCode
 from narrator.text.normalize import normalize_words
 from narrator.verify.base import HeardSegment
+from narrator.verify.echo import ECHO_S, echo_s
 from narrator.verify.envelope import FRAME_S, Envelope
 
 WINDOW_S = 3.0
@@ -37,11 +39,18 @@ mostly a sentence pause, under 0.5 s.
 """
 
 
-def unheard_speech(env: Envelope, words: Sequence[HeardSegment]) -> tuple[Defect, ...]:
-    """The stretch of at most ``WINDOW_S`` seconds whose voiced audio exceeds, by
+def unheard_speech(
+    samples: NDArray[np.floating],
+    sample_rate: int,
+    env: Envelope,
+    words: Sequence[HeardSegment],
+) -> tuple[Defect, ...]:
+    """The stretch of at most ``WINDOW_S`` seconds of mono ``samples`` (at
+    ``sample_rate`` Hz, with envelope ``env``) whose voiced audio exceeds, by
     ``UNHEARD_S`` seconds or more, the time its heard ``words`` (timed in seconds from
-    the chunk's start) take at the chunk's speaking rate, as one defect; () when every
-    stretch is accounted for or nothing was heard (``scoring`` reports that)."""
+    the chunk's start) take at the chunk's speaking rate, as one defect: ``repeated``
+    when it repeats the audio next to it, else ``noise``; () when every stretch is
+    accounted for or nothing was heard (``scoring`` reports that)."""
     chars = np.array([len("".join(normalize_words(w.text))) for w in words], dtype=float)
     voiced = np.concatenate(([0.0], np.cumsum(~env.silent))) * FRAME_S
     if not chars.sum() or not voiced[-1]:
@@ -64,14 +73,17 @@ def unheard_speech(env: Envelope, words: Sequence[HeardSegment]) -> tuple[Defect
     if best < UNHEARD_S:
         return ()
     k, end = where
+    start_s, end_s = bounds[k], bounds[end]
     near = " ".join(w.text for w in words[max(0, k - 1) : end + 1])
+    said_twice = echo_s(samples, sample_rate, env, start_s, end_s) >= ECHO_S
+    what = "it repeats the audio next to it" if said_twice else "babble or noise"
     return (
         Defect(
-            code=DefectCode.NOISE,
-            detail=f"{best:.1f} s of speech at {bounds[k]:.1f}-{bounds[end]:.1f} s that no "
-            f"heard word accounts for (a phrase said twice, or babble) near '{near}'",
-            start_s=round(bounds[k], 2),
-            end_s=round(bounds[end], 2),
+            code=DefectCode.REPEATED if said_twice else DefectCode.NOISE,
+            detail=f"{best:.1f} s of speech at {start_s:.1f}-{end_s:.1f} s that no heard word "
+            f"accounts for ({what}) near '{near}'",
+            start_s=round(start_s, 2),
+            end_s=round(end_s, 2),
             words=near,
         ),
     )

@@ -44,8 +44,9 @@ def verify_chunk(
         spoken, heard, len(samples) / sample_rate, speed=speed, respelled=respelled
     )
     env = envelope(samples, sample_rate)
+    unheard = unheard_speech(samples, sample_rate, env, words) if words is not None else ()
     defects = (*verification.defects, *long_pauses(env, spoken), *clipped_edges(env, spoken),
-               *(unheard_speech(env, words) if words is not None else ()))  # fmt: skip
+               *unheard)  # fmt: skip
     if not defects:
         return verification
     return verification.model_copy(

@@ -36,18 +36,24 @@ def _repeated(samples: np.ndarray, at_s: float, phrase_s: float) -> np.ndarray:
 def test_speech_every_heard_word_accounts_for_passes() -> None:
     for seed in range(1, 6):
         samples = speech_like(20.0, seed=seed, sr=SR)
-        assert unheard_speech(envelope(samples, SR), _words(samples)) == ()
+        assert unheard_speech(samples, SR, envelope(samples, SR), _words(samples)) == ()
 
 
-def test_a_phrase_said_twice_but_heard_once_is_found_where_it_is() -> None:
+def _heard_once(words: list[HeardSegment], at_s: float, extra_s: float) -> list[HeardSegment]:
+    """The words of a transcriber that heard nothing in ``extra_s`` seconds inserted at
+    ``at_s``: the words after it are heard that much later."""
+    return [w if w.end_s <= at_s else w.model_copy(update={"start_s": w.start_s + extra_s,
+            "end_s": w.end_s + extra_s}) for w in words]  # fmt: skip
+
+
+def test_speech_said_but_not_heard_is_found_where_it_is() -> None:
     samples = speech_like(20.0, seed=3, sr=SR)
-    words = _words(samples)
     damaged = _repeated(samples, 10.0, 2.0)
-    # The transcriber wrote the phrase once: the words after it are heard 2 s later.
-    heard = [w if w.end_s <= 10.0 else w.model_copy(update={"start_s": w.start_s + 2.0,
-             "end_s": w.end_s + 2.0}) for w in words]  # fmt: skip
-    (defect,) = unheard_speech(envelope(damaged, SR), heard)
-    assert defect.code == DefectCode.NOISE and defect.words
+    heard = _heard_once(_words(samples), 10.0, 2.0)
+    (defect,) = unheard_speech(damaged, SR, envelope(damaged, SR), heard)
+    # Whether it repeats is told on real speech (tests/engines/test_unheard_speech.py):
+    # the fine structure of noise bursts does not survive a shift by part of a frame.
+    assert defect.code in {DefectCode.REPEATED, DefectCode.NOISE} and defect.words
     assert defect.start_s is not None and defect.end_s is not None
     assert defect.start_s <= 10.5 and defect.end_s >= 11.5
     assert float(defect.detail.split(" s ")[0]) >= UNHEARD_S
@@ -55,7 +61,7 @@ def test_a_phrase_said_twice_but_heard_once_is_found_where_it_is() -> None:
 
 def test_nothing_heard_is_left_to_the_transcript_check() -> None:
     samples = speech_like(5.0, seed=1, sr=SR)
-    assert unheard_speech(envelope(samples, SR), []) == ()
+    assert unheard_speech(samples, SR, envelope(samples, SR), []) == ()
 
 
 def test_batch_words_go_to_their_chunk_timed_from_its_start() -> None:
