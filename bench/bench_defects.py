@@ -14,6 +14,7 @@ Run by hand (results are quoted in the README):
     .venv/bin/python -m bench.bench_defects                # the sample + 58 generated chunks
     .venv/bin/python -m bench.bench_defects --chunks 20    # fewer generated chunks
     .venv/bin/python -m bench.bench_defects --work /tmp/d  # keep the synthesized chunks
+    .venv/bin/python -m bench.bench_defects --kinds repeated silence  # only these kinds
 
 The synthesized clean chunks and what the transcriber heard in every damaged one are
 kept in ``--work`` (a temporary folder otherwise), so a second run with the same folder
@@ -292,11 +293,13 @@ def judge(c: Clean, samples: np.ndarray, path: Path) -> Judged:
     """Write ``samples`` as the chunk's FLAC, hear it with the real faster-whisper
     transcriber and judge it with the real verdict, as ``narrator.synthesis`` does."""
     from narrator.audio.io import write_flac
-    from narrator.verify.verdict import hear_and_judge
+    from narrator.verify.verdict import hear_and_judge, heard_text
 
     write_flac(path, samples, c.sample_rate)
-    heard = TRANSCRIBER.transcribe(path, label=c.chunk_id)
-    verification = hear_and_judge(TRANSCRIBER, path, c.spoken, heard, speed=1.0)  # type: ignore[arg-type]
+    # A chunk heard alone by the free transcriber: its words timed (``narrator.synthesis``).
+    words = TRANSCRIBER.transcribe_timed(path, label=c.chunk_id)
+    verification = hear_and_judge(TRANSCRIBER, path, c.spoken, heard_text(words), speed=1.0,  # type: ignore[arg-type]
+                                  words=words)  # fmt: skip
     return Judged(c.chunk_id, c.spoken, path, verification.duration_s, verification)
 
 
@@ -351,7 +354,14 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=40, help="generated chunks (about)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the chunk audio")
     parser.add_argument("--workers", type=int, default=2, help="chunks verified at once")
+    parser.add_argument("--kinds", nargs="+", default=None, metavar="WORD",
+                        help="only the defect kinds whose names hold one of these words "
+                             "(the clean chunks are always judged)")  # fmt: skip
     args = parser.parse_args()
+
+    def wanted(kind: str) -> bool:
+        return args.kinds is None or any(w.lower() in kind.lower() for w in args.kinds)
+
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-defects-"))
     clean = corpus(work, args.chunks)
     books = {c.book: [x for x in clean if x.book == c.book] for c in clean}
@@ -382,6 +392,8 @@ def main() -> None:
     ]
     rows = []
     for kind, inject in KINDS.items():
+        if not wanted(kind):
+            continue
         jobs = []
         for name, book in books.items():
             for i, c in enumerate(book):
@@ -407,6 +419,8 @@ def main() -> None:
     # Whole books damaged: every chunk, and the book's rate against the engine's.
     book_rows = []
     for kind, inject in BOOK_KINDS.items():
+        if not wanted(kind):
+            continue
         for name, book in books.items():
             damaged = [inject(c, c) for c in book]
             judged_list = list(pool.map(run, book, damaged, ["book"] * len(book)))

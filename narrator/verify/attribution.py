@@ -24,7 +24,7 @@ from narrator.verify.batching import GAP_S, STRADDLE_TOLERANCE_S, Span
 # scoring would see the errors.
 from narrator.verify.scoring import _regions as error_regions
 
-__all__ = ["UNTIMED", "attribute", "untimed"]
+__all__ = ["UNTIMED", "attribute", "timed_words", "untimed"]
 
 UNTIMED = (0.0, math.inf)
 """Start and end, seconds, of a transcript the server gave no timings for: it was heard
@@ -61,6 +61,24 @@ def _by_time(segment: HeardSegment, spans: Sequence[Span]) -> int | None:
         return None
     keys = [(o, -_distance_s(segment, span)) for o, span in zip(overlaps, spans, strict=True)]
     return keys.index(max(keys))
+
+
+def timed_words(
+    heard: Sequence[HeardSegment], spans: Sequence[Span]
+) -> list[tuple[HeardSegment, ...]]:
+    """The timed words of a batch that lie in each chunk's span, timed in seconds from
+    that chunk's start: what the chunk's own timed hearing would give. A word reaching
+    into two spans goes to the one it overlaps most."""
+    out: list[list[HeardSegment]] = [[] for _ in spans]
+    for word in heard:
+        keys = [(_overlap_s(word, span), -_distance_s(word, span)) for span in spans]
+        span = spans[chunk := keys.index(max(keys))]
+        out[chunk].append(
+            word.model_copy(
+                update={"start_s": word.start_s - span.start_s, "end_s": word.end_s - span.start_s}
+            )
+        )
+    return [tuple(words) for words in out]
 
 
 def _candidates(ref_start: int, ref_end: int, owner: Sequence[int]) -> set[int]:

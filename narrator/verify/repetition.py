@@ -51,6 +51,7 @@ def repeated_phrase(
                     list(heard[copy : copy + size]) == phrase
                     and extra.intersection(range(copy - MAX_WORDS_BETWEEN, copy + size))
                     and _count(heard, phrase) > _count(expected, phrase)
+                    and _count(_said_there(expected, regions, start, copy + size), phrase) < 2
                 ):
                     return Defect(
                         code=DefectCode.REPEATED,
@@ -58,6 +59,27 @@ def repeated_phrase(
                         words=" ".join(phrase),
                     )
     return None
+
+
+def _said_there(
+    expected: Sequence[str], regions: Sequence[tuple[int, int, int, int]], start: int, end: int
+) -> Sequence[str]:
+    """The expected words the alignment pairs with the heard words ``[start, end)``."""
+    return expected[_expected_at(regions, start, end=False) : _expected_at(regions, end, end=True)]
+
+
+def _expected_at(regions: Sequence[tuple[int, int, int, int]], heard_at: int, *, end: bool) -> int:
+    """The expected-word index the alignment pairs with heard index ``heard_at``: outside
+    the error regions the two advance together; inside one, its start (or, for an end,
+    its end)."""
+    offset = 0
+    for ref_start, ref_end, hyp_start, hyp_end in regions:
+        if hyp_start < heard_at <= hyp_end if end else hyp_start <= heard_at < hyp_end:
+            return ref_end if end else ref_start
+        if hyp_end > heard_at:
+            break
+        offset = ref_end - hyp_end
+    return heard_at + offset
 
 
 def _count(words: Sequence[str], phrase: list[str]) -> int:

@@ -2,7 +2,8 @@
 
 The transcript catches wrong, missing and repeated words (``scoring``); the envelope
 catches what a transcriber does not write down: long silences inside the chunk
-(``silence``) and speech cut at an edge (``edges``). The speaking rate needs the other
+(``silence``), speech cut at an edge (``edges``) and, when the words are timed, speech
+no heard word accounts for (``unheard``). The speaking rate needs the other
 chunks of the book and is checked once they are all done (``rate``).
 """
 
@@ -16,11 +17,12 @@ from numpy.typing import NDArray
 
 from narrator.audio.io import read_audio
 from narrator.models import DefectCode, Verification
-from narrator.verify.base import Transcriber
+from narrator.verify.base import HeardSegment, Transcriber
 from narrator.verify.edges import clipped_edges
 from narrator.verify.envelope import envelope
 from narrator.verify.scoring import score
 from narrator.verify.silence import long_pauses
+from narrator.verify.unheard import unheard_speech
 
 
 def verify_chunk(
@@ -31,16 +33,20 @@ def verify_chunk(
     *,
     speed: float,
     respelled: Sequence[tuple[str, str]] = (),
+    words: Sequence[HeardSegment] | None = None,
 ) -> Verification:
     """Judge a chunk that should say ``spoken``, was heard as ``heard``, from its mono
     ``samples`` at ``sample_rate`` Hz synthesized at ``speed``; every defect is listed,
     the first one is the reason. ``respelled`` are the lexicon's (written, respelling)
-    entries in ``spoken``: the transcript may spell either."""
+    entries in ``spoken``: the transcript may spell either. ``words`` are the heard words
+    timed in seconds from the chunk's start, when the hearing timed them."""
     verification = score(
         spoken, heard, len(samples) / sample_rate, speed=speed, respelled=respelled
     )
     env = envelope(samples, sample_rate)
-    defects = (*verification.defects, *long_pauses(env, spoken), *clipped_edges(env, spoken))
+    unheard = unheard_speech(samples, sample_rate, env, words) if words is not None else ()
+    defects = (*verification.defects, *long_pauses(env, spoken), *clipped_edges(env, spoken),
+               *unheard)  # fmt: skip
     if not defects:
         return verification
     return verification.model_copy(
@@ -49,13 +55,19 @@ def verify_chunk(
 
 
 SECOND_HEARING = frozenset({DefectCode.DROPPED, DefectCode.TRUNCATED})
-"""Verdicts a free transcriber checks by hearing the chunk again, with timestamps.
+"""Verdicts a free transcriber checks by hearing the chunk again the other way (with
+timestamps, or without when the first hearing had them).
 
 tiny.en decoding without timestamp tokens sometimes stops after the first sentence of a
 clean chunk ("I can hear the bell," Ada said. and nothing of the 50 words after it):
 2 of the 73 clean chunks of ``bench/bench_defects.py``. Decoding with timestamps heard
 both whole; words that are really missing are missing in both hearings.
 """
+
+
+def heard_text(words: Sequence[HeardSegment]) -> str:
+    """The transcript of timed words (or segments), as one text."""
+    return " ".join(w.text for w in words).strip()
 
 
 def hear_and_judge(
@@ -67,18 +79,27 @@ def hear_and_judge(
     speed: float,
     label: str = "",
     respelled: Sequence[tuple[str, str]] = (),
+    words: Sequence[HeardSegment] | None = None,
 ) -> Verification:
     """The verdict on the chunk audio at ``path`` that should say ``spoken`` and was
-    ``heard``; when words seem missing and hearing is free, the chunk is heard once more
-    with timestamps and the passing verdict, if any, is kept."""
+    ``heard`` (as ``words`` timed in seconds from the chunk's start, when the hearing
+    timed them); when words seem missing and hearing is free, the chunk is heard once
+    more the other way and the passing verdict, if any, is kept."""
     samples, sample_rate = read_audio(path)
     verification = verify_chunk(
-        spoken, heard, samples, sample_rate, speed=speed, respelled=respelled
+        spoken, heard, samples, sample_rate, speed=speed, respelled=respelled, words=words
     )
     if transcriber.capabilities.paid or not (
         verification.defects and verification.defects[0].code in SECOND_HEARING
     ):
         return verification
-    again = " ".join(s.text for s in transcriber.transcribe_timed(path, label=label)).strip()
-    second = verify_chunk(spoken, again, samples, sample_rate, speed=speed, respelled=respelled)
+    if words is None:
+        words = transcriber.transcribe_timed(path, label=label)
+        again = heard_text(words)
+    else:
+        # The timed words were what went missing; the untimed hearing has no times.
+        again, words = transcriber.transcribe(path, label=label), None
+    second = verify_chunk(
+        spoken, again, samples, sample_rate, speed=speed, respelled=respelled, words=words
+    )
     return second if second.passed else verification

@@ -1,0 +1,89 @@
+"""Unheard speech: voiced audio that no heard word accounts for.
+
+A small transcriber often leaves a phrase said twice out of its transcript (tiny.en wrote
+"over twice before she opened it" for "over twice before she, over twice before she
+opened it"), so comparing texts cannot see it. The time the phrase takes is still in the
+audio: the word timestamps stretch a word over a second or leave a gap, and the envelope
+says that time is voiced. Along the chunk, the voiced seconds are compared with the
+seconds the heard words take at the chunk's own speaking rate; a short stretch with much
+more voice than words is speech the transcriber did not write down: a phrase said twice
+when it repeats the audio next to it (``echo``), else babble or noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from narrator.models import Defect, DefectCode
+from narrator.text.normalize import normalize_words
+from narrator.verify.base import HeardSegment
+from narrator.verify.echo import ECHO_S, echo_s
+from narrator.verify.envelope import FRAME_S, Envelope
+
+WINDOW_S = 3.0
+"""Longest stretch compared at once, seconds: a repeated phrase of 1-2 s and the words
+whose timestamps absorbed it (tiny.en stretches the word before or after a phrase it
+left out, sometimes spreads it over three words)."""
+
+UNHEARD_S = 0.7
+"""Voiced seconds beyond what the heard words take that make a defect.
+
+Measured on ``bench/bench_defects.py`` (tiny.en word timestamps, 3-s stretches): the 73
+clean Piper chunks left at most 0.56 s unaccounted (a name misheard and squeezed: "Ada
+trimmed" heard as "A to turn", its "A" timed 0.02 s); the repeated phrases tiny.en left
+out of its transcript left 0.80-1.34 s (8 of 10), the other two, phrases that were
+mostly a sentence pause, under 0.5 s.
+"""
+
+
+def unheard_speech(
+    samples: NDArray[np.floating],
+    sample_rate: int,
+    env: Envelope,
+    words: Sequence[HeardSegment],
+) -> tuple[Defect, ...]:
+    """The stretch of at most ``WINDOW_S`` seconds of mono ``samples`` (at
+    ``sample_rate`` Hz, with envelope ``env``) whose voiced audio exceeds, by
+    ``UNHEARD_S`` seconds or more, the time its heard ``words`` (timed in seconds from
+    the chunk's start) take at the chunk's speaking rate, as one defect: ``repeated``
+    when it repeats the audio next to it, else ``noise``; () when every stretch is
+    accounted for or nothing was heard (``scoring`` reports that)."""
+    chars = np.array([len("".join(normalize_words(w.text))) for w in words], dtype=float)
+    voiced = np.concatenate(([0.0], np.cumsum(~env.silent))) * FRAME_S
+    if not chars.sum() or not voiced[-1]:
+        return ()
+    # Word timestamps drift by a few hundred ms; a boundary halfway between two words
+    # leaves a drifted word on its own side.
+    bounds = [0.0, *((a.end_s + b.start_s) / 2 for a, b in zip(words, words[1:], strict=False)),
+              env.duration_s]  # fmt: skip
+    frames = np.clip(np.round(np.array(bounds) / FRAME_S).astype(int), 0, len(voiced) - 1)
+    # Voiced seconds minus the words' seconds (characters at the chunk's rate), up to
+    # each boundary: a rise between two boundaries is voice without words.
+    surplus = voiced[frames] - np.concatenate(([0.0], np.cumsum(chars))) * voiced[-1] / chars.sum()
+    best, where = 0.0, (0, 0)
+    for k in range(len(bounds)):
+        for end in range(k + 1, len(bounds)):
+            if end > k + 1 and bounds[end] - bounds[k] > WINDOW_S:
+                break
+            if surplus[end] - surplus[k] > best:
+                best, where = float(surplus[end] - surplus[k]), (k, end)
+    if best < UNHEARD_S:
+        return ()
+    k, end = where
+    start_s, end_s = bounds[k], bounds[end]
+    near = " ".join(w.text for w in words[max(0, k - 1) : end + 1])
+    said_twice = echo_s(samples, sample_rate, env, start_s, end_s) >= ECHO_S
+    what = "it repeats the audio next to it" if said_twice else "babble or noise"
+    return (
+        Defect(
+            code=DefectCode.REPEATED if said_twice else DefectCode.NOISE,
+            detail=f"{best:.1f} s of speech at {start_s:.1f}-{end_s:.1f} s that no heard word "
+            f"accounts for ({what}) near '{near}'",
+            start_s=round(start_s, 2),
+            end_s=round(end_s, 2),
+            words=near,
+        ),
+    )

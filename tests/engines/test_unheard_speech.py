@@ -1,0 +1,60 @@
+"""Speech no heard word accounts for, on real Piper audio timed by the real transcriber:
+a clean chunk's words account for all its speech; a phrase said twice that the
+transcriber wrote down once is found where it was said, and named a repetition; other
+speech it did not write down is not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from narrator.audio.io import write_flac
+from narrator.models import DefectCode
+from narrator.speech.piper import PiperEngine
+from narrator.verify.envelope import envelope
+from narrator.verify.faster_whisper import WhisperTranscriber
+from narrator.verify.unheard import unheard_speech
+from narrator.verify.verdict import heard_text, verify_chunk
+
+pytestmark = pytest.mark.slow
+
+TEXT = (
+    "Ada Finch had kept the light for eleven years, and in all that time nobody had "
+    "written to her. She turned the envelope over twice before she opened it, as if it "
+    "might be a mistake."
+)
+
+OTHER = "The harbour master rang the bell at noon, and two fishing boats came in on the tide."
+
+
+def test_clean_speech_is_accounted_for_and_speech_heard_nowhere_is_found_and_named(
+    tmp_path: Path,
+) -> None:
+    engine = PiperEngine()
+    speech = engine.synthesize(TEXT)
+    samples, rate = speech.samples, speech.sample_rate
+    other = engine.synthesize(OTHER).samples
+    path = tmp_path / "clean.flac"
+    write_flac(path, samples, rate)
+    words = WhisperTranscriber().transcribe_timed(path)
+    clean = verify_chunk(TEXT, heard_text(words), samples, rate, speed=1.0, words=words)
+    assert clean.defects == ()
+
+    # The 1.5 s before the middle word said again; the transcriber writes it once, so
+    # the words after it are heard 1.5 s later (as tiny.en times such a chunk).
+    middle = min(words, key=lambda w: abs(w.end_s - speech.duration_s / 2))
+    at, phrase_s = middle.end_s, 1.5
+    a, b = round((at - phrase_s) * rate), round(at * rate)
+    heard = [w if w.end_s <= at else w.model_copy(update={"start_s": w.start_s + phrase_s,
+             "end_s": w.end_s + phrase_s}) for w in words]  # fmt: skip
+    for inserted, code in (
+        (samples[a:b], DefectCode.REPEATED),
+        (other[round(0.5 * rate) : round(0.5 * rate) + b - a], DefectCode.NOISE),
+    ):
+        damaged = np.concatenate([samples[:b], inserted, samples[b:]])
+        (defect,) = unheard_speech(damaged, rate, envelope(damaged, rate), heard)
+        assert defect.code == code
+        assert defect.start_s is not None and defect.end_s is not None
+        assert defect.start_s < at + 0.5 and defect.end_s > at + phrase_s - 0.5
