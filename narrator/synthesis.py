@@ -51,6 +51,7 @@ from narrator.store import BookPaths, chunk_key, load_cached_result, save_result
 from narrator.verify.attribution import attribute
 from narrator.verify.base import Transcriber
 from narrator.verify.batching import concatenate
+from narrator.verify.rate import reference_voiced_s
 from narrator.verify.truncation import truncated_at
 from narrator.verify.verdict import hear_and_judge
 
@@ -204,9 +205,12 @@ def narrate_batch(
             raise spent
         pending = still_failing
     for chunk in pending:
-        if not best[chunk.id].sample_rate:
+        spoken = bool(best[chunk.id].sample_rate)
+        if not spoken:
             best[chunk.id] = _placeholder(chunk, keys[chunk.id], best[chunk.id], paths, speed)
-        results[chunk.id] = _finish(chunk, keys[chunk.id], best[chunk.id], engines, paths)
+        results[chunk.id] = _finish(
+            chunk, keys[chunk.id], best[chunk.id], engines, paths, spoken=spoken
+        )
     return tuple(results[c.id] for c in chunks)
 
 
@@ -283,7 +287,14 @@ def _learn_from(engines: Engines, chunk: Chunk, heard: str) -> None:
         )
 
 
-def _finish(chunk: Chunk, key: str, best: _Best, engines: Engines, paths: BookPaths) -> ChunkResult:
+def _finish(
+    chunk: Chunk, key: str, best: _Best, engines: Engines, paths: BookPaths, *, spoken: bool = True
+) -> ChunkResult:
+    """The chunk's result from its best attempt, stored; ``spoken`` False: its audio is
+    the placeholder silence."""
+    # The engine's own timing of the text, measured once here (where chunks are
+    # synthesized in parallel) for the book's speaking-rate check.
+    reference = engines.timing_reference(chunk) if spoken else None
     result = ChunkResult(
         chunk=chunk,
         audio=ChunkAudio(
@@ -291,6 +302,7 @@ def _finish(chunk: Chunk, key: str, best: _Best, engines: Engines, paths: BookPa
             path=paths.chunk_audio(key),
             sample_rate=best.sample_rate,
             duration_s=best.duration_s,
+            reference_voiced_s=reference and reference_voiced_s(reference),
         ),
         verification=best.verification,
         attempts=best.attempts,

@@ -8,6 +8,7 @@ behind its own lock.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 
@@ -33,11 +34,11 @@ faster-whisper's fixed cost per call (about 0.8 s, the encoder always runs over 
 more often: a 3-s clip takes as long to check as a 25-s one.
 """
 
-CHARS_PER_VOICED_S = 20.2
+CHARS_PER_VOICED_S = 20.3
 """joe-medium's speaking rate at speed 1.0, characters of normalized text per second of
-voiced audio (pauses of 0.2 s or more left out): the median of 67 chunks of the sample
-and a generated text (``bench/bench_defects.py``); the two books' medians were 19.9 and
-20.3."""
+voiced audio (pauses of 0.15 s or more left out, ``narrator.verify.rate``): the median
+of 67 chunks of the sample and a generated text (``bench/bench_rate_spread.py``); the
+two books' medians were 20.28 and 20.32."""
 
 SENTENCE_GAP_S = 0.3
 """Silence inserted between Piper's per-sentence chunks, seconds.
@@ -136,6 +137,12 @@ class PiperEngine:
             normalize_audio=True,
             volume=10 ** (PEAK_DBFS / 20),
         )
+        # The noise off: each sound lasts as long as the voice expects it to at this
+        # speed (the duration predictor's noise), and the audio is the same every time
+        # (the decoder's noise).
+        self._reference_config = dataclasses.replace(
+            self._config, noise_w_scale=0.0, noise_scale=0.0
+        )
 
     def learn_truncation(self, chars_spoken: int) -> None:
         """Piper speaks any input in full; a short transcript is a bad take, not a limit."""
@@ -147,11 +154,22 @@ class PiperEngine:
         Raises ``EngineError`` when the text is longer than ``max_input_chars`` or
         contains nothing Piper can speak.
         """
+        return self._speak(text, self._config, label)
+
+    def reference(self, text: str, *, label: str = "") -> Speech:
+        """``text`` spoken with the durations the voice expects, none sampled, the same
+        every time: the timing ``narrator.verify.rate`` holds each chunk against. Piper
+        samples every sound's duration (``noise_w`` 0.8), so the same text runs about
+        1 % longer or shorter each time; the text itself (its sounds, its commas)
+        moves the characters per second by 3 % (``bench/bench_rate_spread.py``)."""
+        return self._speak(text, self._reference_config, label)
+
+    def _speak(self, text: str, config: SynthesisConfig, label: str) -> Speech:
         check_input_length(text, self.max_input_chars)
         voice = load_voice()
         sentences = [
             chunk.audio_float_array
-            for chunk in voice.synthesize(text, syn_config=self._config)
+            for chunk in voice.synthesize(text, syn_config=config)
             if chunk.audio_float_array.size
         ]
         if not sentences or not any(np.any(audio) for audio in sentences):
