@@ -63,12 +63,12 @@ def timing() -> dict[str, float | None]:
 
 def test_the_timing_reference_is_the_same_every_time_and_near_the_sampled_speech() -> None:
     engine = PiperEngine()
-    text = TEXTS[0]
+    text = TEXTS[0].split(". ")[0]
     first, second = engine.reference(text), engine.reference(text)
     assert np.array_equal(first.samples, second.samples)
-    sampled = [engine.synthesize(text) for _ in range(3)]
-    assert len({len(s.samples) for s in sampled}) > 1  # Piper samples its durations
-    for speech in sampled:
+    # Piper samples each take's durations: near the reference's, never the same audio.
+    for speech in (engine.synthesize(text) for _ in range(2)):
+        assert not np.array_equal(speech.samples, first.samples)
         assert 0.9 < speech.duration_s / first.duration_s < 1.1
 
 
