@@ -303,13 +303,12 @@ def judge(c: Clean, samples: np.ndarray, path: Path) -> Judged:
 
 
 @functools.cache
-def _reference_voiced_s(text: str) -> float | None:
-    """Voiced seconds of Piper's timing of ``text``, as ``narrator.synthesis`` keeps
-    them with a chunk; the same for every version of a chunk, so spoken once."""
+def _reference_s(text: str) -> float:
+    """Seconds of Piper's timing of ``text``, as ``narrator.synthesis`` keeps them with a
+    chunk; the same for every version of a chunk, so timed once."""
     from narrator.speech.piper import PiperEngine
-    from narrator.verify.rate import reference_voiced_s
 
-    return reference_voiced_s(PiperEngine().reference(text))
+    return PiperEngine().reference_s(text)
 
 
 def results_of(judged: list[Judged]):  # type: ignore[no-untyped-def]
@@ -328,7 +327,7 @@ def results_of(judged: list[Judged]):  # type: ignore[no-untyped-def]
             ),
             audio=ChunkAudio(
                 chunk_id=j.chunk_id, path=j.path, sample_rate=22_050, duration_s=j.duration_s,
-                reference_voiced_s=_reference_voiced_s(j.spoken),
+                reference_s=_reference_s(j.spoken),
             ),
             verification=j.verification,
             attempts=1,

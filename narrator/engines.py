@@ -22,7 +22,7 @@ from narrator.config import NarrationParams, RemoteSettings, Settings
 from narrator.errors import ConfigError
 from narrator.models import Chunk, Frozen
 from narrator.provider import Provider, RetryPolicy, Timeouts, account_of, api_key_from_env
-from narrator.speech.base import Speech, SpeechCapabilities, SpeechEngine, TimedEngine
+from narrator.speech.base import SpeechCapabilities, SpeechEngine, TimedEngine
 from narrator.speech.voices import KOKORO_VOICES, PIPER_VOICES, Voice, names
 from narrator.verify.base import Transcriber, TranscriberCapabilities
 
@@ -211,13 +211,13 @@ class Engines:
             return self.dialogue
         return self.speech
 
-    def timing_reference(self, chunk: Chunk) -> Speech | None:
-        """``chunk`` spoken with the timing its engine's voice expects
-        (:class:`TimedEngine`), or None when that engine cannot."""
+    def timing_reference(self, chunk: Chunk) -> float | None:
+        """Seconds ``chunk`` takes with the timing its engine's voice expects
+        (:class:`TimedEngine`), or None when that engine cannot tell."""
         engine = self.speech_for(chunk)
         if not isinstance(engine, TimedEngine):
             return None
-        return engine.reference(chunk.spoken, label=chunk.id)
+        return engine.reference_s(chunk.spoken, label=chunk.id)
 
 
 def embedded_voices() -> tuple[Voice, ...]:

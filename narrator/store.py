@@ -168,7 +168,7 @@ def load_cached_result(
                 path=audio,
                 sample_rate=info.samplerate,
                 duration_s=info.frames / info.samplerate,
-                reference_voiced_s=result.audio.reference_voiced_s,
+                reference_s=result.audio.reference_s,
             ),
         }
     )

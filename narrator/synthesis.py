@@ -51,7 +51,6 @@ from narrator.store import BookPaths, chunk_key, load_cached_result, save_result
 from narrator.verify.attribution import attribute
 from narrator.verify.base import Transcriber
 from narrator.verify.batching import concatenate
-from narrator.verify.rate import reference_voiced_s
 from narrator.verify.truncation import truncated_at
 from narrator.verify.verdict import hear_and_judge
 
@@ -302,7 +301,7 @@ def _finish(
             path=paths.chunk_audio(key),
             sample_rate=best.sample_rate,
             duration_s=best.duration_s,
-            reference_voiced_s=reference and reference_voiced_s(reference),
+            reference_s=reference,
         ),
         verification=best.verification,
         attempts=best.attempts,

@@ -87,12 +87,12 @@ class SpeechEngine(Protocol):
 
 @runtime_checkable
 class TimedEngine(Protocol):
-    """A speech engine that can speak a text with the timing its voice expects."""
+    """A speech engine that can tell how long its voice expects a text to take."""
 
-    def reference(self, text: str, *, label: str = "") -> Speech:
-        """``text`` spoken with the durations the voice expects at the engine's speed,
-        none sampled, so the same text always takes the same time: the yardstick of
-        the speaking-rate check (``narrator.verify.rate``). Raises as ``synthesize``."""
+    def reference_s(self, text: str, *, label: str = "") -> float:
+        """Seconds ``text`` takes with the durations the voice expects at the engine's
+        speed, none sampled, so the same text always takes the same time: the yardstick
+        of the speaking-rate check (``narrator.verify.rate``). Raises as ``synthesize``."""
         ...
 
 

@@ -7,9 +7,9 @@ read as 22,050 Hz plays 8.8 % fast and pitched up). The text is the same either 
 so the transcript cannot tell; only the time it takes can.
 
 The text itself moves the rate too: its sounds and commas make one chunk's characters
-take 3 % longer or shorter than another's. An engine that can speak a text with its
-voice's expected timing (``TimedEngine``, Piper) takes that out: each chunk's rate is
-divided by the rate of that reference, and a third of the spread is left.
+take 3 % longer or shorter than another's. An engine that can tell how long its voice
+expects a text to take (``TimedEngine``, Piper) takes that out: each chunk's length is
+held against that reference's, and a third of the spread is left.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from pydantic import Field
 
 from narrator.audio.io import read_audio
 from narrator.models import ChapterAudio, ChunkResult, Defect, DefectCode, Frozen
-from narrator.speech.base import Speech
 from narrator.text.normalize import normalize_words
 from narrator.verify.envelope import Envelope, envelope
 
@@ -48,15 +47,16 @@ catches only 9 % and 15 % of chunks played 8 % faster or slower.
 """
 
 TIMED_RATE_TOLERANCE = 0.045
-"""A chunk whose rate over its engine's timing of its text
-(``ChunkAudio.reference_voiced_s``) is more than 4.5 % off the book's median is flagged.
+"""A chunk whose length against its engine's timing of its text
+(``ChunkAudio.reference_s``) is more than 4.5 % off the book's median is flagged.
 
-On the same 67 chunks held against Piper's own timing, the spread was 1.1 % (robust and
-plain standard deviation) and the chunks ranged over 0.974-1.040 x the median: the
-text's share is gone, Piper's sampled durations are left. 4.5 % is 4 spreads, above the
-widest clean chunk. The chunks played 8 % faster and slower by ffmpeg's atempo measured
-7.2 % and 7.7 % off, so P(z > (7.2 - 4.4) / 1.1) = 99 % of them should be caught; 97 %
-of each were.
+On the same 67 chunks, the seconds Piper's duration predictor gives their texts (noise
+off) over the chunks' seconds spread by 1.05 % (robust and plain standard deviation)
+and ranged over 0.974-1.034 x the median: the text's share is gone, Piper's sampled
+durations are left. Voiced seconds on both sides (the predictor's pause phonemes left
+out) spread by 1.8 %. 4.5 % is 4.3 spreads, above the widest clean chunk; of the chunks
+played 8 % faster and slower by ffmpeg's atempo, 100 % and 99 % fall beyond it
+(``bench/bench_rate_spread.py``).
 """
 
 BOOK_RATE_TOLERANCE = 0.05
@@ -64,7 +64,7 @@ BOOK_RATE_TOLERANCE = 0.05
 timing of its text, or its engine's known rate.
 
 The median of n chunks varies by about 1.25 x 3.1 % / sqrt(n) in characters per
-second, 1.2 % for the 11-chunk sample (1.25 x 1.1 % / sqrt(n) against the engine's
+second, 1.2 % for the 11-chunk sample (1.25 x 1.05 % / sqrt(n) against the engine's
 timing). Clean books measured 20.3 characters per second."""
 
 MIN_CHUNKS_FOR_MEDIAN = 5
@@ -90,8 +90,8 @@ class ChunkRate(Frozen):
 
     chars_per_s: float = Field(gt=0, description="characters of normalized text per voiced second")
     expected_chars_per_s: float | None = Field(default=None, gt=0, description=(
-        "the same over the engine's timing reference of the text "
-        "(ChunkAudio.reference_voiced_s); None: the chunk keeps none"))  # fmt: skip
+        "the same had the chunk taken as long as its engine's timing of its text "
+        "(ChunkAudio.reference_s); None: the chunk keeps none"))  # fmt: skip
 
 
 def voiced_s(env: Envelope) -> float:
@@ -113,21 +113,19 @@ def chars_per_s(spoken: str, env: Envelope) -> float | None:
     return characters(spoken) / voiced
 
 
-def reference_voiced_s(speech: Speech) -> float | None:
-    """Voiced seconds of an engine's timing reference of a chunk's text
-    (``TimedEngine.reference``), kept with the chunk's audio; None when it has none."""
-    return voiced_s(envelope(speech.samples, speech.sample_rate)) or None
-
-
 def chunk_rates(chapters: Sequence[Sequence[ChunkResult]]) -> dict[str, ChunkRate | None]:
     """Each chunk's rate by chunk id, read from its audio file, with its engine's rate
-    for its text when the chunk keeps its reference's voiced seconds; None for a chunk
-    too short to measure."""
+    for its text when the chunk keeps its engine's timing of it; None for a chunk too
+    short to measure."""
     rates: dict[str, ChunkRate | None] = {}
     for result in (r for chapter in chapters for r in chapter):
-        rate = chars_per_s(result.chunk.spoken, envelope(*read_audio(result.audio.path)))
-        reference = result.audio.reference_voiced_s
-        expected = characters(result.chunk.spoken) / reference if reference else None
+        samples, sample_rate = read_audio(result.audio.path)
+        rate = chars_per_s(result.chunk.spoken, envelope(samples, sample_rate))
+        reference = result.audio.reference_s
+        # Whole lengths, pauses included: the reference's voiced time (its pauses
+        # guessed from its phonemes) spread more (bench/bench_rate_spread.py).
+        duration_s = samples.size / sample_rate
+        expected = rate * duration_s / reference if rate and reference else None
         rates[result.chunk.id] = (
             ChunkRate(chars_per_s=rate, expected_chars_per_s=expected) if rate else None
         )

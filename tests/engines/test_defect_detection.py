@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from piper import SynthesisConfig
 from scipy.signal import resample_poly
 
 from narrator.audio.export import run_ffmpeg
@@ -19,10 +20,10 @@ from narrator.models import (
     DefectCode,
     Verification,
 )
-from narrator.speech.piper import CHARS_PER_VOICED_S, PiperEngine
+from narrator.speech.piper import CHARS_PER_VOICED_S, SENTENCE_GAP_S, PiperEngine, load_voice
 from narrator.verify.envelope import envelope
 from narrator.verify.faster_whisper import WhisperTranscriber
-from narrator.verify.rate import check_rates, reference_voiced_s
+from narrator.verify.rate import check_rates
 from narrator.verify.verdict import verify_chunk
 
 pytestmark = pytest.mark.slow
@@ -55,21 +56,29 @@ def book() -> list[tuple[str, np.ndarray, int]]:
 
 @pytest.fixture(scope="module")
 def timing() -> dict[str, float | None]:
-    """Voiced seconds of Piper's timing of each text, as ``narrator.synthesis`` keeps
-    them with a chunk."""
+    """Seconds of Piper's timing of each text, as ``narrator.synthesis`` keeps them
+    with a chunk."""
     engine = PiperEngine()
-    return {text: reference_voiced_s(engine.reference(text)) for text in TEXTS}
+    return {text: engine.reference_s(text) for text in TEXTS}
 
 
-def test_the_timing_reference_is_the_same_every_time_and_near_the_sampled_speech() -> None:
-    engine = PiperEngine()
-    text = TEXTS[0].split(". ")[0]
-    first, second = engine.reference(text), engine.reference(text)
-    assert np.array_equal(first.samples, second.samples)
-    # Piper samples each take's durations: near the reference's, never the same audio.
-    for speech in (engine.synthesize(text) for _ in range(2)):
-        assert not np.array_equal(speech.samples, first.samples)
-        assert 0.9 < speech.duration_s / first.duration_s < 1.1
+@pytest.mark.parametrize("speed", [1.0, 1.25])
+def test_the_timing_is_the_length_of_the_voice_spoken_without_sampled_durations(
+    speed: float,
+) -> None:
+    engine = PiperEngine(speed=speed)
+    text = TEXTS[1]  # three sentences: the gaps between them count
+    timing = engine.reference_s(text)
+    assert engine.reference_s(text) == timing
+    # The whole voice with its durations' noise off: the duration predictor alone
+    # gives its length to the sample.
+    quiet = SynthesisConfig(length_scale=1 / speed, noise_w_scale=0.0, noise_scale=0.0)
+    sentences = [s.audio_float_array.size for s in load_voice().synthesize(text, quiet)]
+    rate = load_voice().config.sample_rate
+    assert len(sentences) == 3
+    assert timing == pytest.approx(sum(sentences) / rate + 2 * SENTENCE_GAP_S, abs=1e-6)
+    # Piper samples each take's durations: near the timing.
+    assert all(0.9 < engine.synthesize(text).duration_s / timing < 1.1 for _ in range(2))
 
 
 def _heard(path: Path, samples: np.ndarray, rate: int) -> str:
@@ -92,7 +101,7 @@ def _results(
         chunk = Chunk(id=f"c01-{n:04d}", chapter=1, index=n, text=text, spoken=text,
                       boundary=Boundary.PARAGRAPH)  # fmt: skip
         audio = ChunkAudio(chunk_id=chunk.id, path=path, sample_rate=rate, duration_s=duration_s,
-                           reference_voiced_s=timing and timing[text])  # fmt: skip
+                           reference_s=timing and timing[text])  # fmt: skip
         verification = Verification(heard=text, wer=0, cer=0, duration_s=duration_s, passed=True)
         out.append(ChunkResult(chunk=chunk, audio=audio, verification=verification, attempts=1,
                                flagged=False))  # fmt: skip

@@ -10,7 +10,6 @@ import pytest
 from bench.generate import speech_like
 from narrator.audio.io import write_flac
 from narrator.models import Boundary, Chunk, ChunkAudio, ChunkResult, DefectCode, Verification
-from narrator.speech.base import Speech
 from narrator.speech.timing import expected_duration_s
 from narrator.verify.edges import clipped_edges
 from narrator.verify.envelope import envelope
@@ -20,7 +19,6 @@ from narrator.verify.rate import (
     TIMED_RATE_TOLERANCE,
     chars_per_s,
     check_rates,
-    reference_voiced_s,
     voiced_s,
 )
 from narrator.verify.scoring import score
@@ -95,17 +93,17 @@ def test_chunks_too_short_to_measure_have_no_rate() -> None:
 def _result(
     tmp_path: Path, index: int, samples: np.ndarray, reference: np.ndarray | None = None
 ) -> ChunkResult:
-    """A passed chunk of ``samples``, keeping the voiced seconds of its engine's timing
-    ``reference`` when given."""
+    """A passed chunk of ``samples``, keeping the seconds of its engine's timing
+    ``reference`` (audio as long as the engine expects the text to take) when given."""
     path = tmp_path / f"{index}.flac"
     write_flac(path, samples, SR)
     chunk = Chunk(id=f"c01-{index:04d}", chapter=1, index=index, text=TEXT, spoken=TEXT,
                   boundary=Boundary.PARAGRAPH)  # fmt: skip
     duration = len(samples) / SR
     heard = Verification(heard=TEXT, wer=0, cer=0, duration_s=duration, passed=True)
-    timing = None if reference is None else reference_voiced_s(Speech(reference, SR))
+    timing = None if reference is None else len(reference) / SR
     audio = ChunkAudio(chunk_id=chunk.id, path=path, sample_rate=SR, duration_s=duration,
-                       reference_voiced_s=timing)  # fmt: skip
+                       reference_s=timing)  # fmt: skip
     return ChunkResult(chunk=chunk, audio=audio, verification=heard, attempts=1, flagged=False)
 
 
