@@ -87,6 +87,17 @@ def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabi
     )
 
 
+def _session(model: str | bytes) -> onnxruntime.InferenceSession:
+    """An onnxruntime CPU session over ``model`` (a path or the graph's bytes) with
+    ``ORT_INTRA_OP_THREADS`` threads."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = ORT_INTRA_OP_THREADS
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(
+        model, sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
 _voice: PiperVoice | None = None
 _voice_lock = threading.Lock()
 
@@ -104,12 +115,7 @@ def _load_voice() -> PiperVoice:
     try:
         with open(config_path(), encoding="utf-8") as config_file:
             config = PiperConfig.from_dict(json.load(config_file))
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = ORT_INTRA_OP_THREADS
-        options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            str(model_path()), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        session = _session(str(model_path()))
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise EngineError(
             f"could not load the Piper voice {VOICE_NAME} from {model_path()}: {exc}",
@@ -141,12 +147,7 @@ def _load_durations() -> onnxruntime.InferenceSession:
         graph = onnx.utils.Extractor(onnx.load(str(model_path()))).extract_model(
             [i.name for i in load_voice().session.get_inputs()], [DURATIONS_OUTPUT]
         )
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = ORT_INTRA_OP_THREADS
-        options.inter_op_num_threads = 1
-        return onnxruntime.InferenceSession(
-            graph.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        return _session(graph.SerializeToString())
     except (OSError, ValueError, KeyError, RuntimeError, onnx.checker.ValidationError) as exc:
         raise EngineError(
             f"could not cut the duration predictor out of the Piper voice {VOICE_NAME} "
