@@ -5,7 +5,8 @@ defect kind at a time, then verified the way the pipeline verifies a chunk: the 
 faster-whisper transcriber and :func:`narrator.verify.verdict.hear_and_judge` (as
 ``narrator.synthesis`` calls it), then the book-level rate check
 :func:`narrator.verify.rate.flag_rates` over the chunks of each book (one damaged chunk
-among its clean neighbours; whole books damaged are judged by the book's rate). The
+among its clean neighbours, each held against Piper's timing of its text as
+``narrator.synthesis`` keeps it; whole books damaged are judged by the book's rate). The
 table gives the share of damaged chunks flagged per kind, and the false alarms on the
 clean chunks.
 
@@ -24,6 +25,7 @@ skips synthesis and transcription and only judges again.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import tempfile
@@ -303,6 +305,15 @@ def judge(c: Clean, samples: np.ndarray, path: Path) -> Judged:
     return Judged(c.chunk_id, c.spoken, path, verification.duration_s, verification)
 
 
+@functools.cache
+def _reference_s(text: str) -> float:
+    """Seconds of Piper's timing of ``text``, as ``narrator.synthesis`` keeps them with a
+    chunk; the same for every version of a chunk, so timed once."""
+    from narrator.speech.piper import PiperEngine
+
+    return PiperEngine().reference_s(text)
+
+
 def results_of(judged: list[Judged]):  # type: ignore[no-untyped-def]
     """Judged chunks as the pipeline's ChunkResults (one chapter)."""
     from narrator.models import Boundary, Chunk, ChunkAudio, ChunkResult
@@ -318,7 +329,8 @@ def results_of(judged: list[Judged]):  # type: ignore[no-untyped-def]
                 boundary=Boundary.PARAGRAPH,
             ),
             audio=ChunkAudio(
-                chunk_id=j.chunk_id, path=j.path, sample_rate=22_050, duration_s=j.duration_s
+                chunk_id=j.chunk_id, path=j.path, sample_rate=22_050, duration_s=j.duration_s,
+                reference_s=_reference_s(j.spoken),
             ),
             verification=j.verification,
             attempts=1,
@@ -329,7 +341,7 @@ def results_of(judged: list[Judged]):  # type: ignore[no-untyped-def]
 
 
 def _flags(
-    book: list[Clean], judged: dict[str, Judged], rates: dict[str, float | None]
+    book: list[Clean], judged: dict[str, Judged], rates: dict[str, object]
 ) -> tuple[dict[str, bool], object]:
     """Which chunks of a book fail, by their own verdict or by the book's rate check
     (``narrator.verify.rate.flag_rates``, as the flow runs it), and the book's rate."""
@@ -343,7 +355,7 @@ def _flags(
     return {r.chunk.id: r.flagged for r in checked}, rate
 
 
-def _rate_of(j: Judged) -> float | None:
+def _rate_of(j: Judged):  # type: ignore[no-untyped-def]
     from narrator.verify.rate import chunk_rates
 
     return chunk_rates([results_of([j])])[j.chunk_id]

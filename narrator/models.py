@@ -136,6 +136,10 @@ class ChunkAudio(Frozen):
     path: Path
     sample_rate: int = Field(gt=0, description="Hz")
     duration_s: float = Field(ge=0, description="seconds")
+    reference_s: float | None = Field(default=None, gt=0, description=(
+        "seconds the chunk's text takes with its engine's expected timing "
+        "(TimedEngine.reference_s), the yardstick of its speaking rate; None: the engine "
+        "has no such timing"))  # fmt: skip
 
 
 class DefectCode(StrEnum):

@@ -158,7 +158,8 @@ def load_cached_result(
         log.warning("ignoring damaged cache entry for chunk %s: %s", chunk.id, exc)
         return None
     # The record stores the chunk as it was when synthesized; the id and position
-    # may have moved since (an edit earlier in the chapter), the audio has not.
+    # may have moved since (an edit earlier in the chapter), the audio (and its text's
+    # timing) has not.
     return result.model_copy(
         update={
             "chunk": chunk,
@@ -167,6 +168,7 @@ def load_cached_result(
                 path=audio,
                 sample_rate=info.samplerate,
                 duration_s=info.frames / info.samplerate,
+                reference_s=result.audio.reference_s,
             ),
         }
     )

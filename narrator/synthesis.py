@@ -224,9 +224,12 @@ def narrate_batch(
             raise spent
         pending = still_failing
     for chunk in pending:
-        if not best[chunk.id].sample_rate:
+        spoken = bool(best[chunk.id].sample_rate)
+        if not spoken:
             best[chunk.id] = _placeholder(chunk, keys[chunk.id], best[chunk.id], paths, speed)
-        results[chunk.id] = _finish(chunk, keys[chunk.id], best[chunk.id], engines, paths)
+        results[chunk.id] = _finish(
+            chunk, keys[chunk.id], best[chunk.id], engines, paths, spoken=spoken
+        )
     return tuple(results[c.id] for c in chunks)
 
 
@@ -303,7 +306,14 @@ def _learn_from(engines: Engines, chunk: Chunk, heard: str) -> None:
         )
 
 
-def _finish(chunk: Chunk, key: str, best: _Best, engines: Engines, paths: BookPaths) -> ChunkResult:
+def _finish(
+    chunk: Chunk, key: str, best: _Best, engines: Engines, paths: BookPaths, *, spoken: bool = True
+) -> ChunkResult:
+    """The chunk's result from its best attempt, stored; ``spoken`` False: its audio is
+    the placeholder silence."""
+    # The engine's own timing of the text, measured once here (where chunks are
+    # synthesized in parallel) for the book's speaking-rate check.
+    reference = engines.timing_reference(chunk) if spoken else None
     result = ChunkResult(
         chunk=chunk,
         audio=ChunkAudio(
@@ -311,6 +321,7 @@ def _finish(chunk: Chunk, key: str, best: _Best, engines: Engines, paths: BookPa
             path=paths.chunk_audio(key),
             sample_rate=best.sample_rate,
             duration_s=best.duration_s,
+            reference_s=reference,
         ),
         verification=best.verification,
         attempts=best.attempts,

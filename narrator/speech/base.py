@@ -85,6 +85,17 @@ class SpeechEngine(Protocol):
         ...
 
 
+@runtime_checkable
+class TimedEngine(Protocol):
+    """A speech engine that can tell how long its voice expects a text to take."""
+
+    def reference_s(self, text: str, *, label: str = "") -> float:
+        """Seconds ``text`` takes with the durations the voice expects at the engine's
+        speed, none sampled, so the same text always takes the same time: the yardstick
+        of the speaking-rate check (``narrator.verify.rate``). Raises as ``synthesize``."""
+        ...
+
+
 def check_input_length(text: str, max_input_chars: int) -> None:
     """Raise ``EngineError`` when ``text`` is longer than an engine takes in one request."""
     if len(text) > max_input_chars:

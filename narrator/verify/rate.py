@@ -5,12 +5,17 @@ resampled on its way (a wrong sample rate, a server's tempo setting); a whole bo
 from its engine's known rate was decoded at the wrong sample rate (16-bit PCM at 24 kHz
 read as 22,050 Hz plays 8.8 % fast and pitched up). The text is the same either way,
 so the transcript cannot tell; only the time it takes can.
+
+The text itself moves the rate too: its sounds and commas make one chunk's characters
+take 3 % longer or shorter than another's. An engine that can tell how long its voice
+expects a text to take (``TimedEngine``, Piper) takes that out: each chunk's length is
+held against that reference's, and a third of the spread is left.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pydantic import Field
 
@@ -19,9 +24,11 @@ from narrator.models import ChapterAudio, ChunkResult, Defect, DefectCode, Froze
 from narrator.text.normalize import normalize_words
 from narrator.verify.envelope import Envelope, envelope
 
-PAUSE_S = 0.2
+PAUSE_S = 0.15
 """Silences at least this long are pauses, not voiced audio, seconds: stops inside and
-between words are shorter, sentence breaks longer (``narrator.verify.silence``)."""
+between words are shorter, sentence breaks longer (``narrator.verify.silence``). Of
+0.1, 0.15 and 0.2 s, 0.15 gave the smallest spread of the rates of clean chunks, held
+against Piper's timing or not (``bench/bench_rate_spread.py``)."""
 
 MIN_VOICED_S = 3.0
 """Chunks with less voiced audio are not rate-checked, seconds: on a title or a
@@ -29,19 +36,36 @@ one-line paragraph the lead-in of one word weighs too much (a chapter title ran 
 0.6 x its book's rate)."""
 
 CHUNK_RATE_TOLERANCE = 0.12
-"""A chunk whose rate is more than 12 % off its book's median is flagged.
+"""A chunk whose characters per second are more than 12 % off its book's median is
+flagged, when its engine has no timing reference.
 
-On 67 clean Piper chunks of at least 3 s (``bench/bench_defects.py``) the rate spread
-was 3.6 % (robust standard deviation, 1.4826 x MAD) and ranged over 0.91-1.08 x the
-median: Piper samples its durations, and the text decides how many characters a sound
-takes. 12 % is 3.3 spreads, a false alarm in about a thousand chunks.
+On 67 clean Piper chunks of at least 3 s (``bench/bench_rate_spread.py``) the rate
+spread was 3.1 % (robust standard deviation of the log rate, 1.4826 x MAD) and ranged
+over 0.93-1.075 x the median: Piper samples its durations, and the text decides how
+many characters a sound takes. 12 % is 3.8 spreads, kept for engines not measured; it
+catches only 9 % and 15 % of chunks played 8 % faster or slower.
+"""
+
+TIMED_RATE_TOLERANCE = 0.045
+"""A chunk whose length against its engine's timing of its text
+(``ChunkAudio.reference_s``) is more than 4.5 % off the book's median is flagged.
+
+On the same 67 chunks, the seconds Piper's duration predictor gives their texts (noise
+off) over the chunks' seconds spread by 1.05 % (robust and plain standard deviation)
+and ranged over 0.974-1.034 x the median: the text's share is gone, Piper's sampled
+durations are left. Voiced seconds on both sides (the predictor's pause phonemes left
+out) spread by 1.8 %. 4.5 % is 4.3 spreads, above the widest clean chunk; of the chunks
+played 8 % faster and slower by ffmpeg's atempo, 100 % and 99 % fall beyond it
+(``bench/bench_rate_spread.py``).
 """
 
 BOOK_RATE_TOLERANCE = 0.05
-"""A book whose median rate is more than 5 % off its engine's known rate fails.
+"""A book whose median rate is more than 5 % off its engine's fails: off its engine's
+timing of its text, or its engine's known rate.
 
-The median of n chunks varies by about 1.25 x 3.6 % / sqrt(n): 1.5 % for the
-9-chunk sample. Clean books measured 20.0-20.5 characters per second."""
+The median of n chunks varies by about 1.25 x 3.1 % / sqrt(n) in characters per
+second, 1.2 % for the 11-chunk sample (1.25 x 1.05 % / sqrt(n) against the engine's
+timing). Clean books measured 20.3 characters per second."""
 
 MIN_CHUNKS_FOR_MEDIAN = 5
 """Fewest measured chunks whose median is a usable reference; a shorter book is
@@ -49,20 +73,35 @@ compared with the engine's known rate, or not at all."""
 
 
 class BookRate(Frozen):
-    """The speaking rate of a book against its engine's known rate."""
+    """The speaking rate of a book against its engine's."""
 
     chars_per_s: float | None = Field(description="median over measured chunks, characters/s")
     expected_chars_per_s: float | None = Field(
-        description="the engine's known rate at the run's speed, characters/s; None: unknown"
+        description="the engine's rate at the run's speed, characters/s: the median of its "
+        "timing of the chunks' texts, else its known rate; None: unknown"
     )
     measured: int = Field(ge=0, description="chunks long enough to measure")
     passed: bool
     detail: str | None = Field(default=None, description="why it failed")
 
 
+class ChunkRate(Frozen):
+    """A chunk's speaking rate, and the rate its engine speaks its text at."""
+
+    chars_per_s: float = Field(gt=0, description="characters of normalized text per voiced second")
+    expected_chars_per_s: float | None = Field(default=None, gt=0, description=(
+        "the same had the chunk taken as long as its engine's timing of its text "
+        "(ChunkAudio.reference_s); None: the chunk keeps none"))  # fmt: skip
+
+
 def voiced_s(env: Envelope) -> float:
     """Seconds of the chunk that are not pauses of ``PAUSE_S`` or longer."""
     return env.duration_s - sum(end - start for start, end in env.silences(PAUSE_S))
+
+
+def characters(spoken: str) -> int:
+    """Characters of ``spoken`` normalized (words joined by single spaces)."""
+    return len(" ".join(normalize_words(spoken)))
 
 
 def chars_per_s(spoken: str, env: Envelope) -> float | None:
@@ -71,15 +110,25 @@ def chars_per_s(spoken: str, env: Envelope) -> float | None:
     voiced = voiced_s(env)
     if voiced < MIN_VOICED_S:
         return None
-    return len(" ".join(normalize_words(spoken))) / voiced
+    return characters(spoken) / voiced
 
 
-def chunk_rates(chapters: Sequence[Sequence[ChunkResult]]) -> dict[str, float | None]:
-    """Each chunk's rate (``chars_per_s``) by chunk id, read from its audio file."""
-    rates: dict[str, float | None] = {}
+def chunk_rates(chapters: Sequence[Sequence[ChunkResult]]) -> dict[str, ChunkRate | None]:
+    """Each chunk's rate by chunk id, read from its audio file, with its engine's rate
+    for its text when the chunk keeps its engine's timing of it; None for a chunk too
+    short to measure."""
+    rates: dict[str, ChunkRate | None] = {}
     for result in (r for chapter in chapters for r in chapter):
         samples, sample_rate = read_audio(result.audio.path)
-        rates[result.chunk.id] = chars_per_s(result.chunk.spoken, envelope(samples, sample_rate))
+        rate = chars_per_s(result.chunk.spoken, envelope(samples, sample_rate))
+        reference = result.audio.reference_s
+        # Whole lengths, pauses included: the reference's voiced time (its pauses
+        # guessed from its phonemes) spread more (bench/bench_rate_spread.py).
+        duration_s = samples.size / sample_rate
+        expected = rate * duration_s / reference if rate and reference else None
+        rates[result.chunk.id] = (
+            ChunkRate(chars_per_s=rate, expected_chars_per_s=expected) if rate else None
+        )
     return rates
 
 
@@ -88,7 +137,8 @@ def check_rates(
 ) -> tuple[tuple[tuple[ChunkResult, ...], ...], BookRate]:
     """Flag the chunks of a book spoken far from its median rate (or, for a short
     book, from the engine's ``known_chars_per_s`` at ``speed``), and every chunk when the
-    book's own rate is far from the known one. Returns the chapters' results, with a
+    book's own rate is far from the engine's. Each chunk is held against its engine's
+    timing of its own text when it keeps one. Returns the chapters' results, with a
     ``rate`` defect added to the chunks concerned, and the book's rate."""
     return flag_rates(
         chapters, chunk_rates(chapters), known_chars_per_s=known_chars_per_s, speed=speed
@@ -115,24 +165,43 @@ def rated_chapters(
 
 def flag_rates(
     chapters: Sequence[Sequence[ChunkResult]],
-    rates: dict[str, float | None],
+    rates: Mapping[str, ChunkRate | None],
     *,
     known_chars_per_s: float | None,
     speed: float,
 ) -> tuple[tuple[tuple[ChunkResult, ...], ...], BookRate]:
-    """:func:`check_rates` on rates already measured (``chunk_rates``)."""
-    measured = [rate for rate in rates.values() if rate is not None]
-    expected = known_chars_per_s * speed if known_chars_per_s else None
-    median = statistics.median(measured) if measured else None
-    book = BookRate(chars_per_s=median, expected_chars_per_s=expected, measured=len(measured),
-                    passed=True)  # fmt: skip
+    """:func:`check_rates` on rates already measured (``chunk_rates``).
+
+    When every measured chunk has its engine's rate for its text, each chunk's rate is
+    taken over that one (``TIMED_RATE_TOLERANCE``; the book is expected at 1.0, the
+    reference being spoken at the run's speed); otherwise the characters per second
+    themselves are compared (``CHUNK_RATE_TOLERANCE``; the book is expected at the
+    engine's known rate)."""
+    measured = {key: rate for key, rate in rates.items() if rate is not None}
+    timed = bool(measured) and all(r.expected_chars_per_s for r in measured.values())
+
+    def scale(rate: ChunkRate) -> float:
+        """What a chunk's characters per second are divided by before comparing."""
+        return rate.expected_chars_per_s if timed and rate.expected_chars_per_s else 1.0
+
+    values = [r.chars_per_s / scale(r) for r in measured.values()]
+    median = statistics.median(values) if values else None
+    if timed:
+        expected, tolerance = 1.0, TIMED_RATE_TOLERANCE
+        expected_cps = statistics.median(scale(r) for r in measured.values())
+    else:
+        expected = known_chars_per_s * speed if known_chars_per_s else None
+        tolerance, expected_cps = CHUNK_RATE_TOLERANCE, expected
+    chars = statistics.median(r.chars_per_s for r in measured.values()) if measured else None
+    book = BookRate(chars_per_s=chars, expected_chars_per_s=expected_cps,
+                    measured=len(measured), passed=True)  # fmt: skip
     if median is not None and expected is not None and len(measured) >= MIN_CHUNKS_FOR_MEDIAN:
         off = median / expected - 1
         if abs(off) > BOOK_RATE_TOLERANCE:
             book = book.model_copy(update={"passed": False, "detail": (
                 f"the book is spoken {abs(off):.1%} {'fast' if off > 0 else 'slow'}: "
-                f"{median:.1f} characters per second against the engine's {expected:.1f}; "
-                "check the engine's speed and the audio's sample rate"
+                f"{chars:.1f} characters per second where its engine speaks "
+                f"{expected_cps:.1f}; check the engine's speed and the audio's sample rate"
             )})  # fmt: skip
     reference = median if len(measured) >= MIN_CHUNKS_FOR_MEDIAN else expected
 
@@ -141,13 +210,14 @@ def flag_rates(
         # A chunk a person listened to and accepted (`narrate accept`) stays accepted.
         if rate is None or reference is None or result.accepted:
             return result
-        off = rate / reference - 1
+        off = rate.chars_per_s / scale(rate) / reference - 1
         if book.detail is not None:
             detail = book.detail
-        elif abs(off) > CHUNK_RATE_TOLERANCE:
+        elif abs(off) > tolerance:
             detail = (
-                f"spoken {abs(off):.0%} {'fast' if off > 0 else 'slow'}: {rate:.1f} "
-                f"characters per second against the book's {reference:.1f}"
+                f"spoken {abs(off):.0%} {'fast' if off > 0 else 'slow'}: "
+                f"{rate.chars_per_s:.1f} characters per second where the rest of the book "
+                f"gives {reference * scale(rate):.1f}"
             )
         else:
             return result

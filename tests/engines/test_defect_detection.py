@@ -1,5 +1,5 @@
 """The defect detectors on real Piper audio heard by the real transcriber: a 4-s silence
-mid-chunk and a book spoken 8 % fast are caught, clean chunks pass."""
+mid-chunk, a chunk and a book spoken 8 % fast are caught, clean chunks pass."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from piper import SynthesisConfig
 from scipy.signal import resample_poly
 
+from narrator.audio.export import run_ffmpeg
 from narrator.audio.io import write_flac
 from narrator.models import (
     Boundary,
@@ -18,7 +20,7 @@ from narrator.models import (
     DefectCode,
     Verification,
 )
-from narrator.speech.piper import CHARS_PER_VOICED_S, PiperEngine
+from narrator.speech.piper import CHARS_PER_VOICED_S, SENTENCE_GAP_S, PiperEngine, load_voice
 from narrator.verify.envelope import envelope
 from narrator.verify.faster_whisper import WhisperTranscriber
 from narrator.verify.rate import check_rates
@@ -52,13 +54,45 @@ def book() -> list[tuple[str, np.ndarray, int]]:
     return [(text, (s := engine.synthesize(text)).samples, s.sample_rate) for text in TEXTS]
 
 
+@pytest.fixture(scope="module")
+def timing() -> dict[str, float | None]:
+    """Seconds of Piper's timing of each text, as ``narrator.synthesis`` keeps them
+    with a chunk."""
+    engine = PiperEngine()
+    return {text: engine.reference_s(text) for text in TEXTS}
+
+
+@pytest.mark.parametrize("speed", [1.0, 1.25])
+def test_the_timing_is_the_length_of_the_voice_spoken_without_sampled_durations(
+    speed: float,
+) -> None:
+    engine = PiperEngine(speed=speed)
+    text = TEXTS[1]  # three sentences: the gaps between them count
+    timing = engine.reference_s(text)
+    assert engine.reference_s(text) == timing
+    # The whole voice with its durations' noise off: the duration predictor alone
+    # gives its length to the sample.
+    quiet = SynthesisConfig(length_scale=1 / speed, noise_w_scale=0.0, noise_scale=0.0)
+    sentences = [s.audio_float_array.size for s in load_voice().synthesize(text, quiet)]
+    rate = load_voice().config.sample_rate
+    assert len(sentences) == 3
+    assert timing == pytest.approx(sum(sentences) / rate + 2 * SENTENCE_GAP_S, abs=1e-6)
+    # Piper samples each take's durations: near the timing.
+    assert 0.9 < engine.synthesize(text).duration_s / timing < 1.1
+
+
 def _heard(path: Path, samples: np.ndarray, rate: int) -> str:
     write_flac(path, samples, rate)
     return WhisperTranscriber().transcribe(path)
 
 
-def _results(tmp_path: Path, chunks: list[tuple[str, np.ndarray, int]]) -> list[ChunkResult]:
-    """The chunks as passed results: the rate check reads only their text and audio."""
+def _results(
+    tmp_path: Path,
+    chunks: list[tuple[str, np.ndarray, int]],
+    timing: dict[str, float | None] | None = None,
+) -> list[ChunkResult]:
+    """The chunks as passed results, with their texts' ``timing`` when given: the rate
+    check reads only their text, audio and timing."""
     out = []
     for n, (text, samples, rate) in enumerate(chunks):
         path = tmp_path / f"{n}.flac"
@@ -66,21 +100,40 @@ def _results(tmp_path: Path, chunks: list[tuple[str, np.ndarray, int]]) -> list[
         duration_s = len(samples) / rate
         chunk = Chunk(id=f"c01-{n:04d}", chapter=1, index=n, text=text, spoken=text,
                       boundary=Boundary.PARAGRAPH)  # fmt: skip
-        audio = ChunkAudio(chunk_id=chunk.id, path=path, sample_rate=rate, duration_s=duration_s)
+        audio = ChunkAudio(chunk_id=chunk.id, path=path, sample_rate=rate, duration_s=duration_s,
+                           reference_s=timing and timing[text])  # fmt: skip
         verification = Verification(heard=text, wer=0, cer=0, duration_s=duration_s, passed=True)
         out.append(ChunkResult(chunk=chunk, audio=audio, verification=verification, attempts=1,
                                flagged=False))  # fmt: skip
     return out
 
 
-def test_clean_chunks_pass_and_the_book_rate_matches_the_engine(book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _rated(tmp_path: Path, chunks: list[tuple[str, np.ndarray, int]], timing=None):  # type: ignore[no-untyped-def]
+    """The rate check over ``chunks`` as one chapter, against Piper's known rate."""
+    return check_rates([_results(tmp_path, chunks, timing)],
+                       known_chars_per_s=CHARS_PER_VOICED_S, speed=1.0)  # fmt: skip
+
+
+def test_clean_chunks_pass_and_the_book_rate_matches_the_engine(book, timing, tmp_path):  # type: ignore[no-untyped-def]
     for n, (text, samples, rate) in enumerate(book[:2]):
         heard = _heard(tmp_path / f"clean{n}.flac", samples, rate)
         assert verify_chunk(text, heard, samples, rate, speed=1.0).defects == ()
-    (checked,), rate = check_rates([_results(tmp_path, book)],
-                                   known_chars_per_s=CHARS_PER_VOICED_S, speed=1.0)  # fmt: skip
-    assert rate.passed and rate.measured == len(TEXTS)
-    assert not any(r.flagged for r in checked)
+    for kept in (None, timing):
+        (checked,), rate = _rated(tmp_path, book, kept)
+        assert rate.passed and rate.measured == len(TEXTS)
+        assert not any(r.flagged for r in checked)
+
+
+def test_one_chunk_played_8_percent_fast_is_caught_against_pipers_timing(book, timing, tmp_path):  # type: ignore[no-untyped-def]
+    # atempo: 8 % faster at the same pitch, which no sample-rate check would see.
+    text, samples, rate = book[2]
+    pcm = run_ffmpeg(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+                      "-af", "atempo=1.08", "-f", "f32le", "pipe:1"],
+                     "change the tempo", stdin=samples.tobytes())  # fmt: skip
+    damaged = [*book[:2], (text, np.frombuffer(pcm, dtype=np.float32).copy(), rate), *book[3:]]
+    (checked,), book_rate = _rated(tmp_path, damaged, timing)
+    assert [r.flagged for r in checked] == [False, False, True, False, False]
+    assert "fast" in checked[2].verification.defects[0].detail and book_rate.passed
 
 
 def test_four_seconds_of_silence_mid_chunk_are_caught(book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -98,10 +151,11 @@ def test_four_seconds_of_silence_mid_chunk_are_caught(book, tmp_path: Path) -> N
     assert silences[0].end_s - silences[0].start_s >= 4.0  # type: ignore[operator]
 
 
-def test_a_book_spoken_8_percent_fast_fails_its_rate_check(book, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_book_spoken_8_percent_fast_fails_its_rate_check(book, timing, tmp_path):  # type: ignore[no-untyped-def]
     # Resampled as a wrong sample rate would play it: 8 % faster and higher.
     fast = [(text, resample_poly(s, 25, 27).astype(np.float32), r) for text, s, r in book]
-    (checked,), rate = check_rates([_results(tmp_path, fast)],
-                                   known_chars_per_s=CHARS_PER_VOICED_S, speed=1.0)  # fmt: skip
-    assert not rate.passed and "fast" in (rate.detail or "")
-    assert all(r.flagged and r.verification.defects[-1].code == DefectCode.RATE for r in checked)
+    for kept in (None, timing):
+        (checked,), rate = _rated(tmp_path, fast, kept)
+        assert not rate.passed and "fast" in (rate.detail or "")
+        assert all(r.flagged and r.verification.defects[-1].code == DefectCode.RATE
+                   for r in checked)  # fmt: skip

@@ -48,10 +48,15 @@ def test_a_clear_sentence_passes_first_time_and_is_cached(engines, tmp_path: Pat
     assert result.audio.path == paths.chunk_audio(chunk_key(c.spoken, engines.speech.identity))
     assert sf.info(str(result.audio.path)).samplerate == 22_050
     assert list(paths.chunks_dir.glob("*.try*")) == []  # no attempt files left behind
+    # Piper's own timing of the text is kept for the rate check: the seconds its voice
+    # expects the sentence to take, not the chunk's (whose durations Piper sampled).
+    timing = result.audio.reference_s
+    assert timing is not None and 0.9 < timing / result.audio.duration_s < 1.1
 
     before = result.audio.path.stat().st_mtime_ns
     again = narrate_one(c, engines, paths, max_attempts=3, speed=1.0)
     assert again.verification == result.verification
+    assert again.audio.reference_s == timing  # kept with the cached result
     assert result.audio.path.stat().st_mtime_ns == before  # not synthesized again
 
 

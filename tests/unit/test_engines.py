@@ -22,9 +22,10 @@ from narrator.engines import (
     transcriber_capabilities,
 )
 from narrator.errors import ConfigError
+from narrator.models import Boundary, Chunk
 from narrator.plan import chunk_book, count_requests, make_plan
 from narrator.provider import Provider
-from narrator.speech.base import SpeechCapabilities, SpeechEngine
+from narrator.speech.base import SpeechCapabilities, SpeechEngine, TimedEngine
 from narrator.speech.voices import Voice
 from narrator.synthesis import budget_markdown
 from narrator.text import load_book
@@ -107,7 +108,7 @@ def test_capabilities_are_known_before_building_and_match_the_built_engines(
     embedded = _params(tmp_path, engine="embedded")
     remote = _params(tmp_path, engine="remote", verify="remote")
     assert speech_capabilities(embedded) == SpeechCapabilities(
-        paid=False, max_input_chars=450, chars_per_s=20.2
+        paid=False, max_input_chars=450, chars_per_s=20.3
     )
     assert speech_capabilities(remote) == SpeechCapabilities(paid=True, max_input_chars=4096)
     assert transcriber_capabilities(embedded) == TranscriberCapabilities(paid=False, batch_s=30.0)
@@ -117,6 +118,17 @@ def test_capabilities_are_known_before_building_and_match_the_built_engines(
         assert engines.speech.capabilities == speech_capabilities(params)
         assert engines.transcriber.capabilities == transcriber_capabilities(params)
         assert (engines.provider is not None) == speech_capabilities(params).paid
+
+
+def test_piper_offers_its_timing_for_the_rate_check_and_a_remote_engine_none(
+    tmp_path: Path,
+) -> None:
+    chunk = Chunk(id="c01-0000", chapter=1, index=0, text="Hello there.", spoken="Hello there.",
+                  boundary=Boundary.END)  # fmt: skip
+    assert isinstance(engines_for(_params(tmp_path, engine="embedded")).speech, TimedEngine)
+    remote = engines_for(_params(tmp_path, engine="remote", verify="remote"))
+    assert not isinstance(remote.speech, TimedEngine)
+    assert remote.timing_reference(chunk) is None
 
 
 def test_a_free_engine_packs_by_paragraph_and_a_paid_one_fills_its_limit(

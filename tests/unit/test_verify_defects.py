@@ -16,6 +16,7 @@ from narrator.verify.envelope import envelope
 from narrator.verify.rate import (
     BOOK_RATE_TOLERANCE,
     CHUNK_RATE_TOLERANCE,
+    TIMED_RATE_TOLERANCE,
     chars_per_s,
     check_rates,
     voiced_s,
@@ -89,14 +90,20 @@ def test_chunks_too_short_to_measure_have_no_rate() -> None:
     assert chars_per_s(TEXT, envelope(_speech(9.0), SR)) is not None
 
 
-def _result(tmp_path: Path, index: int, samples: np.ndarray) -> ChunkResult:
+def _result(
+    tmp_path: Path, index: int, samples: np.ndarray, reference: np.ndarray | None = None
+) -> ChunkResult:
+    """A passed chunk of ``samples``, keeping the seconds of its engine's timing
+    ``reference`` (audio as long as the engine expects the text to take) when given."""
     path = tmp_path / f"{index}.flac"
     write_flac(path, samples, SR)
     chunk = Chunk(id=f"c01-{index:04d}", chapter=1, index=index, text=TEXT, spoken=TEXT,
                   boundary=Boundary.PARAGRAPH)  # fmt: skip
     duration = len(samples) / SR
     heard = Verification(heard=TEXT, wer=0, cer=0, duration_s=duration, passed=True)
-    audio = ChunkAudio(chunk_id=chunk.id, path=path, sample_rate=SR, duration_s=duration)
+    timing = None if reference is None else len(reference) / SR
+    audio = ChunkAudio(chunk_id=chunk.id, path=path, sample_rate=SR, duration_s=duration,
+                       reference_s=timing)  # fmt: skip
     return ChunkResult(chunk=chunk, audio=audio, verification=heard, attempts=1, flagged=False)
 
 
@@ -132,6 +139,42 @@ def test_a_whole_book_far_from_the_engines_rate_fails_and_flags_every_chunk(
     (checked,), failed = check_rates([chapter], known_chars_per_s=slow_engine, speed=1.0)
     assert not failed.passed and "fast" in (failed.detail or "")
     assert all(r.flagged and r.verification.defects[-1].code == DefectCode.RATE for r in checked)
+
+
+def test_held_against_its_engines_timing_each_chunk_is_judged_by_its_own_text(
+    tmp_path: Path,
+) -> None:
+    book = [_speech(9.0) for _ in range(6)]
+    references = list(book)
+    # Chunk 2's text is one the engine itself speaks 10 % fast: so is its audio.
+    book[2] = references[2] = _stretched(book[2], 1.10)
+    # Chunk 4 was sped up on its way, less than the characters' tolerance.
+    fast = 1 + TIMED_RATE_TOLERANCE + 0.02
+    assert fast < 1 + CHUNK_RATE_TOLERANCE
+    book[4] = _stretched(book[4], fast)
+    timed = [_result(tmp_path, n, s, references[n]) for n, s in enumerate(book)]
+    (checked,), rate = check_rates([timed], known_chars_per_s=None, speed=1.0)
+    assert [r.flagged for r in checked] == [False, False, False, False, True, False]
+    assert "fast" in checked[4].verification.defects[0].detail
+    assert rate.passed and rate.expected_chars_per_s is not None
+    # Without the engine's timing the characters per second alone tell neither apart.
+    untimed = [_result(tmp_path, n, s) for n, s in enumerate(book)]
+    (checked,), _ = check_rates([untimed], known_chars_per_s=None, speed=1.0)
+    assert not any(r.flagged for r in checked)
+    # Nor when one chunk keeps no timing: the whole book is judged in characters.
+    (checked,), _ = check_rates([[untimed[0], *timed[1:]]], known_chars_per_s=None, speed=1.0)
+    assert not any(r.flagged for r in checked)
+
+
+def test_a_whole_book_faster_than_its_engines_timing_fails(tmp_path: Path) -> None:
+    clean = [_speech(9.0) for _ in range(5)]
+    fast = 1 + BOOK_RATE_TOLERANCE + 0.04
+    chapter = [_result(tmp_path, n, _stretched(s, fast), s) for n, s in enumerate(clean)]
+    # No known rate needed: the engine's timing is spoken at the run's speed.
+    (checked,), rate = check_rates([chapter], known_chars_per_s=None, speed=1.0)
+    assert not rate.passed and "fast" in (rate.detail or "")
+    assert rate.chars_per_s == pytest.approx(fast * (rate.expected_chars_per_s or 0), rel=0.01)
+    assert all(r.flagged for r in checked)
 
 
 def test_verdict_lists_transcript_and_audio_defects_the_first_is_the_reason() -> None:
