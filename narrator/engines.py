@@ -23,7 +23,7 @@ from narrator.config import NarrationParams, RemoteSettings, Settings
 from narrator.errors import ConfigError
 from narrator.models import Chunk, Frozen
 from narrator.provider import Provider, RetryPolicy, Timeouts, account_of, api_key_from_env
-from narrator.speech.base import SpeechCapabilities, SpeechEngine, TimedEngine
+from narrator.speech.base import SpeechCapabilities, SpeechEngine
 from narrator.speech.voices import KOKORO_VOICES, PIPER_VOICES, Voice, names
 from narrator.verify.base import Transcriber, TranscriberCapabilities
 
@@ -216,11 +216,8 @@ class Engines:
 
     def timing_reference(self, chunk: Chunk) -> float | None:
         """Seconds ``chunk`` takes with the timing its engine's voice expects
-        (:class:`TimedEngine`), or None when that engine cannot tell."""
-        engine = self.speech_for(chunk)
-        if not isinstance(engine, TimedEngine):
-            return None
-        return engine.reference_s(chunk.spoken, label=chunk.id)
+        (``SpeechEngine.reference_s``), or None when that engine cannot tell."""
+        return self.speech_for(chunk).reference_s(chunk.spoken, label=chunk.id)
 
 
 def embedded_voices() -> tuple[Voice, ...]:

@@ -138,7 +138,7 @@ class ChunkAudio(Frozen):
     duration_s: float = Field(ge=0, description="seconds")
     reference_s: float | None = Field(default=None, gt=0, description=(
         "seconds the chunk's text takes with its engine's expected timing "
-        "(TimedEngine.reference_s), the yardstick of its speaking rate; None: the engine "
+        "(SpeechEngine.reference_s), the yardstick of its speaking rate; None: the engine "
         "has no such timing"))  # fmt: skip
 
 

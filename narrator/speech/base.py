@@ -84,15 +84,11 @@ class SpeechEngine(Protocol):
         """
         ...
 
-
-@runtime_checkable
-class TimedEngine(Protocol):
-    """A speech engine that can tell how long its voice expects a text to take."""
-
-    def reference_s(self, text: str, *, label: str = "") -> float:
+    def reference_s(self, text: str, *, label: str = "") -> float | None:
         """Seconds ``text`` takes with the durations the voice expects at the engine's
         speed, none sampled, so the same text always takes the same time: the yardstick
-        of the speaking-rate check (``narrator.verify.rate``). Raises as ``synthesize``."""
+        of the speaking-rate check (``narrator.verify.rate``). None: the engine cannot
+        tell without speaking. Raises as ``synthesize``."""
         ...
 
 

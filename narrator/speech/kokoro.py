@@ -112,6 +112,10 @@ class KokoroEngine:
         """kokoro-onnx speaks any input in full; a short transcript is a bad take."""
         return None
 
+    def reference_s(self, text: str, *, label: str = "") -> None:
+        """kokoro-onnx exposes no duration predictor apart from the whole model."""
+        return None
+
     def synthesize(self, text: str, *, label: str = "") -> Speech:
         """Speak ``text``; the peak is brought down to ``PEAK_DBFS`` when it is higher.
 

@@ -8,8 +8,8 @@ so the transcript cannot tell; only the time it takes can.
 
 The text itself moves the rate too: its sounds and commas make one chunk's characters
 take 3 % longer or shorter than another's. An engine that can tell how long its voice
-expects a text to take (``TimedEngine``, Piper) takes that out: each chunk's length is
-held against that reference's, and a third of the spread is left.
+expects a text to take (``SpeechEngine.reference_s``: Piper's) takes that out: each
+chunk's length is held against that reference's, and a third of the spread is left.
 """
 
 from __future__ import annotations
