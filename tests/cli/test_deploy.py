@@ -46,7 +46,11 @@ def test_a_served_deployment_runs_by_name_and_resumes_a_half_done_book(
         "NARRATOR_LEDGER": str(tmp_path / "ledger.sqlite"),
     }
     args = [str(NARRATE), "deploy", str(tiny_book), "--name", "test", "--out", str(tmp_path)]
-    served = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its output goes to a file: a pipe nobody reads blocks the process (and the flow-run
+    # processes it starts, which share it) once 64 KB of log lines fill it.
+    log = tmp_path / "served.log"
+    with log.open("wb") as out:
+        served = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=out)
     try:
         deployment = _wait_for_deployment("narrate-book/test", served)
         limit = deployment.global_concurrency_limit  # type: ignore[attr-defined]
@@ -85,4 +89,8 @@ def test_a_served_deployment_runs_by_name_and_resumes_a_half_done_book(
         assert (tmp_path / "a-tiny-book" / "a-tiny-book.m4b").is_file()
     finally:
         served.send_signal(signal.SIGINT)
-        served.wait(timeout=60)
+        try:
+            served.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            served.kill()
+            pytest.fail(f"narrate deploy did not stop on SIGINT:\n{log.read_text()[-3000:]}")
