@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import math
 
 import numpy as np
 import soundfile as sf
 
 from narrator.audio.export import run_ffmpeg
+from narrator.audio.resample import resample
 from narrator.errors import AudioError
 from narrator.speech.base import Speech
 
@@ -58,15 +58,7 @@ def encode(speech: Speech, response_format: str, *, pcm_rate: int = 24_000) -> b
     the bundled ffmpeg.
     """
     if response_format == "pcm":
-        samples = speech.samples
-        if pcm_rate != speech.sample_rate:
-            # Imported here: scipy.signal takes seconds to import, and only pcm needs it.
-            from scipy.signal import resample_poly
-
-            # 22,050 Hz -> 24,000 Hz is 160/147.
-            common = math.gcd(pcm_rate, speech.sample_rate)
-            up, down = pcm_rate // common, speech.sample_rate // common
-            samples = resample_poly(samples, up, down)
+        samples = resample(speech.samples, speech.sample_rate, pcm_rate)
         return (np.clip(samples, -1.0, 1.0) * 32767).round().astype("<i2").tobytes()
     lossless = io.BytesIO()
     container = "FLAC" if response_format == "flac" else "WAV"

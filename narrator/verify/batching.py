@@ -9,7 +9,6 @@ code: no network, no Prefect.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import soundfile as sf
 
 from narrator.atomic import atomic_path
 from narrator.audio.io import read_audio
+from narrator.audio.resample import resample
 from narrator.errors import ConfigError
 from narrator.models import Frozen
 
@@ -137,18 +137,6 @@ def _consecutive(durations_s: Sequence[float], limit_s: float) -> list[tuple[int
     return batches
 
 
-def _to_batch_rate(samples: np.ndarray, rate: int) -> np.ndarray:
-    if rate == BATCH_SAMPLE_RATE:
-        return samples
-    # Imported here: scipy.signal takes seconds to import, and every CLI command imports
-    # this module (through narrator.plan) before it can report a bad setting.
-    from scipy.signal import resample_poly
-
-    # The exact rational ratio (22,050 -> 16,000 is 320/441) keeps the length exact.
-    ratio = Fraction(BATCH_SAMPLE_RATE, rate)
-    return resample_poly(samples, ratio.numerator, ratio.denominator)
-
-
 def concatenate(paths: Sequence[Path], target: Path) -> tuple[Span, ...]:
     """Join chunk audio files into one 16-bit FLAC batch file at 16 kHz mono; return each
     chunk's span in seconds.
@@ -172,7 +160,7 @@ def concatenate(paths: Sequence[Path], target: Path) -> tuple[Span, ...]:
         fh.write(gap)
         position = len(gap)  # samples written so far
         for path in paths:
-            samples = _to_batch_rate(*read_audio(Path(path)))
+            samples = resample(*read_audio(Path(path)), BATCH_SAMPLE_RATE)
             # Resampling overshoots full scale slightly; clip rather than let int16 wrap.
             fh.write(np.clip(samples, -1.0, 1.0))
             spans.append(

