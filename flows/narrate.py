@@ -28,7 +28,12 @@ from narrator.synthesis import budget_markdown, budget_wait, ensure_budget, fini
 from narrator.tally import TallyStart, finish_tally, start_tally
 from tasks import events
 from tasks.artifacts import publish_book, publish_wait, report_progress, start_progress
-from tasks.audio import check_chapters_task, export_book_task, render_chapter_task
+from tasks.audio import (
+    build_audiobook_task,
+    check_chapters_task,
+    export_book_task,
+    render_chapter_task,
+)
 from tasks.review import review_book_task
 from tasks.secrets import engines
 from tasks.speech import check_rates_task, narrate_chunks_task
@@ -69,14 +74,13 @@ def narrate_chapter(
     return tuple(sorted(results, key=lambda result: result.chunk.index))
 
 
-# One render at a time: rendering streams, but each render keeps about 1.9 GB of
-# scratch files per 2-hour chapter and competes with the chunk workers for the CPU.
 # Rendering and checking chapter N overlap the synthesis of chapter N+1 instead of
-# stalling it.
+# stalling it. Two threads: one renders, one checks the chapter rendered before or,
+# at the end, builds the M4B while the last chapter is checked.
 @flow(
     name="narrate-book",
     flow_run_name="{params.manuscript}",
-    task_runner=ThreadPoolTaskRunner(max_workers=1),
+    task_runner=ThreadPoolTaskRunner(max_workers=2),
 )
 def narrate_book(params: NarrationParams) -> BookResult | State:
     """Narrate a manuscript into a verified, chapterized audiobook.
@@ -165,22 +169,29 @@ def _narrate(
         # Flagged chunks a person accepted by ear (`narrate accept`) count as good.
         chapter_results = reviewed(chapter_results, fixes)
         results.append(chapter_results)
+        # One render at a time: rendering streams, but each render keeps about 1.9 GB of
+        # scratch files per 2-hour chapter and competes with the chunk workers for the CPU.
         renders.append(
             render_chapter_task.submit(
-                ChapterJob.of(part, chapter_results, len(parts), book, params), paths
+                ChapterJob.of(part, chapter_results, len(parts), book, params), paths,
+                wait_for=renders[-1:],
             )
-        )
+        )  # fmt: skip
         # Each chapter is checked as soon as it is rendered, on the same one-thread
         # runner: decoding and measuring an MP3 costs about 1 % of its duration in CPU
         # (0.44 s for 45 s of audio), 11 s for an 18-minute book if left to the end.
         checks.append(check_chapters_task.submit([renders[-1]], paths, params.master.check_preset))
     chapters = [render.result() for render in renders]
-    chapter_checks = [check for future in checks for check in future.result()]
-    # The speaking rate is judged against the whole book, so only now.
     run_engines = engines(params)
+    info = book_info(params, book, run_engines, paths, finish_tally(run_engines, tally))
+    # The M4B needs only the masters: it is encoded while the last chapter is checked
+    # and the speaking rate measured, which the end of a run otherwise waits for in turn.
+    audiobook = build_audiobook_task.submit(info, paths, chapters)
+    # The speaking rate is judged against the whole book, so only now.
     chapters, results, rate = check_rates_task(
         chapters, results, known_chars_per_s=run_engines.speech.capabilities.chars_per_s,
         speed=params.speed,
     )  # fmt: skip
-    info = book_info(params, book, run_engines, paths, finish_tally(run_engines, tally))
+    chapter_checks = [check for future in checks for check in future.result()]
+    audiobook.result()  # raises what stopped the M4B
     return export_book_task(info, paths, chapters, results, chapter_checks, params.formats, rate)

@@ -358,6 +358,20 @@ def _codes(chunk: dict[str, Any]) -> str:
     return f"[{', '.join(codes)}] " if codes else ""
 
 
+def build_audiobook(info: BookInfo, paths: BookPaths, chapters: Sequence[ChapterAudio]) -> Path:
+    """Write the M4B from the chapter masters, unless it is current for these chapters and
+    tags; return its path.
+
+    Only the masters' files and the tags go into it, so it can be built while the
+    chapters' checks and the book's speaking rate are still being measured.
+    """
+    key = _m4b_key(info, chapters)
+    if current_build(paths.m4b_record, key, [paths.m4b]) is None:
+        build_m4b([(c.master, c.title) for c in chapters], paths.m4b, info.tags)
+        save_build(paths.m4b_record, key, paths.m4b.name)
+    return paths.m4b
+
+
 def export_book(
     info: BookInfo,
     paths: BookPaths,
@@ -367,16 +381,14 @@ def export_book(
     formats: Sequence[str] = (),
     rate: BookRate | None = None,
 ) -> BookResult:
-    """Write the M4B, the manifest and the report; return the finished book's record.
+    """Write the M4B (:func:`build_audiobook`), the manifest and the report; return the
+    finished book's record.
 
     The M4B is rebuilt only when a chapter or a tag changed. Chapter files
     left over from an earlier version of the book (a renamed or removed chapter, a
     format no longer asked for) are deleted, so the folder always matches the manifest.
     """
-    key = _m4b_key(info, chapters)
-    if current_build(paths.m4b_record, key, [paths.m4b]) is None:
-        build_m4b([(c.master, c.title) for c in chapters], paths.m4b, info.tags)
-        save_build(paths.m4b_record, key, paths.m4b.name)
+    build_audiobook(info, paths, chapters)
     current = {c.file for c in chapters}
     current |= {
         _extra_format(info, paths, c, len(chapters), fmt) for c in chapters for fmt in formats

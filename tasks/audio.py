@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from narrator.publish import export_book
+from narrator.publish import build_audiobook, export_book
 from narrator.qc import check_chapters
 from narrator.render import render_chapter
 
@@ -15,6 +15,10 @@ render_chapter_task = task(
 export_book_task = task(
     export_book, name="export-book", task_run_name="export {info.title}", cache_policy=NO_CACHE
 )
+build_audiobook_task = task(
+    build_audiobook, name="build-audiobook", task_run_name="m4b {info.title}",
+    cache_policy=NO_CACHE,
+)  # fmt: skip
 check_chapters_task = task(
     check_chapters,
     name="check-chapters",
