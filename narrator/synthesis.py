@@ -72,6 +72,7 @@ class _Attempt:
     path: Path
     duration_s: float
     sample_rate: int
+    reference_s: float | None = None  # the engine's timing of the text, when it told it
 
 
 @dataclass
@@ -121,7 +122,7 @@ def _synthesized(engines: Engines, chunk: Chunk, candidate: Path) -> _Attempt:
             log.info("%s: %s does not decode; synthesizing again", chunk.id, candidate.name)
     speech = engines.speech_for(chunk).synthesize(chunk.spoken, label=chunk.id)
     write_flac(candidate, speech.samples, speech.sample_rate)
-    return _Attempt(candidate, speech.duration_s, speech.sample_rate)
+    return _Attempt(candidate, speech.duration_s, speech.sample_rate, speech.reference_s)
 
 
 Hearing = tuple[str, tuple[HeardSegment, ...] | None]
@@ -192,12 +193,15 @@ def narrate_batch(
             results[chunk.id] = cached
     pending = [c for c in chunks if c.id not in results]
     best: dict[str, _Best] = {}
+    timing: dict[str, float] = {}  # every attempt speaks the same text: any one's timing
     for attempt in range(1, max_attempts + 1):
         if not pending:
             break
         still_failing = []
         outcomes, spent = _attempt_round(engines, pending, keys, paths, attempt, speed=speed)
         for chunk, tried, verification in outcomes:
+            if tried is not None and tried.reference_s is not None:
+                timing[chunk.id] = tried.reference_s
             previous = best.get(chunk.id)
             if _better(verification, previous.verification if previous else None):
                 if tried is None:
@@ -212,7 +216,9 @@ def narrate_batch(
                 tried.path.unlink()
             best[chunk.id].attempts = attempt
             if verification.passed:
-                results[chunk.id] = _finish(chunk, keys[chunk.id], best[chunk.id], engines, paths)
+                results[chunk.id] = _finish(
+                    chunk, keys[chunk.id], best[chunk.id], engines, paths, timing.get(chunk.id)
+                )
             else:
                 log.info(
                     "%s attempt %d failed verification: %s", chunk.id, attempt, verification.reason
@@ -228,8 +234,9 @@ def narrate_batch(
         if not spoken:
             best[chunk.id] = _placeholder(chunk, keys[chunk.id], best[chunk.id], paths, speed)
         results[chunk.id] = _finish(
-            chunk, keys[chunk.id], best[chunk.id], engines, paths, spoken=spoken
-        )
+            chunk, keys[chunk.id], best[chunk.id], engines, paths, timing.get(chunk.id),
+            spoken=spoken,
+        )  # fmt: skip
     return tuple(results[c.id] for c in chunks)
 
 
@@ -307,13 +314,23 @@ def _learn_from(engines: Engines, chunk: Chunk, heard: str) -> None:
 
 
 def _finish(
-    chunk: Chunk, key: str, best: _Best, engines: Engines, paths: BookPaths, *, spoken: bool = True
+    chunk: Chunk,
+    key: str,
+    best: _Best,
+    engines: Engines,
+    paths: BookPaths,
+    reference_s: float | None,
+    *,
+    spoken: bool = True,
 ) -> ChunkResult:
-    """The chunk's result from its best attempt, stored; ``spoken`` False: its audio is
-    the placeholder silence."""
-    # The engine's own timing of the text, measured once here (where chunks are
-    # synthesized in parallel) for the book's speaking-rate check.
-    reference = engines.timing_reference(chunk) if spoken else None
+    """The chunk's result from its best attempt, stored; ``reference_s`` is the engine's
+    timing of the text if an attempt told it; ``spoken`` False: its audio is the
+    placeholder silence."""
+    reference = None
+    if spoken:
+        # Asked here otherwise (where chunks are synthesized in parallel), for the book's
+        # speaking-rate check: every attempt was heard from an earlier run's audio.
+        reference = reference_s if reference_s is not None else engines.timing_reference(chunk)
     result = ChunkResult(
         chunk=chunk,
         audio=ChunkAudio(

@@ -17,6 +17,10 @@ class Speech:
 
     samples: NDArray[np.float32]
     sample_rate: int
+    reference_s: float | None = None
+    """Seconds the text takes with the durations the voice expects, as
+    ``SpeechEngine.reference_s`` answers, when the engine worked it out while speaking;
+    None: ask ``reference_s``."""
 
     @property
     def duration_s(self) -> float:

@@ -52,6 +52,8 @@ def test_a_clear_sentence_passes_first_time_and_is_cached(engines, tmp_path: Pat
     # expects the sentence to take, not the chunk's (whose durations Piper sampled).
     timing = result.audio.reference_s
     assert timing is not None and 0.9 < timing / result.audio.duration_s < 1.1
+    # Worked out as the chunk was spoken, it is the duration predictor's timing alone.
+    assert timing == pytest.approx(engines.speech.reference_s(c.spoken), abs=1e-9)
 
     before = result.audio.path.stat().st_mtime_ns
     again = narrate_one(c, engines, paths, max_attempts=3, speed=1.0)
@@ -84,3 +86,23 @@ def test_damaged_cached_audio_is_synthesized_again(engines, tmp_path: Path) -> N
     again = narrate_one(c, engines, paths, max_attempts=3, speed=1.0)
     assert sf.info(str(again.audio.path)).frames > 0
     assert again.verification.passed
+
+
+def test_an_attempt_left_by_a_crashed_run_still_gets_the_timing(engines, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The audio of an attempt a crashed run had synthesized is heard, not spoken again,
+    so the timing its synthesis worked out is gone: the duration predictor times the
+    text instead."""
+    paths = BookPaths.for_book(tmp_path, "book")
+    c = chunk("The gulls went home across the grey water at dusk.")
+    key = chunk_key(c.spoken, engines.speech.identity)
+    left = paths.chunk_audio(key).with_name(f"{key}.{c.id}.try1.flac")
+    left.parent.mkdir(parents=True, exist_ok=True)
+    speech = engines.speech.synthesize(c.spoken)
+    sf.write(str(left), speech.samples, speech.sample_rate, subtype="PCM_16")
+    written = sf.read(str(left))[0]
+
+    result = narrate_one(c, engines, paths, max_attempts=1, speed=1.0)
+
+    assert result.verification.passed
+    assert sf.read(str(result.audio.path))[0].tolist() == written.tolist()  # not spoken again
+    assert result.audio.reference_s == pytest.approx(speech.reference_s, abs=1e-9)
