@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -65,6 +67,24 @@ class _ExplainedErrors(logging.Filter):
             return True
         text = record.getMessage()
         return not any(f"exception {n}" in text or f"{n}(" in text for n in self._names)
+
+
+_CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+
+
+@contextlib.contextmanager
+def _console_at_warning() -> Iterator[None]:
+    """Prefect's console handler at WARNING, unless the environment sets its level, while
+    the flow runs: chunk progress comes from :class:`ProgressHandler` instead. The
+    variable is put back on exit, so a caller in the same process (a notebook, a test
+    session) and the processes it starts later keep their own setting."""
+    before = os.environ.get(_CONSOLE_LEVEL)
+    os.environ.setdefault(_CONSOLE_LEVEL, "WARNING")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(_CONSOLE_LEVEL, None)
 
 
 def _quiet_explained_errors() -> None:
@@ -250,18 +270,17 @@ def narrate_now(params: NarrationParams, *, verbose: bool) -> BookResult:
 
     for warning in check_remote(params):
         err.print(f"[yellow]warning: {warning}[/yellow]", highlight=False)
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     progress = logging.getLogger("narrator.progress")
     if not any(isinstance(h, ProgressHandler) for h in progress.handlers):
         progress.addHandler(ProgressHandler())
     progress.setLevel(logging.INFO)
 
-    from flows.narrate import narrate_book
+    with contextlib.nullcontext() if verbose else _console_at_warning():
+        from flows.narrate import narrate_book
 
-    if not verbose:
-        _quiet_explained_errors()
-    state = narrate_book(params, return_state=True)
+        if not verbose:
+            _quiet_explained_errors()
+        state = narrate_book(params, return_state=True)
     if state.name == AWAITING_BUDGET:
         err.print(f"[yellow]{state.message}[/yellow]", highlight=False)
         raise typer.Exit(BudgetExhausted.exit_code)

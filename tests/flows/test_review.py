@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,10 +93,13 @@ def book(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Boo
     manuscript = root / "review-book.md"
     manuscript.write_text(MANUSCRIPT, encoding="utf-8")
     book = Book(manuscript, root / "out", root / "out" / "review-book")
+    level = os.environ.get("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL")
     code, stderr = narrate(
         "run", str(manuscript), "--out", str(book.out), "--max-attempts", "1", "--no-titles"
     )
     assert code == 0, stderr
+    # The run quiets Prefect's console for itself only, not for what this process does next.
+    assert os.environ.get("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL") == level
     flagged = {i for i, c in chunks(book.folder).items() if c["flagged"]}
     assert flagged == {REDO, ACCEPT, FLAGGED}, "the letter strings should fail verification"
     return book

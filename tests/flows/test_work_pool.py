@@ -125,8 +125,7 @@ def test_two_workers_on_a_postgres_prefect_share_one_budget_over_three_books(
         **{f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in UNUSED_SERVICES},
         "NARRATOR_LEDGER": ledger_url,
         # The flow-run processes print each run's end at INFO, which the check of both
-        # workers' output below reads; an in-process `narrate run` earlier in the session
-        # leaves the console at WARNING in this process's environment.
+        # workers' output below reads, whatever level the session's environment sets.
         "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "INFO",
     }
     books = {}
