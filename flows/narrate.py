@@ -22,9 +22,9 @@ from narrator.plan import Part, verification_batches
 from narrator.publish import book_info, flagged_chunks
 from narrator.qc import ChapterCheck
 from narrator.render import ChapterJob
+from narrator.resume import budget_markdown, budget_wait, ensure_budget, finished, unfinished
 from narrator.review.fixes import load_fixes, reviewed
 from narrator.store import BookPaths
-from narrator.synthesis import budget_markdown, budget_wait, ensure_budget, finished, unfinished
 from narrator.tally import TallyStart, finish_tally, start_tally
 from tasks import events
 from tasks.artifacts import publish_book, publish_wait, report_progress, start_progress

@@ -16,9 +16,9 @@ from narrator.parse import ParsedBook
 from narrator.publish import book_info, exported_book
 from narrator.qc import ChapterCheck, checked_chapter
 from narrator.render import ChapterJob, rendered_chapter
+from narrator.resume import cached
 from narrator.review.fixes import load_fixes, reviewed
 from narrator.store import BookPaths
-from narrator.synthesis import cached
 from narrator.verify.rate import rated_chapters
 
 

@@ -25,9 +25,9 @@ from narrator.errors import ConfigError
 from narrator.models import Boundary, Chunk
 from narrator.plan import chunk_book, count_requests, make_plan
 from narrator.provider import Provider
+from narrator.resume import budget_markdown
 from narrator.speech.base import SpeechCapabilities, SpeechEngine
 from narrator.speech.voices import Voice
-from narrator.synthesis import budget_markdown
 from narrator.text import load_book
 from narrator.verify.base import Transcriber, TranscriberCapabilities
 
