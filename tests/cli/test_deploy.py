@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -50,8 +49,16 @@ def test_a_served_deployment_runs_by_name_and_resumes_a_half_done_book(
     # Its output goes to a file: a pipe nobody reads blocks the process (and the flow-run
     # processes it starts, which share it) once 64 KB of log lines fill it.
     log = tmp_path / "served.log"
-    with log.open("wb") as out:
-        served = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=out)
+    # Started as a terminal starts a command, with Ctrl-C (SIGINT) delivered: a process
+    # that inherits SIGINT ignored, as a background job of a non-interactive shell does
+    # (this suite run as `./scripts/test &`), keeps ignoring it, and Python with it.
+    # A handler of this process's own is reset to the default by exec.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with log.open("wb") as out:
+            served = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=out)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         deployment = _wait_for_deployment("narrate-book/test", served)
         limit = deployment.global_concurrency_limit  # type: ignore[attr-defined]
@@ -89,17 +96,12 @@ def test_a_served_deployment_runs_by_name_and_resumes_a_half_done_book(
         assert run.state is not None and run.state.is_completed(), run.state
         assert (tmp_path / "a-tiny-book" / "a-tiny-book.m4b").is_file()
     finally:
+        # Ctrl-C stops the served process: it pauses the deployment's schedule and exits.
         served.send_signal(signal.SIGINT)
         try:
             served.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            # Seen in full-suite runs only (3 of 5), never alone: the served process had
-            # finished every run, logged nothing more, and did not stop. Not this test's
-            # subject (the runs above are), so it is ended and reported, not failed.
             served.kill()
             served.wait()
-            warnings.warn(
-                f"narrate deploy did not stop within 60 s of SIGINT; killed. Its log ends:\n"
-                f"{log.read_text()[-1500:]}",
-                stacklevel=1,
-            )
+            pytest.fail(f"narrate deploy did not stop within 60 s of SIGINT; its log ends:\n"
+                        f"{log.read_text()[-1500:]}")  # fmt: skip
