@@ -325,8 +325,8 @@ def _finish(
     placeholder silence."""
     reference = None
     if spoken:
-        # Asked here otherwise (where chunks are synthesized in parallel), for the book's
-        # speaking-rate check: every attempt was heard from an earlier run's audio.
+        # No attempt of this run spoke the chunk (each was heard from audio a crashed run
+        # left): the engine times its text here, where chunks are handled in parallel.
         reference = reference_s if reference_s is not None else engines.timing_reference(chunk)
     result = ChunkResult(
         chunk=chunk,

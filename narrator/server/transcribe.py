@@ -11,9 +11,6 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from narrator.server.config import TranscriptionDetail
 from narrator.server.errors import ApiError
 
-WHISPER_RATE_HZ = 16_000
-"""Rate faster-whisper decodes uploads to, Hz."""
-
 
 def transcribe(
     audio: bytes,
@@ -32,10 +29,10 @@ def transcribe(
     # Imported here: faster-whisper and CTranslate2 take about a second to import.
     from faster_whisper import decode_audio
 
-    from narrator.verify.faster_whisper import decode_options, load_model
+    from narrator.verify.faster_whisper import WHISPER_RATE, decode_options, load_model
 
     try:
-        samples = decode_audio(io.BytesIO(audio), sampling_rate=WHISPER_RATE_HZ)
+        samples = decode_audio(io.BytesIO(audio), sampling_rate=WHISPER_RATE)
     except Exception as exc:  # PyAV raises many unrelated types for undecodable input
         raise ApiError(
             HTTPStatus.BAD_REQUEST,
@@ -55,7 +52,7 @@ def transcribe(
     verbose: dict[str, object] = {
         "task": "transcribe",
         "language": "english",
-        "duration": samples.size / WHISPER_RATE_HZ,
+        "duration": samples.size / WHISPER_RATE,
         "text": text,
         "segments": [
             {

@@ -1,6 +1,6 @@
 """The embedded speech engine: Piper (piper-tts 1.8) with the bundled ``en_US-joe-medium`` voice.
 
-The ONNX voice (about 390 MB in memory, about 0.6 s to load) is loaded once per process
+The ONNX voice (about 390 MB in memory, 0.7-0.9 s to load and extend) is loaded once per process
 by :func:`load_voice` and shared by every :class:`PiperEngine` and every worker thread;
 ``InferenceSession.run`` is thread-safe, and Piper serializes its espeak-ng phonemizer
 behind its own lock. The speaking-rate check holds each chunk against the timing the
@@ -84,7 +84,6 @@ REFERENCE_OUTPUT = f"{DURATIONS_OUTPUT}/reference"
 """The second output of the voice's graph as :func:`load_voice` builds it:
 ``DURATIONS_OUTPUT`` again, with the duration predictor's noise off
 (:func:`_with_reference`)."""
-
 
 
 def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabilities:
