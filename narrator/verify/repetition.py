@@ -52,6 +52,7 @@ def repeated_phrase(
                     and extra.intersection(range(copy - MAX_WORDS_BETWEEN, copy + size))
                     and _count(heard, phrase) > _count(expected, phrase)
                     and _count(_said_there(expected, regions, start, copy + size), phrase) < 2
+                    and not _text_says_twice(expected, regions, start, copy, size)
                 ):
                     return Defect(
                         code=DefectCode.REPEATED,
@@ -59,6 +60,21 @@ def repeated_phrase(
                         words=" ".join(phrase),
                     )
     return None
+
+
+def _text_says_twice(
+    expected: Sequence[str],
+    regions: Sequence[tuple[int, int, int, int]],
+    start: int,
+    copy: int,
+    size: int,
+) -> bool:
+    """Whether the expected words the alignment pairs with the phrase at ``start`` are
+    the same as those it pairs with its copy at ``copy``: the text says it twice, and
+    the transcriber only spelled it otherwise ("Curiouser and curiouser!" heard as
+    "curious her and curious her")."""
+    first = _said_there(expected, regions, start, start + size)
+    return bool(first) and list(first) == list(_said_there(expected, regions, copy, copy + size))
 
 
 def _said_there(

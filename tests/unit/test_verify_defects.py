@@ -212,3 +212,18 @@ def test_a_repeated_phrase_names_the_phrase() -> None:
 def test_one_doubled_word_is_not_a_repetition() -> None:
     heard = TEXT.replace("trimmed the wick", "trimmed the the wick")
     assert score(TEXT, heard, expected_duration_s(TEXT)).passed
+
+
+def test_a_repetition_the_text_makes_is_not_a_defect_however_it_is_spelled() -> None:
+    # tiny.en hears Carroll's "Curiouser and curiouser!" as two words each time; the
+    # text says the word twice itself, so the doubled "curious her" is no repetition.
+    text = "'Curiouser and curiouser!' cried Alice (she was so much surprised)."
+    heard = "Curious her and curious her! cried Alice, she was so much surprised."
+    assert score(text, heard, expected_duration_s(text)).passed
+
+
+def test_a_phrase_said_again_beside_a_repetition_the_text_makes_is_still_one() -> None:
+    text = "'Curiouser and curiouser!' cried Alice, and she sat down again."
+    heard = "Curious her and curious her! cried Alice, cried Alice, and she sat down again."
+    (defect,) = score(text, heard, expected_duration_s(text)).defects
+    assert defect.code == DefectCode.REPEATED and defect.words == "cried alice"
