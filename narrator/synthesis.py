@@ -1,7 +1,10 @@
 """Synthesize chunks and verify them by round-trip transcription.
 
 A chunk that fails verification is synthesized again, up to ``max_attempts``
-times; the best attempt is then kept and flagged, never dropped. So is a chunk the
+times; the best attempt is then kept and flagged, never dropped. A second take that
+fails for the same reason at the same words as the one before ends the retries early:
+the text or the detector is the cause, and a third take would be paid for the same
+verdict. So is a chunk the
 engine cannot speak at all (no audio, undecodable or implausible audio, its text
 rejected): after the last attempt it becomes a silence of the expected length, flagged
 ``unspeakable``, and the rest of the book goes on. Errors that would fail every chunk
@@ -49,7 +52,7 @@ from narrator.verify.attribution import attribute, timed_words
 from narrator.verify.base import HeardSegment, Transcriber
 from narrator.verify.batching import concatenate
 from narrator.verify.truncation import truncated_at
-from narrator.verify.verdict import hear_and_judge, heard_text
+from narrator.verify.verdict import hear_and_judge, heard_text, same_defect
 
 log = logging.getLogger("narrator.progress")
 
@@ -177,7 +180,8 @@ def narrate_batch(
 
     Each round synthesizes the chunks still failing, hears them (one request per
     batch when the transcriber batches) and scores them; a chunk keeps its best attempt.
-    After ``max_attempts`` rounds a chunk that never passed is kept and ``flagged``.
+    After ``max_attempts`` rounds, or two rounds that failed it alike
+    (``same_defect``), a chunk that never passed is kept and ``flagged``.
     """
     keys = {c.id: chunk_key(c.spoken, engines.speech_for(c).identity) for c in chunks}
     results: dict[str, ChunkResult] = {}
@@ -190,6 +194,8 @@ def narrate_batch(
             results[chunk.id] = cached
     pending = [c for c in chunks if c.id not in results]
     best: dict[str, _Best] = {}
+    last: dict[str, Verification] = {}  # each failing chunk's latest verdict
+    settled: list[Chunk] = []  # failed twice alike: flagged without another take
     timing: dict[str, float] = {}  # every attempt speaks the same text: any one's timing
     for attempt in range(1, max_attempts + 1):
         if not pending:
@@ -222,11 +228,19 @@ def narrate_batch(
                 )
                 if tried is not None:
                     _learn_from(engines, chunk, verification.heard)
-                still_failing.append(chunk)
+                if chunk.id in last and same_defect(verification, last[chunk.id]):
+                    log.info(
+                        "%s: attempt %d failed as the one before did; no further take",
+                        chunk.id, attempt,
+                    )  # fmt: skip
+                    settled.append(chunk)
+                else:
+                    still_failing.append(chunk)
+                last[chunk.id] = verification
         if spent is not None:
             raise spent
         pending = still_failing
-    for chunk in pending:
+    for chunk in (*settled, *pending):
         spoken = bool(best[chunk.id].sample_rate)
         if not spoken:
             best[chunk.id] = _placeholder(chunk, keys[chunk.id], best[chunk.id], paths, speed)

@@ -54,6 +54,30 @@ def verify_chunk(
     )
 
 
+SAME_PLACE_S = 0.5
+"""Two defects without words are at the same place when they start within this many
+seconds of each other: a take of the same text by a voice that samples its durations
+(Piper) moves a sound by tens of milliseconds, not by a word (0.4 s at 150 words a
+minute)."""
+
+
+def same_defect(a: Verification, b: Verification) -> bool:
+    """Whether two failed takes of one text fail for the same reason at the same place:
+    the first defect of each has the same code and the same words (or, without words,
+    starts within ``SAME_PLACE_S``). Then the text or the detector is the cause, not the
+    synthesis, and another take would be paid for the same verdict."""
+    if not (a.defects and b.defects):
+        return False
+    x, y = a.defects[0], b.defects[0]
+    if x.code != y.code:
+        return False
+    if x.words is not None or y.words is not None:
+        return x.words == y.words
+    if x.start_s is None or y.start_s is None:
+        return x.start_s == y.start_s
+    return abs(x.start_s - y.start_s) <= SAME_PLACE_S
+
+
 SECOND_HEARING = frozenset({DefectCode.DROPPED, DefectCode.TRUNCATED})
 """Verdicts a free transcriber checks by hearing the chunk again the other way (with
 timestamps, or without when the first hearing had them).

@@ -78,6 +78,19 @@ def test_a_chunk_that_never_verifies_is_retried_then_kept_and_flagged(
     assert list(paths.chunks_dir.glob("*.try*")) == []
 
 
+def test_a_chunk_failing_twice_alike_is_flagged_without_a_third_take(
+    engines, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    paths = BookPaths.for_book(tmp_path, "book")
+    c = chunk("The keeper trimmed the wick and wrote the log before the tide turned.")
+    # Every take is "too short for its text" at 0.3x: the second take fails as the first
+    # did, so a third would be paid for the same verdict.
+    result = narrate_one(c, engines, paths, max_attempts=3, speed=0.3)
+    assert result.flagged and "too short" in (result.verification.reason or "")
+    assert result.attempts == 2
+    assert list(paths.chunks_dir.glob("*.try*")) == []
+
+
 def test_damaged_cached_audio_is_synthesized_again(engines, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     paths = BookPaths.for_book(tmp_path, "book")
     c = chunk("The gulls followed her halfway home.")

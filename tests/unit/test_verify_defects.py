@@ -9,7 +9,15 @@ import pytest
 
 from bench.generate import speech_like
 from narrator.audio.io import write_flac
-from narrator.models import Boundary, Chunk, ChunkAudio, ChunkResult, DefectCode, Verification
+from narrator.models import (
+    Boundary,
+    Chunk,
+    ChunkAudio,
+    ChunkResult,
+    Defect,
+    DefectCode,
+    Verification,
+)
 from narrator.speech.timing import expected_duration_s
 from narrator.verify.edges import clipped_edges
 from narrator.verify.envelope import envelope
@@ -23,7 +31,7 @@ from narrator.verify.rate import (
 )
 from narrator.verify.scoring import score
 from narrator.verify.silence import DEAD_AIR_S, long_pauses
-from narrator.verify.verdict import verify_chunk
+from narrator.verify.verdict import same_defect, verify_chunk
 
 SR = 22_050
 TEXT = (
@@ -227,3 +235,19 @@ def test_a_phrase_said_again_beside_a_repetition_the_text_makes_is_still_one() -
     heard = "Curious her and curious her! cried Alice, cried Alice, and she sat down again."
     (defect,) = score(text, heard, expected_duration_s(text)).defects
     assert defect.code == DefectCode.REPEATED and defect.words == "cried alice"
+
+
+def _failed(*defects: Defect) -> Verification:
+    return Verification(heard="", wer=0.5, cer=0.5, duration_s=5.0, passed=False,
+                        reason=defects[0].detail, defects=defects)  # fmt: skip
+
+
+def test_two_takes_fail_alike_only_for_the_same_defect_at_the_same_place() -> None:
+    noise = Defect(code=DefectCode.NOISE, detail="0.8 s", start_s=2.0, end_s=3.0, words="oh dear")
+    elsewhere = noise.model_copy(update={"words": "the rabbit"})
+    silence = Defect(code=DefectCode.SILENCE, detail="2 s", start_s=4.0, end_s=6.0)
+    assert same_defect(_failed(noise), _failed(noise))
+    assert not same_defect(_failed(noise), _failed(elsewhere))
+    assert not same_defect(_failed(noise), _failed(silence))
+    assert same_defect(_failed(silence), _failed(silence.model_copy(update={"start_s": 4.3})))
+    assert not same_defect(_failed(silence), _failed(silence.model_copy(update={"start_s": 5.0})))
