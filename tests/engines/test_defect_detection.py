@@ -130,10 +130,7 @@ def test_clean_chunks_pass_and_the_book_rate_matches_the_engine(book, timing, tm
 def test_one_chunk_played_8_percent_fast_is_caught_against_pipers_timing(book, timing, tmp_path):  # type: ignore[no-untyped-def]
     # atempo: 8 % faster at the same pitch, which no sample-rate check would see.
     text, samples, rate = book[2]
-    pcm = run_ffmpeg(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-                      "-af", "atempo=1.08", "-f", "f32le", "pipe:1"],
-                     "change the tempo", stdin=samples.tobytes())  # fmt: skip
-    damaged = [*book[:2], (text, np.frombuffer(pcm, dtype=np.float32).copy(), rate), *book[3:]]
+    damaged = [*book[:2], (text, _tempo(samples, rate, 1.08), rate), *book[3:]]
     (checked,), book_rate = _rated(tmp_path, damaged, timing)
     assert [r.flagged for r in checked] == [False, False, True, False, False]
     assert "fast" in checked[2].verification.defects[0].detail and book_rate.passed
@@ -164,3 +161,39 @@ def test_a_book_spoken_8_percent_fast_fails_its_rate_check(book, timing, tmp_pat
         assert not rate.passed and "fast" in (rate.detail or "")
         assert all(r.flagged and r.verification.defects[-1].code == DefectCode.RATE
                    for r in checked)  # fmt: skip
+
+
+def _tempo(samples: np.ndarray, rate: int, factor: float) -> np.ndarray:
+    """``samples`` played ``factor`` times as fast at the same pitch (ffmpeg atempo)."""
+    pcm = run_ffmpeg(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+                      "-af", f"atempo={factor}", "-f", "f32le", "pipe:1"],
+                     "change the tempo", stdin=samples.tobytes())  # fmt: skip
+    return np.frombuffer(pcm, dtype=np.float32).copy()
+
+
+@pytest.fixture(scope="module")
+def kokoro_book() -> list[tuple[str, object]]:
+    """The chunks spoken by Kokoro af_heart, with the engine."""
+    from narrator.speech.kokoro import KokoroEngine
+
+    engine = KokoroEngine("af_heart")
+    return [(text, engine.synthesize(text)) for text in TEXTS]
+
+
+@pytest.mark.parametrize("factor", [1.08, 1 / 1.08])
+def test_kokoro_times_its_text_by_its_own_take_and_a_chunk_8_percent_off_is_caught(
+    factor: float, kokoro_book, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    from narrator.speech.kokoro import KokoroEngine
+
+    timing = {text: s.reference_s for text, s in kokoro_book}
+    # Kokoro draws no durations: the same text again is the same length to the sample.
+    text, first = kokoro_book[0]
+    assert KokoroEngine("af_heart").reference_s(text) == timing[text]
+    assert timing[text] == len(first.samples) / first.sample_rate
+    chunks = [(text, s.samples, s.sample_rate) for text, s in kokoro_book]
+    text, samples, rate = chunks[2]
+    chunks[2] = (text, _tempo(samples, rate, factor), rate)
+    (checked,), book_rate = _rated(tmp_path, chunks, timing)
+    assert [r.flagged for r in checked] == [False, False, True, False, False]
+    assert book_rate.passed
