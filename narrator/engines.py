@@ -12,6 +12,7 @@ process shares one SDK client and one ledger.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +32,6 @@ CLOCK: Clock = SYSTEM_CLOCK
 """The clock budgets are kept by; see :func:`use_clock`."""
 
 _build_lock = threading.Lock()
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class EngineOptions(Frozen):
@@ -346,6 +346,18 @@ def _build(kind: str, verify: str, options: EngineOptions, api_key: str | None) 
     )
 
 
+def on_this_machine(base_url: str) -> bool:
+    """True when ``base_url`` names this machine (``localhost`` or a loopback address), so
+    no one bills its requests and it needs no key."""
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name
+        return False
+
+
 def remote_api_key(remote: RemoteSettings, api_key: str | None = None) -> str:
     """The key for ``remote``: ``api_key`` (from a Secret block), else the environment's.
 
@@ -354,7 +366,7 @@ def remote_api_key(remote: RemoteSettings, api_key: str | None = None) -> str:
     """
     key = api_key or api_key_from_env()
     if key is None:
-        if urlsplit(remote.base_url).hostname not in _LOOPBACK:
+        if not on_this_machine(remote.base_url):
             raise ConfigError(
                 f"no API key for {account_of(remote.base_url)}",
                 hint="set NARRATOR_API_KEY (or OXLO_API_KEY / OPENAI_API_KEY), name a Prefect "

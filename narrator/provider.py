@@ -57,12 +57,28 @@ T = TypeVar("T")
 KEY_VARIABLES = ("NARRATOR_API_KEY", "OXLO_API_KEY", "OPENAI_API_KEY")
 """Environment variables searched for the API key, in this order."""
 
-TRANSIENT_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
-"""HTTP statuses worth retrying: timeouts, conflicts, rate limits, server errors."""
+TRANSIENT_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600)) - {501}
+"""HTTP statuses worth retrying: timeouts, conflicts, rate limits, server errors; not 501
+Not Implemented, which says the server lacks the function asked for (RFC 9110, 15.6.2)."""
+
+ROUTES = {"speech": "audio/speech", "transcription": "audio/transcriptions"}
+"""Where each kind of request is sent (``POST <base-url>/<route>``, OpenAI's API)."""
+
+NO_ROUTE_STATUSES = frozenset({404, 405, 501})
+"""Statuses with which a server says it has no such route: no path (404), a path taking
+other methods (405), or the function not implemented (501)."""
+
+INSTEAD = {
+    "speech": "pass --engine embedded to speak with narrator's own voices (free, on this "
+    "machine), or the --base-url of a server that speaks",
+    "transcription": "pass --verify embedded to verify with narrator's own Whisper (free, on "
+    "this machine), or the --base-url of a server that transcribes",
+}
+"""How to do without a server that cannot do a kind of request."""
 
 REFUSING_STATUSES = frozenset({401, 403, 404})
 """Statuses that refuse the run's settings, not one request: a bad key, a plan without
-this model, an unknown model or endpoint. Every later request would get the same answer."""
+this model, an unknown model or route. Every later request would get the same answer."""
 
 SETTING_PARAMS = frozenset(
     {"model", "voice", "response_format", "speed", "language", "timestamp_granularities"}
@@ -240,6 +256,18 @@ def _refuses_settings(exc: openai.APIStatusError) -> bool:
     return exc.status_code in (400, 422) and _named_param(exc.body) in SETTING_PARAMS
 
 
+def _lacks_route(exc: openai.APIStatusError) -> bool:
+    """True when ``exc`` says the server has no route for the request
+    (:data:`NO_ROUTE_STATUSES`), not that it refused the request's model: OpenAI answers
+    an unknown model with a 404 too, one that speaks of the model ("The model ... does not
+    exist", code ``model_not_found``), where a missing route's 404 says "Not Found" or
+    "Invalid URL"."""
+    if exc.status_code != 404:
+        return exc.status_code in NO_ROUTE_STATUSES
+    said = f"{exc.code} {_named_param(exc.body)} {_server_message(exc)}"
+    return "model" not in said.lower()
+
+
 def _server_message(exc: openai.APIStatusError) -> str:
     """What the server said, whatever the shape of its error body (``narrator.http_errors``)."""
     response = exc.response
@@ -258,8 +286,8 @@ _PERMANENT_HINTS = {
     401: "the API key was refused: set NARRATOR_API_KEY (or OXLO_API_KEY / OPENAI_API_KEY) "
     "to a valid key",
     403: "the API key may not use this model or endpoint: check your plan",
-    404: "unknown model or endpoint: check --base-url and the model names "
-    "(GET <base-url>/models lists them)",
+    404: "unknown model: check the model names (GET <base-url>/models lists them) and "
+    "--base-url",
     413: "the request is too large: lower max_input_chars, or verify on the embedded transcriber",
     422: "the server could not process the input: lower max_input_chars, or check the text "
     "of this chunk",
@@ -395,6 +423,14 @@ class Provider:
         message += f"{exc.status_code}: {said}"
         if exc.status_code in TRANSIENT_STATUSES:
             return ServerBusy(message, retry_after_s=_retry_after_s(exc.response))
+        if kind in ROUTES and _lacks_route(exc):
+            # Every later request of this kind would meet the same missing route.
+            self._refused = ProviderRefused(
+                f"{self.account} has no {kind} route: POST {self.base_url}/{ROUTES[kind]} "
+                f"answered HTTP {exc.status_code}: {said}",
+                hint=INSTEAD[kind],
+            )
+            return self._refused
         hint = _PERMANENT_HINTS.get(exc.status_code, "check the provider settings")
         if _refuses_settings(exc):
             self._refused = ProviderRefused(message, hint=hint)

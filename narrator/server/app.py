@@ -1,7 +1,8 @@
 """The OpenAI-compatible routes and their request models.
 
 ``GET /v1/models``, ``GET /v1/audio/voices`` (as Kokoro-style servers list theirs),
-``POST /v1/audio/speech`` (JSON) and ``POST /v1/audio/transcriptions`` (multipart form).
+``POST /v1/audio/speech`` (JSON) and ``POST /v1/audio/transcriptions`` (multipart form; absent
+when :class:`ServeConfig` imitates a speech-only server).
 Model work runs in sync endpoints, so in FastAPI's threadpool, never on the event loop;
 the models themselves are loaded once per process by their loaders.
 """
@@ -19,13 +20,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from narrator.server.audio import CONTENT_TYPES, encode, synthesize
-from narrator.server.config import (
-    SPEECH_MODEL,
-    TRANSCRIPTION_MODEL,
-    VOICE,
-    Counters,
-    ServeConfig,
-)
+from narrator.server.config import TRANSCRIPTION_MODEL, VOICE, Counters, ServeConfig
 from narrator.server.errors import ApiError, install_handlers
 from narrator.server.faults import AudioFault, FaultLayer
 from narrator.server.transcribe import transcribe
@@ -85,11 +80,12 @@ def _invalid(exc: ValidationError) -> RequestValidationError:
     return RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
 
 
-def _check_model(model: str, expected: str, task: str) -> None:
-    if model != expected:
+def _check_model(model: str, served: tuple[str, ...], task: str) -> None:
+    if model not in served:
+        use = " or ".join(map(repr, served)) or "another server"
         raise ApiError(
             HTTPStatus.NOT_FOUND,
-            f"The model {model!r} does not exist or cannot do {task}; use {expected!r}.",
+            f"The model {model!r} does not exist or cannot do {task}; use {use}.",
             param="model",
             code="model_not_found",
         )
@@ -116,7 +112,7 @@ def create_app(
             body = SpeechRequest.model_validate_json(await request.body())
         except ValidationError as exc:
             raise _invalid(exc) from exc
-        _check_model(body.model, SPEECH_MODEL, "speech")
+        _check_model(body.model, config.speech_models, "speech")
         if len(body.input) > config.max_input_chars:
             raise ApiError(
                 HTTPStatus.BAD_REQUEST,
@@ -142,15 +138,16 @@ def create_app(
                 parsed = TranscriptionForm.model_validate(fields)
             except ValidationError as exc:
                 raise _invalid(exc) from exc
-            _check_model(parsed.model, TRANSCRIPTION_MODEL, "transcription")
+            _check_model(parsed.model, config.transcription_models, "transcription")
             yield parsed
         finally:
             await form.close()
 
+    listed = (*config.speech_models, *config.transcription_models)
+
     @app.get("/v1/models")
     async def list_models() -> dict[str, object]:
-        models = [_model_object(SPEECH_MODEL), _model_object(TRANSCRIPTION_MODEL)]
-        return {"object": "list", "data": models}
+        return {"object": "list", "data": [_model_object(model) for model in listed]}
 
     @app.get("/v1/audio/voices")
     async def list_voices() -> dict[str, object]:
@@ -158,7 +155,7 @@ def create_app(
 
     @app.get("/v1/models/{model_id}")
     async def retrieve_model(model_id: str) -> dict[str, object]:
-        if model_id not in (SPEECH_MODEL, TRANSCRIPTION_MODEL):
+        if model_id not in listed:
             raise ApiError(
                 HTTPStatus.NOT_FOUND,
                 f"The model {model_id!r} does not exist.",
@@ -189,7 +186,6 @@ def create_app(
         counters.speech(body.input)
         return Response(audio, media_type=media_type)
 
-    @app.post("/v1/audio/transcriptions")
     def transcription(
         form: Annotated[TranscriptionForm, Depends(transcription_form)],
         _fault: Annotated[None, Depends(faults.transcription)],
@@ -201,5 +197,8 @@ def create_app(
             granularities=form.timestamp_granularities,
             detail=config.transcription_detail,
         )
+
+    if config.transcription_route:
+        app.post("/v1/audio/transcriptions")(transcription)
 
     return app

@@ -53,6 +53,22 @@ class ServeConfig(Frozen):
         description="sample rate of 'pcm' speech, Hz: OpenAI's is 24,000; Piper-based "
         "servers send their voice's 22,050",
     )
+    speech_models: tuple[str, ...] = Field(
+        default=(SPEECH_MODEL,),
+        description="model names GET /v1/models lists for speech and the speech route "
+        "accepts, each spoken by the one Piper voice: ('tts-1', 'tts-1-hd') as Piper servers "
+        "that take OpenAI's names",
+    )
+    transcription_models: tuple[str, ...] = Field(
+        default=(TRANSCRIPTION_MODEL,),
+        description="model names GET /v1/models lists for transcription and the "
+        "transcription route accepts; () lists none",
+    )
+    transcription_route: bool = Field(
+        default=True,
+        description="False: no POST /v1/audio/transcriptions (404), as speech-only servers, "
+        "whatever the listing says",
+    )
 
 
 class ServerStats(Frozen):

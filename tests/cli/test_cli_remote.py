@@ -118,3 +118,28 @@ def test_a_config_mistake_ends_before_any_request_in_one_screen(
     assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) < 10
     assert "/v1/audio/speech" not in seen  # nothing paid for
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_remote_verification_on_a_server_that_cannot_transcribe_ends_before_any_request(
+    tiny_book: Path, tmp_path: Path
+) -> None:
+    piper_like = ServeConfig(
+        port=0, speech_models=("tts-1", "tts-1-hd"), transcription_models=(),
+        transcription_route=False,
+    )  # fmt: skip
+    with SpeechServer(piper_like) as server:
+        args = [
+            "run", str(tiny_book), "--out", str(tmp_path / "out"), "--engine", "remote",
+            "--verify", "remote", "--base-url", server.url, "--tts-model", "tts-1",
+            "--voice", VOICE,
+        ]  # fmt: skip
+        proc = narrate(*args, env={"NARRATOR_LEDGER": str(tmp_path / "l.sqlite")})
+        seen = server.stats.by_path
+    said = " ".join(proc.stderr.split())
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "cannot transcribe: it lists no transcription model, only tts-1, tts-1-hd" in said
+    assert "pass --verify embedded" in said and "--asr-model" not in said
+    assert "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) < 10
+    assert "/v1/audio/speech" not in seen  # nothing paid for
+    assert not (tmp_path / "out").exists()

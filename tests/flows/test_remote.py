@@ -290,6 +290,29 @@ def test_a_refused_setting_stops_the_run_at_the_first_request(
     assert seen.by_path == {"/v1/audio/speech": 1}
 
 
+def test_a_server_without_a_transcription_route_stops_the_run_naming_embedded_verification(
+    prefect_harness: None,
+    tiny_book: Path,
+    tmp_path: Path,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows.narrate import narrate_book
+    from narrator.provider import ProviderRefused
+
+    monkeypatch.setenv("NARRATOR_WORKERS", "1")
+    # The flow has no preflight: this is what a server elsewhere, not probed, answers.
+    with SpeechServer(ServeConfig(port=0, transcription_route=False)) as server:
+        params = _params(tiny_book, tmp_path, server.url, verify="remote")
+        with pytest.raises(ProviderRefused) as refused:
+            narrate_book(params)
+        seen = server.stats
+    assert "has no transcription route: POST " in refused.value.message
+    assert str(refused.value.hint).startswith("pass --verify embedded")
+    assert refused.value.exit_code == 2
+    assert seen.by_path["/v1/audio/transcriptions"] == 1  # asked once, not once per batch
+
+
 @pytest.mark.parametrize("detail", ["segments", "text"])
 def test_batched_verification_keeps_to_the_plan_whatever_timings_the_server_gives(
     prefect_harness: None, tiny_book: Path, tmp_path: Path, clock: FakeClock, detail: str

@@ -695,6 +695,24 @@ def test_voices_are_listed_as_kokoro_style_servers_list_them(server: SpeechServe
     assert status == 200 and json.loads(body) == {"voices": [VOICE]}
 
 
+def test_a_speech_only_imitation_lists_its_names_and_has_no_transcription_route() -> None:
+    piper_like = ServeConfig(
+        port=0, speech_models=("tts-1", "tts-1-hd"), transcription_models=(),
+        transcription_route=False,
+    )  # fmt: skip
+    speech = {"model": SPEECH_MODEL, "voice": VOICE, "input": TEXT}
+    with SpeechServer(piper_like) as imitation:
+        listed = [model.id for model in _client(imitation.url).models.list()]
+        form = {"model": TRANSCRIPTION_MODEL}
+        heard = _raw(imitation.url + "/audio/transcriptions", "POST",
+                     urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded")
+        spoken = _raw(imitation.url + "/audio/speech", "POST", json.dumps(speech).encode())
+    assert listed == ["tts-1", "tts-1-hd"]
+    assert heard[0] == 404 and _error(heard[2])["code"] == "unknown_url"
+    # The speech route takes the listed names only (refused before any model work).
+    assert spoken[0] == 404 and "'tts-1' or 'tts-1-hd'" in str(_error(spoken[2])["message"])
+
+
 @pytest.mark.parametrize(
     ("style", "content_type", "message_of"),
     [

@@ -426,3 +426,55 @@ def test_narrate_serve_errors_in_each_style_reach_the_user_with_the_valid_choice
     message = caught.value.message
     assert "HTTP 400: " in message and "'alloy'" in message and "'joe'" in message
     assert "<" not in message and "{" not in message
+
+
+@pytest.mark.parametrize(
+    ("reply", "no_route"),
+    [
+        (_reply(405, "application/json", '{"detail": "Method Not Allowed"}'), True),
+        (_reply(404, "text/html", "<html><title>404 Not Found</title></html>"), True),
+        (_reply(501, "text/plain", "Unsupported method ('POST')"), True),
+        (_error(404, "The model 'm' does not exist or you do not have access to it."), False),
+    ],
+    ids=["405", "404-route", "501", "404-model"],
+)
+def test_a_missing_speech_route_stops_the_run_at_once_naming_the_embedded_engine(
+    server: tuple[str, list[Script]],
+    tmp_path: Path,
+    reply: tuple[int, dict[str, str], bytes],
+    no_route: bool,
+) -> None:
+    url, holder = server
+    holder.append(Script(reply))
+    engine, _, _ = _engine(url, tmp_path)
+    with pytest.raises(ProviderRefused) as caught:
+        engine.synthesize(TEXT, label="c01-0000")
+    with pytest.raises(ProviderRefused):
+        engine.synthesize(TEXT, label="c01-0001")  # refused without asking again
+    assert holder[0].seen == 1
+    said = str(caught.value)
+    assert ("has no speech route: POST " in said) == no_route
+    assert ("--engine embedded" in str(caught.value.hint)) == no_route
+    assert "check the provider settings" not in said
+
+
+def test_a_server_without_a_transcription_route_stops_verification_naming_the_fix(
+    tmp_path: Path,
+) -> None:
+    from narrator.server import ServeConfig, SpeechServer
+    from narrator.verify.openai_compat import RemoteTranscriber
+
+    batch = tmp_path / "batch.wav"
+    batch.write_bytes(_wav(1.0))
+    with SpeechServer(ServeConfig(port=0, transcription_route=False)) as speech_only:
+        engine, _, _ = _engine(speech_only.url, tmp_path)
+        transcriber = RemoteTranscriber(engine._provider, model="faster-whisper-tiny.en")
+        with pytest.raises(ProviderRefused) as caught:
+            transcriber.transcribe_timed(batch, label="batch-01")
+        seen = speech_only.stats.by_path
+    assert seen == {"/v1/audio/transcriptions": 1}
+    assert caught.value.exit_code == 2
+    assert "has no transcription route" in caught.value.message
+    assert "HTTP 404" in caught.value.message
+    assert str(caught.value.hint).startswith("pass --verify embedded")
+    assert KEY not in str(caught.value)
