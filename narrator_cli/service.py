@@ -84,12 +84,17 @@ def serve(
     ] = "openai",
     pcm_rate: Annotated[int, typer.Option(help="Sample rate of pcm speech, Hz.")] = 24_000,
 ) -> None:
-    """Serve the embedded engine as an OpenAI-compatible speech API.
+    """Serve the embedded engines as an OpenAI-compatible speech API.
 
     POST /v1/audio/speech, POST /v1/audio/transcriptions, GET /v1/models and
     GET /v1/audio/voices. Set NARRATOR_SERVE_TOKEN to require "Authorization: Bearer <token>".
     --transcription-detail, --error-style and --pcm-rate imitate other servers, to test
     clients against them.
+
+    Speech models: piper-en_US-joe-medium speaks the voice joe; kokoro-82m,
+    the default remote model, speaks Kokoro's 28 English voices (af_heart,
+    bm_george ...; `narrate voices` lists them), loaded by its first request.
+    Transcription model: faster-whisper-tiny.en.
 
     Examples:
 
@@ -97,6 +102,9 @@ def serve(
 
       narrate run book.md --engine remote --base-url http://127.0.0.1:8000/v1 \\
         --tts-model piper-en_US-joe-medium --voice joe --budget unlimited
+
+      narrate run book.md --engine remote --base-url http://127.0.0.1:8000/v1 \\
+        --tts-model kokoro-82m --voice af_heart --budget unlimited
     """
     from narrator.server import FaultConfig, ServeConfig, SpeechServer
 

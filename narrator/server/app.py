@@ -1,16 +1,18 @@
 """The OpenAI-compatible routes and their request models.
 
-``GET /v1/models``, ``GET /v1/audio/voices`` (as Kokoro-style servers list theirs),
-``POST /v1/audio/speech`` (JSON) and ``POST /v1/audio/transcriptions`` (multipart form; absent
-when :class:`ServeConfig` imitates a speech-only server).
-Model work runs in sync endpoints, so in FastAPI's threadpool, never on the event loop;
-the models themselves are loaded once per process by their loaders.
+``GET /v1/models``, ``GET /v1/audio/voices`` (as Kokoro-style servers list theirs: every
+model's voices in one list), ``POST /v1/audio/speech`` (JSON: a model and one of its
+voices) and ``POST /v1/audio/transcriptions`` (multipart form; absent when
+:class:`ServeConfig` imitates a speech-only server). Model work runs in sync
+endpoints, so in FastAPI's threadpool, never on the event loop; the engines are built
+once per voice and speed (``narrator.engines.voice_engine``), and each model is loaded
+once per process, by the first request that needs it.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the routes' annotations at runtime,
 # and they name dependencies local to create_app.
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Mapping
 from http import HTTPStatus
 from typing import Annotated, Literal
 
@@ -20,10 +22,17 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from narrator.server.audio import CONTENT_TYPES, encode, synthesize
-from narrator.server.config import TRANSCRIPTION_MODEL, VOICE, Counters, ServeConfig
+from narrator.server.config import (
+    SPEECH_MODEL,
+    SPEECH_VOICES,
+    TRANSCRIPTION_MODEL,
+    Counters,
+    ServeConfig,
+)
 from narrator.server.errors import ApiError, install_handlers
 from narrator.server.faults import AudioFault, FaultLayer
 from narrator.server.transcribe import transcribe
+from narrator.speech.voices import Voice
 
 _GRANULARITIES_FIELD = "timestamp_granularities[]"
 
@@ -80,15 +89,40 @@ def _invalid(exc: ValidationError) -> RequestValidationError:
     return RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
 
 
-def _check_model(model: str, served: tuple[str, ...], task: str) -> None:
-    if model not in served:
-        use = " or ".join(map(repr, served)) or "another server"
+def _listed(names: Collection[str]) -> str:
+    return " or ".join(repr(name) for name in names)
+
+
+def _check_model(model: str, expected: Collection[str], task: str) -> None:
+    if model not in expected:
         raise ApiError(
             HTTPStatus.NOT_FOUND,
-            f"The model {model!r} does not exist or cannot do {task}; use {use}.",
+            f"The model {model!r} does not exist or cannot do {task}; use {_listed(expected)}.",
             param="model",
             code="model_not_found",
         )
+
+
+def _voices_of(model: str) -> Mapping[str, Voice]:
+    """The voices ``model`` speaks: a name the server imitates ('tts-1' of a Piper
+    server that takes OpenAI's names) speaks with Piper's."""
+    return SPEECH_VOICES.get(model, SPEECH_VOICES[SPEECH_MODEL])
+
+
+def _check_voice(model: str, voice: str) -> None:
+    """A 400 naming ``model``'s voices unless ``voice`` is one of them, and the model to
+    ask for when ``voice`` belongs to another."""
+    voices = _voices_of(model)
+    if voice in voices:
+        return
+    listed = ", ".join(repr(name) for name in voices)
+    message = f"Voice {voice!r} is not a voice of {model!r}; " + (
+        f"its only voice is {listed}." if len(voices) == 1 else f"its voices are {listed}."
+    )
+    owner = next((other for other, theirs in SPEECH_VOICES.items() if voice in theirs), None)
+    if owner is not None:
+        message += f" {voice!r} is a voice of {owner!r}."
+    raise ApiError(HTTPStatus.BAD_REQUEST, message, param="voice")
 
 
 def _model_object(model_id: str) -> dict[str, object]:
@@ -101,6 +135,7 @@ def create_app(
     """The FastAPI app; ``stopping`` is set when the server begins to shut down."""
     app = FastAPI(title="narrator speech server", openapi_url=None, docs_url=None, redoc_url=None)
     install_handlers(app, config.error_style)
+    models = [*config.speech_models, *config.transcription_models]
 
     def refuse_if_stopping() -> None:
         if stopping.is_set():
@@ -121,12 +156,7 @@ def create_app(
                 param="input",
                 code="string_above_max_length",
             )
-        if body.voice != VOICE:
-            raise ApiError(
-                HTTPStatus.BAD_REQUEST,
-                f"Voice {body.voice!r} is not available; the only voice is {VOICE!r}.",
-                param="voice",
-            )
+        _check_voice(body.model, body.voice)
         return body
 
     async def transcription_form(request: Request) -> AsyncIterator[TranscriptionForm]:
@@ -143,19 +173,18 @@ def create_app(
         finally:
             await form.close()
 
-    listed = (*config.speech_models, *config.transcription_models)
-
     @app.get("/v1/models")
     async def list_models() -> dict[str, object]:
-        return {"object": "list", "data": [_model_object(model) for model in listed]}
+        return {"object": "list", "data": [_model_object(model) for model in models]}
 
     @app.get("/v1/audio/voices")
     async def list_voices() -> dict[str, object]:
-        return {"voices": [VOICE]}
+        spoken = dict.fromkeys(v for model in config.speech_models for v in _voices_of(model))
+        return {"voices": list(spoken)}
 
     @app.get("/v1/models/{model_id}")
     async def retrieve_model(model_id: str) -> dict[str, object]:
-        if model_id not in listed:
+        if model_id not in models:
             raise ApiError(
                 HTTPStatus.NOT_FOUND,
                 f"The model {model_id!r} does not exist.",
@@ -173,6 +202,7 @@ def create_app(
             refuse_if_stopping()
             spoken = synthesize(
                 body.input,
+                voice=_voices_of(body.model)[body.voice],
                 speed=body.speed,
                 max_input_chars=config.max_input_chars,
                 speak_at_most_chars=config.speak_at_most_chars,

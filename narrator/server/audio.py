@@ -1,16 +1,19 @@
-"""Speech for the server: Piper synthesis, encoded as OpenAI's ``response_format``."""
+"""Speech for the server: Piper or Kokoro synthesis, encoded as OpenAI's ``response_format``."""
 
 from __future__ import annotations
 
 import io
+from http import HTTPStatus
 
 import numpy as np
 import soundfile as sf
 
 from narrator.audio.export import run_ffmpeg
 from narrator.audio.resample import resample
-from narrator.errors import AudioError
+from narrator.errors import AudioError, ConfigError
+from narrator.server.errors import ApiError
 from narrator.speech.base import Speech
+from narrator.speech.voices import Voice
 
 OPUS_RATE_HZ = 24_000
 """Sample rate of ``opus`` speech, Hz: Opus runs only at 48/24/16/12/8 kHz."""
@@ -26,7 +29,8 @@ CONTENT_TYPES = {
 """Content type of each speech ``response_format``."""
 
 # Codec, bitrate and container for the formats ffmpeg encodes. Opus only runs at
-# 48/24/16/12/8 kHz, so the voice's 22,050 Hz is resampled to 24 kHz like OpenAI's.
+# 48/24/16/12/8 kHz, so Piper's 22,050 Hz is resampled to 24 kHz like OpenAI's (and
+# Kokoro's native rate).
 _FFMPEG_OUTPUT = {
     "mp3": ["-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"],
     "opus": ["-c:a", "libopus", "-b:a", "32k", "-ar", str(OPUS_RATE_HZ), "-f", "ogg"],
@@ -35,18 +39,31 @@ _FFMPEG_OUTPUT = {
 
 
 def synthesize(
-    text: str, *, speed: float, max_input_chars: int, speak_at_most_chars: int | None
+    text: str,
+    *,
+    voice: Voice,
+    speed: float,
+    max_input_chars: int,
+    speak_at_most_chars: int | None,
 ) -> Speech:
-    """Speak ``text`` (mono, at the voice's 22,050 Hz); with ``speak_at_most_chars``, only
-    its first whole words up to that many characters."""
-    # Imported here: onnxruntime and Piper take about a second to import.
-    from narrator.speech.piper import PiperEngine
+    """Speak ``text`` in ``voice`` (mono, at the voice's rate: 22,050 Hz for Piper's,
+    24,000 Hz for Kokoro's); with ``speak_at_most_chars``, only its first whole words up
+    to that many characters. A ``speed`` the voice's engine does not take is a 400."""
+    # Imported here: narrator.engines imports the openai SDK (about 0.5 s), and it imports
+    # an engine family's module (onnxruntime, kokoro-onnx) only for that family's voices.
+    from narrator.engines import voice_engine
 
     limit = speak_at_most_chars
     if limit is not None and len(text) > limit:
         text = text[: text.rfind(" ", 0, limit + 1)] if " " in text[:limit] else text[:limit]
-    # The voice is loaded once per process (narrator.speech.piper.load_voice).
-    engine = PiperEngine(speed=speed, max_input_chars=max_input_chars)
+    try:
+        engine = voice_engine(voice, speed, max_input_chars)
+    except ConfigError as exc:
+        # The request's speed is within OpenAI's 0.25-4.0, but Kokoro takes 0.5-2.0; the
+        # voice and the limit were checked already, so the speed is what the engine refused.
+        raise ApiError(
+            HTTPStatus.BAD_REQUEST, f"{exc.message}: {exc.hint}.", param="speed"
+        ) from exc
     return engine.synthesize(text)
 
 

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import Field, SecretStr
 
 from narrator.models import Frozen
 from narrator.server.errors import ErrorStyle
+from narrator.speech.voices import KOKORO_VOICES, PIPER_VOICES, Voice
 
 SPEECH_MODEL = "piper-en_US-joe-medium"
+"""Piper's model, whose one voice is :data:`VOICE`; the default of tests and examples."""
+KOKORO_MODEL = "kokoro-82m"
+"""Kokoro-82M by the name Oxlo serves it under (narrator's default remote model), with its
+English voices by their own names (``af_heart``), as Oxlo takes them."""
 TRANSCRIPTION_MODEL = "faster-whisper-tiny.en"
 VOICE = "joe"
+
+SPEECH_VOICES: Mapping[str, Mapping[str, Voice]] = {
+    SPEECH_MODEL: {VOICE: PIPER_VOICES[0]},
+    KOKORO_MODEL: {voice.name: voice for voice in KOKORO_VOICES},
+}
+"""Each speech model's voices: the name a request gives, and the embedded voice that
+speaks it. A request names a model and one of that model's voices."""
 
 TranscriptionDetail = Literal["words", "segments", "text"]
 """What ``verbose_json`` transcriptions hold: word timestamps when asked for (as OpenAI),
@@ -54,10 +67,10 @@ class ServeConfig(Frozen):
         "servers send their voice's 22,050",
     )
     speech_models: tuple[str, ...] = Field(
-        default=(SPEECH_MODEL,),
+        default=tuple(SPEECH_VOICES),
         description="model names GET /v1/models lists for speech and the speech route "
-        "accepts, each spoken by the one Piper voice: ('tts-1', 'tts-1-hd') as Piper servers "
-        "that take OpenAI's names",
+        "accepts: Piper's and Kokoro's; a name neither has speaks with Piper's voice, as "
+        "Piper servers that take OpenAI's names ('tts-1', 'tts-1-hd')",
     )
     transcription_models: tuple[str, ...] = Field(
         default=(TRANSCRIPTION_MODEL,),

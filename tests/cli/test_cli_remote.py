@@ -1,4 +1,5 @@
-"""The CLI's remote side: `narrate plan` on a novel, `narrate budget`, exit 3 on a spent budget."""
+"""The CLI's remote side: `narrate plan` on a novel, `narrate budget`, exit 3 on a spent budget,
+a book spoken by the served Kokoro voice (the default remote API's model)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import manuscript
-from narrator.server import SPEECH_MODEL, VOICE, ServeConfig, SpeechServer
+from narrator.server import KOKORO_MODEL, SPEECH_MODEL, VOICE, ServeConfig, SpeechServer
 
 NARRATE = Path(sys.executable).with_name("narrate")
 
@@ -89,6 +90,33 @@ def test_a_spent_budget_exits_3_saying_what_is_done_and_when_it_resets(
     budget = narrate("budget", "--base-url", url, "--budget", "1/day", env=env)
     assert budget.returncode == 0
     assert "1 requests used today of 1; 0 remain" in budget.stdout
+
+
+@pytest.mark.slow
+def test_a_book_narrated_by_the_served_kokoro_voice_passes_verification(
+    prefect_harness: None, tiny_book: Path, tmp_path: Path
+) -> None:
+    import prefect.settings
+
+    env = {
+        "PREFECT_API_URL": str(prefect.settings.PREFECT_API_URL.value()),
+        "NARRATOR_LEDGER": str(tmp_path / "ledger.sqlite"),
+    }
+    with SpeechServer(ServeConfig(port=0)) as server:
+        args = [
+            "run", str(tiny_book), "--out", str(tmp_path / "out"), "--engine", "remote",
+            "--base-url", server.url, "--tts-model", KOKORO_MODEL, "--voice", "af_heart",
+            "--budget", "unlimited",
+        ]  # fmt: skip
+        proc = narrate(*args, env=env)
+        spoken = server.stats.speech_inputs
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    manifest = json.loads((tmp_path / "out" / "a-tiny-book" / "manifest.json").read_text())
+    engine = manifest["engine"]  # openai-compat/127.0.0.1:PORT/kokoro-82m/af_heart/...
+    assert engine.startswith("openai-compat/") and f"/{KOKORO_MODEL}/af_heart/" in engine
+    chunks = [c for chapter in manifest["chapters"] for c in chapter["chunks"]]
+    assert chunks and all(c["passed"] for c in chunks), chunks
+    assert len(spoken) == sum(c["attempts"] for c in chunks)  # one request per attempt
 
 
 @pytest.mark.slow

@@ -12,6 +12,8 @@ import json
 import logging
 import re
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -28,7 +30,9 @@ from pydantic import SecretStr
 from narrator.audio.io import read_audio
 from narrator.errors import ConfigError
 from narrator.server import (
+    KOKORO_MODEL,
     SPEECH_MODEL,
+    SPEECH_VOICES,
     TRANSCRIPTION_MODEL,
     VOICE,
     FaultConfig,
@@ -37,10 +41,15 @@ from narrator.server import (
     ServeConfig,
     SpeechServer,
 )
+from narrator.speech.voices import KOKORO_NAMES
 
 TEXT = "The keeper lit the lamp at dusk, and the light stayed on all night."
 CHARS_PER_S = 16.5  # joe-medium at speed 1.0, measured (narrator.speech.piper)
 VOICE_RATE_HZ = 22_050
+KOKORO_VOICE = "af_heart"
+KOKORO_CHARS_PER_S = 17.3  # af_heart at speed 1.0, measured (narrator.speech.kokoro)
+KOKORO_RATE_HZ = 24_000
+MODELS = [SPEECH_MODEL, KOKORO_MODEL, TRANSCRIPTION_MODEL]
 
 
 def _client(url: str, *, api_key: str = "x", timeout: float = 60.0) -> openai.OpenAI:
@@ -48,10 +57,8 @@ def _client(url: str, *, api_key: str = "x", timeout: float = 60.0) -> openai.Op
 
 
 def _speak(client: openai.OpenAI, text: str = TEXT, **options: object) -> bytes:
-    options.setdefault("response_format", "wav")
-    return client.audio.speech.create(
-        model=SPEECH_MODEL, voice=VOICE, input=text, **options
-    ).content
+    options = {"model": SPEECH_MODEL, "voice": VOICE, "response_format": "wav", **options}
+    return client.audio.speech.create(input=text, **options).content  # type: ignore[arg-type]
 
 
 def _recall(heard: str) -> float:
@@ -162,14 +169,21 @@ def spoken_wav(client: openai.OpenAI) -> bytes:
     return _speak(client)
 
 
+@pytest.fixture(scope="module")
+def kokoro_wav(client: openai.OpenAI) -> bytes:
+    """TEXT spoken by the server in a Kokoro voice as WAV (loads Kokoro)."""
+    return _speak(client, model=KOKORO_MODEL, voice=KOKORO_VOICE)
+
+
 # --- models and lifecycle ---------------------------------------------------------------
 
 
 def test_models_lists_exactly_the_speech_and_transcription_models(client: openai.OpenAI) -> None:
     models = list(client.models.list())
-    assert [m.id for m in models] == [SPEECH_MODEL, TRANSCRIPTION_MODEL]
+    assert [m.id for m in models] == MODELS
     assert {(m.object, m.owned_by, m.created) for m in models} == {("model", "narrator", 0)}
     assert client.models.retrieve(TRANSCRIPTION_MODEL).id == TRANSCRIPTION_MODEL
+    assert client.models.retrieve(KOKORO_MODEL).id == KOKORO_MODEL
     with pytest.raises(openai.NotFoundError) as caught:
         client.models.retrieve("whisper-1")
     assert caught.value.code == "model_not_found"
@@ -187,7 +201,7 @@ def test_start_is_instant_on_a_free_port_and_stop_closes_it() -> None:
             speech_server.start()
         with pytest.raises(ConfigError, match="cannot listen"):
             SpeechServer(ServeConfig(port=_address(url)[1])).start()
-        assert len(_client(url).models.list().data) == 2
+        assert len(_client(url).models.list().data) == len(MODELS)
     finally:
         speech_server.stop()
     with pytest.raises(openai.APIConnectionError):
@@ -212,19 +226,22 @@ def test_a_stalled_client_does_not_block_other_requests(server: SpeechServer) ->
         # Headers promise a body that never comes; its handler thread waits for it.
         stalled.sendall(b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
         started = time.monotonic()
-        assert len(_client(server.url, timeout=10).models.list().data) == 2
+        assert len(_client(server.url, timeout=10).models.list().data) == len(MODELS)
         assert time.monotonic() - started < 5.0
 
 
 # --- speech -----------------------------------------------------------------------------
 
 
-def _decode(audio: bytes, response_format: str, tmp_path: Path) -> tuple[np.ndarray, int]:
+def _decode(
+    audio: bytes, response_format: str, tmp_path: Path, voice_rate_hz: int = VOICE_RATE_HZ
+) -> tuple[np.ndarray, int]:
+    """Samples and rate of ``audio``; wav and flac must be at ``voice_rate_hz``."""
     if response_format == "pcm":
         return np.frombuffer(audio, dtype="<i2").astype(np.float32) / 32768, 24_000
     if response_format in ("wav", "flac"):
         info = sf.info(io.BytesIO(audio))
-        assert (info.samplerate, info.subtype, info.channels) == (VOICE_RATE_HZ, "PCM_16", 1)
+        assert (info.samplerate, info.subtype, info.channels) == (voice_rate_hz, "PCM_16", 1)
         samples, rate = sf.read(io.BytesIO(audio), dtype="float32")
         return samples, rate
     suffix = {"mp3": ".mp3", "opus": ".ogg", "aac": ".aac"}[response_format]
@@ -264,6 +281,85 @@ def test_speed_two_speaks_faster(client: openai.OpenAI, spoken_wav: bytes) -> No
     ratio = sf.info(io.BytesIO(fast)).duration / sf.info(io.BytesIO(spoken_wav)).duration
     # Not 0.5: Piper's lead and tail silence do not scale with speed (measured 0.64-0.68).
     assert 0.5 < ratio < 0.8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("response_format", ["wav", "pcm", "opus"])
+def test_a_kokoro_voice_speaks_at_24_khz_for_a_plausible_time(
+    client: openai.OpenAI, tmp_path: Path, response_format: str
+) -> None:
+    audio = _speak(client, model=KOKORO_MODEL, voice=KOKORO_VOICE, response_format=response_format)
+    samples, rate = _decode(audio, response_format, tmp_path, voice_rate_hz=KOKORO_RATE_HZ)
+    expected_s = len(TEXT) / KOKORO_CHARS_PER_S
+    assert 0.6 * expected_s < len(samples) / rate < 1.6 * expected_s
+    assert np.sqrt(np.mean(samples**2)) > 0.01  # speech, not silence
+
+
+@pytest.mark.slow
+def test_kokoro_speech_is_heard_and_its_pcm_is_its_own_rate(
+    client: openai.OpenAI, kokoro_wav: bytes
+) -> None:
+    heard = client.audio.transcriptions.create(
+        model=TRANSCRIPTION_MODEL, file=("speech.wav", kokoro_wav, "audio/wav")
+    )
+    assert _recall(heard.text) >= 0.75
+    # Kokoro speaks alike every time, at 24,000 Hz, the default --pcm-rate: the same samples.
+    pcm = _speak(client, model=KOKORO_MODEL, voice=KOKORO_VOICE, response_format="pcm")
+    assert len(pcm) // 2 == sf.info(io.BytesIO(kokoro_wav)).frames
+
+
+@pytest.mark.slow
+def test_kokoro_speed_two_speaks_faster(client: openai.OpenAI, kokoro_wav: bytes) -> None:
+    fast = _speak(client, model=KOKORO_MODEL, voice=KOKORO_VOICE, speed=2.0)
+    ratio = sf.info(io.BytesIO(fast)).duration / sf.info(io.BytesIO(kokoro_wav)).duration
+    # Not 0.5: the sentence's lead and tail do not scale with speed (measured 0.61).
+    assert 0.5 < ratio < 0.75
+
+
+def test_a_speed_kokoro_cannot_take_is_rejected_naming_its_range(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        _speak(client, model=KOKORO_MODEL, voice=KOKORO_VOICE, speed=3.0)
+    assert caught.value.param == "speed"
+    assert "0.5" in caught.value.message and "2.0" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("model", "voice", "owner"),
+    [(SPEECH_MODEL, KOKORO_VOICE, KOKORO_MODEL), (KOKORO_MODEL, VOICE, SPEECH_MODEL)],
+)
+def test_a_voice_of_the_other_model_is_rejected_naming_the_models_voices(
+    client: openai.OpenAI, model: str, voice: str, owner: str
+) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.audio.speech.create(model=model, voice=voice, input=TEXT)
+    assert (caught.value.status_code, caught.value.param) == (400, "voice")
+    message = caught.value.message
+    listed = message.split("; ", 1)[1].split(".", 1)[0]  # "its voices are 'a', 'b'"
+    assert re.findall(r"'(\w+)'", listed) == list(SPEECH_VOICES[model])
+    assert f"{voice!r} is a voice of {owner!r}" in message
+
+
+@pytest.mark.slow
+def test_a_server_that_speaks_only_piper_never_loads_kokoro() -> None:
+    # Its own process: this one may have loaded Kokoro for other tests.
+    script = f"""
+import sys, openai
+from narrator.server import ServeConfig, SpeechServer
+with SpeechServer(ServeConfig(port=0)) as server:
+    client = openai.OpenAI(base_url=server.url, api_key="x", max_retries=0)
+    client.models.list()
+    client.audio.speech.create(model={SPEECH_MODEL!r}, voice={VOICE!r}, input="Hello.")
+    print("kokoro_onnx" in sys.modules)
+    spoken = client.audio.speech.create(
+        model={KOKORO_MODEL!r}, voice={KOKORO_VOICE!r}, input="Hello.", response_format="wav"
+    )
+    print("kokoro_onnx" in sys.modules, len(spoken.content) > 10_000)
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["False", "True", "True"]
 
 
 @pytest.mark.slow
@@ -321,6 +417,7 @@ def test_unknown_model_is_not_found(client: openai.OpenAI) -> None:
     assert caught.value.status_code == 404
     assert caught.value.code == "model_not_found"
     assert caught.value.type == "invalid_request_error"
+    assert f"{SPEECH_MODEL!r} or {KOKORO_MODEL!r}" in caught.value.message
 
 
 @pytest.mark.parametrize(
@@ -447,7 +544,7 @@ def test_stopping_closes_a_stalled_upload(caplog: pytest.LogCaptureFixture) -> N
         stalled.sendall(
             b"POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"
         )
-        assert len(_client(url, timeout=10).models.list().data) == 2  # the request is in
+        assert len(_client(url, timeout=10).models.list().data) == len(MODELS)  # the request is in
         speech_server.stop()
         assert _read_all(stalled) == b""  # closed, not answered
     lines = [r.getMessage() for r in caplog.records if r.name == "narrator.server"]
@@ -536,7 +633,7 @@ def test_token_is_required_and_never_echoed_or_logged(caplog: pytest.LogCaptureF
     token, wrong = "s3cret-token-4711", "wrong-token-0815"
     caplog.set_level(logging.DEBUG, logger="narrator.server")
     with SpeechServer(ServeConfig(port=0, token=SecretStr(token))) as guarded:
-        assert len(_client(guarded.url, api_key=token).models.list().data) == 2
+        assert len(_client(guarded.url, api_key=token).models.list().data) == len(MODELS)
         with pytest.raises(openai.AuthenticationError) as caught:
             _client(guarded.url, api_key=wrong).models.list()
         status, _headers, body = _raw(guarded.url + "/models")
@@ -692,7 +789,7 @@ def test_fault_injector_draws_at_the_configured_rate() -> None:
 
 def test_voices_are_listed_as_kokoro_style_servers_list_them(server: SpeechServer) -> None:
     status, _, body = _raw(server.url + "/audio/voices")
-    assert status == 200 and json.loads(body) == {"voices": [VOICE]}
+    assert status == 200 and json.loads(body) == {"voices": [VOICE, *KOKORO_NAMES]}
 
 
 def test_a_speech_only_imitation_lists_its_names_and_has_no_transcription_route() -> None:

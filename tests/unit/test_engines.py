@@ -20,6 +20,7 @@ from narrator.engines import (
     register,
     speech_capabilities,
     transcriber_capabilities,
+    voice_engine,
 )
 from narrator.errors import ConfigError
 from narrator.models import Boundary, Chunk
@@ -27,7 +28,7 @@ from narrator.plan import chunk_book, count_requests, make_plan
 from narrator.provider import Provider
 from narrator.resume import budget_markdown
 from narrator.speech.base import SpeechCapabilities, SpeechEngine
-from narrator.speech.voices import Voice
+from narrator.speech.voices import KOKORO_VOICES, Voice
 from narrator.text import load_book
 from narrator.verify.base import Transcriber, TranscriberCapabilities
 
@@ -100,6 +101,23 @@ def test_engines_are_built_by_the_registered_factory(tmp_path: Path) -> None:
         assert engines.speech.identity.endswith("speed=1.25")
     finally:
         register("embedded", original)
+
+
+def test_a_voice_engine_is_built_once_per_voice_and_speed_and_shared() -> None:
+    heart, emma = (v for v in KOKORO_VOICES if v.name in ("af_heart", "bf_emma"))
+    original = engine_factory("kokoro")
+    counting = _Counting(original)
+    register("kokoro", counting)
+    try:
+        engine = voice_engine(heart, 1.2)
+        assert voice_engine(heart, 1.2) is engine
+        assert counting.built == ["speech"]
+        assert voice_engine(heart, 1.0) is not engine
+        assert voice_engine(emma, 1.2).voice == "bf_emma"
+        assert counting.built == ["speech"] * 3
+    finally:
+        register("kokoro", original)
+    assert voice_engine(heart, 1.2) is not engine  # registering a family forgets its engines
 
 
 def test_capabilities_are_known_before_building_and_match_the_built_engines(

@@ -16,7 +16,14 @@ import pytest
 from narrator.config import NarrationParams, RemoteSettings
 from narrator.errors import ConfigError
 from narrator.preflight import check_remote
-from narrator.server import SPEECH_MODEL, TRANSCRIPTION_MODEL, VOICE, ServeConfig, SpeechServer
+from narrator.server import (
+    KOKORO_MODEL,
+    SPEECH_MODEL,
+    TRANSCRIPTION_MODEL,
+    VOICE,
+    ServeConfig,
+    SpeechServer,
+)
 
 KEY = "sk-preflight-FAKE-51c0"
 PIPER_LIKE = {  # a Piper server taking OpenAI's speech names, with no transcription route
@@ -51,10 +58,17 @@ def test_good_settings_pass_without_a_warning(served: str, key: None) -> None:
     assert check_remote(_params(served, verify="remote")) == ()
 
 
+def test_the_default_apis_model_and_voice_pass(served: str, key: None) -> None:
+    defaults = RemoteSettings()  # Oxlo's kokoro-82m and af_heart, which the server serves too
+    params = _params(served, tts_model=defaults.tts_model, voice=defaults.voice)
+    assert (params.remote.tts_model, params.remote.voice) == (KOKORO_MODEL, "af_heart")
+    assert check_remote(params) == ()
+
+
 @pytest.mark.parametrize(
     ("setting", "said", "hint"),
     [
-        ({"voice": "jo"}, "voice 'jo'", "did you mean 'joe'? pass --voice with one of: joe"),
+        ({"voice": "jo"}, "voice 'jo'", "did you mean 'joe'? pass --voice with one of: af_"),
         (
             {"asr_model": "faster-whisper-tiny", "verify": "remote"},
             "model 'faster-whisper-tiny'",
