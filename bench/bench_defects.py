@@ -25,7 +25,6 @@ skips synthesis and transcription and only judges again.
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
 import json
 import tempfile
@@ -254,6 +253,7 @@ class Judged:
     path: Path
     duration_s: float
     verification: object  # narrator.models.Verification
+    take_s: float  # the clean take's length: the engine's own timing of the text
 
 
 class _KeptTranscripts:
@@ -302,16 +302,8 @@ def judge(c: Clean, samples: np.ndarray, path: Path) -> Judged:
     words = TRANSCRIBER.transcribe_timed(path, label=c.chunk_id)
     verification = hear_and_judge(TRANSCRIBER, path, c.spoken, heard_text(words), speed=1.0,  # type: ignore[arg-type]
                                   words=words)  # fmt: skip
-    return Judged(c.chunk_id, c.spoken, path, verification.duration_s, verification)
-
-
-@functools.cache
-def _reference_s(text: str) -> float:
-    """Seconds of Piper's timing of ``text``, as ``narrator.synthesis`` keeps them with a
-    chunk; the same for every version of a chunk, so timed once."""
-    from narrator.speech.piper import PiperEngine
-
-    return PiperEngine().reference_s(text)
+    return Judged(c.chunk_id, c.spoken, path, verification.duration_s, verification,
+                  len(c.samples) / c.sample_rate)  # fmt: skip
 
 
 def results_of(judged: list[Judged]):  # type: ignore[no-untyped-def]
@@ -330,7 +322,8 @@ def results_of(judged: list[Judged]):  # type: ignore[no-untyped-def]
             ),
             audio=ChunkAudio(
                 chunk_id=j.chunk_id, path=j.path, sample_rate=22_050, duration_s=j.duration_s,
-                reference_s=_reference_s(j.spoken),
+                # The pipeline keeps each take's own length (``timed_takes``).
+                reference_s=j.take_s,
             ),
             verification=j.verification,
             attempts=1,

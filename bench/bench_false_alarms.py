@@ -133,14 +133,6 @@ class CachedSpeech:
     def learn_truncation(self, chars_spoken: int) -> int | None:
         return None
 
-    def reference_s(self, text: str, *, label: str = "") -> float | None:
-        key = self._folder / f"{_digest(self.identity, text)}.ref.json"
-        if key.is_file():
-            return json.loads(key.read_text())["reference_s"]
-        value = self._engine.reference_s(text, label=label)  # type: ignore[attr-defined]
-        key.write_text(json.dumps({"reference_s": value}))
-        return value
-
     def synthesize(self, text: str, *, label: str = "") -> object:
         from narrator.speech.base import Speech
 
@@ -153,10 +145,10 @@ class CachedSpeech:
         meta = path.with_suffix(".json")
         if path.is_file() and meta.is_file():
             samples, rate = sf.read(path, dtype="float32")
-            return Speech(samples, rate, json.loads(meta.read_text())["reference_s"])
+            return Speech(samples, rate)
         speech = self._engine.synthesize(text, label=label)  # type: ignore[attr-defined]
         sf.write(path, speech.samples, speech.sample_rate, subtype="PCM_24")
-        meta.write_text(json.dumps({"reference_s": speech.reference_s, "text": text}))
+        meta.write_text(json.dumps({"text": text}))
         with self._lock:
             self.made += 1
         return speech
@@ -214,6 +206,9 @@ class Outcome:
     transcriptions: int = 0
     book_rate_failed: list[str] = field(default_factory=list)
     rates: list[dict] = field(default_factory=list)
+    unheard: list[dict] = field(default_factory=list)
+    """Each clean chunk's first hearing's most unaccounted voiced stretch (seconds) and
+    the heard words in and beside it."""
     """Each measured chunk's rate against its book's median (``off``, a ratio - 1), its
     voiced seconds, and whether it was judged against its engine's timing."""
 
@@ -229,6 +224,31 @@ class _Failures(logging.Handler):
         if "failed verification" in record.msg:
             chunk_id, _attempt, reason = record.args  # type: ignore[misc]
             self.failed.setdefault(str(chunk_id), []).append(str(reason))
+
+
+@contextmanager
+def _stretches() -> Iterator[dict[str, list]]:
+    """Record what ``verify_chunk`` sees of unheard speech, by spoken text, while judging."""
+    import narrator.verify.verdict as verdict
+    from narrator.verify.envelope import envelope
+    from narrator.verify.unheard import unheard_stretch
+
+    seen: dict[str, list] = {}
+    original = verdict.verify_chunk
+
+    def recording(spoken, heard, samples, sample_rate, **kwargs):  # type: ignore[no-untyped-def]
+        verdict_ = original(spoken, heard, samples, sample_rate, **kwargs)
+        words = kwargs.get("words")
+        if words is not None:
+            stretch = unheard_stretch(envelope(samples, sample_rate), words)
+            seen.setdefault(spoken, []).append((stretch, verdict_))
+        return verdict_
+
+    verdict.verify_chunk = recording  # type: ignore[assignment]
+    try:
+        yield seen
+    finally:
+        verdict.verify_chunk = original  # type: ignore[assignment]
 
 
 @contextmanager
@@ -263,7 +283,8 @@ def judge_book(
     engines = Engines(speech=speech, transcriber=transcriber, provider=None)  # type: ignore[arg-type]
     speech.reset()
     before_s, before_t = speech.calls, transcriber.calls
-    with tempfile.TemporaryDirectory() as scratch, _failures() as failures:
+    with tempfile.TemporaryDirectory() as scratch, _failures() as failures, \
+            _stretches() as stretches:
         paths = BookPaths.for_book(Path(scratch), parsed.book.slug)
         paths.chunks_dir.mkdir(parents=True)
         batches = verification_batches(chosen, transcriber.capabilities, speed=1.0)
@@ -281,6 +302,17 @@ def judge_book(
     outcome.syntheses += speech.calls - before_s
     outcome.transcriptions += transcriber.calls - before_t
     for result in checked:
+        # The hearing the verdict kept: the one that passed, else the first one's
+        # unless only the transcript failed it (then the second hearing counts).
+        heard = stretches.get(result.chunk.spoken, [])
+        kept = next((st for st, v in heard if v.passed), None) or next(
+            (st for st, v in heard
+             if not {d.code.value for d in v.defects} & {"dropped", "truncated"}),
+            None)  # fmt: skip
+        if kept is not None:
+            outcome.unheard.append({
+                "book": label, "chunk": result.chunk.id, "surplus_s": kept.surplus_s,
+                "words": " ".join(w.text for w in kept.words)})  # fmt: skip
         first = failures.failed.get(result.chunk.id)
         if first:
             outcome.first_take_failed[_code_of(first[0], result)] += 1
@@ -308,7 +340,9 @@ def _rates(rates: dict, spoken: dict[str, str], label: str) -> list[dict]:
     if not values:
         return []
     median = statistics.median(values.values())
+    cps = statistics.median(r.chars_per_s for r in measured.values())
     return [{"book": label, "chunk": k, "off": v / median - 1, "timed": timed,
+             "cps_off": measured[k].chars_per_s / cps - 1,
              "voiced_s": characters(spoken[k]) / measured[k].chars_per_s}
             for k, v in values.items()]  # fmt: skip
 

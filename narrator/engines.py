@@ -221,11 +221,6 @@ class Engines:
             return self.speech
         return self.voices(chunk.voice)
 
-    def timing_reference(self, chunk: Chunk) -> float | None:
-        """Seconds ``chunk`` takes with the timing its engine's voice expects
-        (``SpeechEngine.reference_s``), or None when that engine cannot tell."""
-        return self.speech_for(chunk).reference_s(chunk.spoken, label=chunk.id)
-
 
 def embedded_voices() -> tuple[Voice, ...]:
     """Every voice of every engine family on this machine, in registry order."""

@@ -137,9 +137,9 @@ class ChunkAudio(Frozen):
     sample_rate: int = Field(gt=0, description="Hz")
     duration_s: float = Field(ge=0, description="seconds")
     reference_s: float | None = Field(default=None, gt=0, description=(
-        "seconds the chunk's text takes with its engine's expected timing "
-        "(SpeechEngine.reference_s), the yardstick of its speaking rate; None: the engine "
-        "has no such timing"))  # fmt: skip
+        "seconds the chunk took as its engine's voice timed it (the take's own length, "
+        "SpeechCapabilities.timed_takes), the yardstick of its speaking rate; None: the "
+        "engine tells no timing (a remote API)"))  # fmt: skip
 
 
 class DefectCode(StrEnum):

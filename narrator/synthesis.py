@@ -72,7 +72,6 @@ class _Attempt:
     path: Path
     duration_s: float
     sample_rate: int
-    reference_s: float | None = None  # the engine's timing of the text, when it told it
 
 
 @dataclass
@@ -122,7 +121,7 @@ def _synthesized(engines: Engines, chunk: Chunk, candidate: Path) -> _Attempt:
             log.info("%s: %s does not decode; synthesizing again", chunk.id, candidate.name)
     speech = engines.speech_for(chunk).synthesize(chunk.spoken, label=chunk.id)
     write_flac(candidate, speech.samples, speech.sample_rate)
-    return _Attempt(candidate, speech.duration_s, speech.sample_rate, speech.reference_s)
+    return _Attempt(candidate, speech.duration_s, speech.sample_rate)
 
 
 Hearing = tuple[str, tuple[HeardSegment, ...] | None]
@@ -196,15 +195,12 @@ def narrate_batch(
     best: dict[str, _Best] = {}
     last: dict[str, Verification] = {}  # each failing chunk's latest verdict
     settled: list[Chunk] = []  # failed twice alike: flagged without another take
-    timing: dict[str, float] = {}  # every attempt speaks the same text: any one's timing
     for attempt in range(1, max_attempts + 1):
         if not pending:
             break
         still_failing = []
         outcomes, spent = _attempt_round(engines, pending, keys, paths, attempt, speed=speed)
         for chunk, tried, verification in outcomes:
-            if tried is not None and tried.reference_s is not None:
-                timing[chunk.id] = tried.reference_s
             previous = best.get(chunk.id)
             if _better(verification, previous.verification if previous else None):
                 if tried is None:
@@ -219,9 +215,7 @@ def narrate_batch(
                 tried.path.unlink()
             best[chunk.id].attempts = attempt
             if verification.passed:
-                results[chunk.id] = _finish(
-                    chunk, keys[chunk.id], best[chunk.id], engines, paths, timing.get(chunk.id)
-                )
+                results[chunk.id] = _finish(chunk, keys[chunk.id], best[chunk.id], engines, paths)
             else:
                 log.info(
                     "%s attempt %d failed verification: %s", chunk.id, attempt, verification.reason
@@ -245,9 +239,8 @@ def narrate_batch(
         if not spoken:
             best[chunk.id] = _placeholder(chunk, keys[chunk.id], best[chunk.id], paths, speed)
         results[chunk.id] = _finish(
-            chunk, keys[chunk.id], best[chunk.id], engines, paths, timing.get(chunk.id),
-            spoken=spoken,
-        )  # fmt: skip
+            chunk, keys[chunk.id], best[chunk.id], engines, paths, spoken=spoken
+        )
     return tuple(results[c.id] for c in chunks)
 
 
@@ -330,18 +323,14 @@ def _finish(
     best: _Best,
     engines: Engines,
     paths: BookPaths,
-    reference_s: float | None,
     *,
     spoken: bool = True,
 ) -> ChunkResult:
-    """The chunk's result from its best attempt, stored; ``reference_s`` is the engine's
-    timing of the text if an attempt told it; ``spoken`` False: its audio is the
-    placeholder silence."""
-    reference = None
-    if spoken:
-        # No attempt of this run spoke the chunk (each was heard from audio a crashed run
-        # left): the engine times its text here, where chunks are handled in parallel.
-        reference = reference_s if reference_s is not None else engines.timing_reference(chunk)
+    """The chunk's result from its best attempt, stored; ``spoken`` False: its audio is
+    the placeholder silence. The kept take's length is its timing when its engine's takes
+    are its voice's own timing (``SpeechCapabilities.timed_takes``), a take left by a
+    crashed run included: the file is the take, written whole."""
+    timed = spoken and engines.speech_for(chunk).capabilities.timed_takes
     result = ChunkResult(
         chunk=chunk,
         audio=ChunkAudio(
@@ -349,7 +338,7 @@ def _finish(
             path=paths.chunk_audio(key),
             sample_rate=best.sample_rate,
             duration_s=best.duration_s,
-            reference_s=reference,
+            reference_s=best.duration_s if timed else None,
         ),
         verification=best.verification,
         attempts=best.attempts,

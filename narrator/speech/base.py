@@ -17,10 +17,6 @@ class Speech:
 
     samples: NDArray[np.float32]
     sample_rate: int
-    reference_s: float | None = None
-    """Seconds the text takes with the durations the voice expects, as
-    ``SpeechEngine.reference_s`` answers, when the engine worked it out while speaking;
-    None: ask ``reference_s``."""
 
     @property
     def duration_s(self) -> float:
@@ -48,6 +44,13 @@ class SpeechCapabilities:
     """The voice's known speaking rate at speed 1.0: characters of normalized text per
     second of voiced audio (``narrator.verify.rate``); None when unknown. A book far
     from it fails verification."""
+
+    timed_takes: bool = False
+    """Each take is its voice's own timing of its text, made in this process and stored
+    as it came: its length is the yardstick the speaking-rate check holds the stored
+    chunk against (``narrator.verify.rate``), so any change of tempo or sample rate
+    between the voice and the book is found, while the rhythm the voice chose is not
+    held against it. False for a remote API, whose audio comes from elsewhere."""
 
     @property
     def packs_by_paragraph(self) -> bool:
@@ -86,13 +89,6 @@ class SpeechEngine(Protocol):
 
         ``label`` (a chunk id) names the request in logs, the ledger and errors.
         """
-        ...
-
-    def reference_s(self, text: str, *, label: str = "") -> float | None:
-        """Seconds ``text`` takes with the durations the voice expects at the engine's
-        speed, none sampled, so the same text always takes the same time: the yardstick
-        of the speaking-rate check (``narrator.verify.rate``). None: the engine cannot
-        tell without speaking. Raises as ``synthesize``."""
         ...
 
 

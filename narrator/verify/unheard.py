@@ -13,6 +13,7 @@ when it repeats the audio next to it (``echo``), else babble or noise.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,22 +40,27 @@ mostly a sentence pause, under 0.5 s.
 """
 
 
-def unheard_speech(
-    samples: NDArray[np.floating],
-    sample_rate: int,
-    env: Envelope,
-    words: Sequence[HeardSegment],
-) -> tuple[Defect, ...]:
-    """The stretch of at most ``WINDOW_S`` seconds of mono ``samples`` (at
-    ``sample_rate`` Hz, with envelope ``env``) whose voiced audio exceeds, by
-    ``UNHEARD_S`` seconds or more, the time its heard ``words`` (timed in seconds from
-    the chunk's start) take at the chunk's speaking rate, as one defect: ``repeated``
-    when it repeats the audio next to it, else ``noise``; () when every stretch is
-    accounted for or nothing was heard (``scoring`` reports that)."""
+@dataclass(frozen=True)
+class Stretch:
+    """The stretch of a chunk with the most voice that no heard word accounts for."""
+
+    surplus_s: float  # voiced seconds beyond what its heard words take
+    start_s: float
+    end_s: float
+    words: tuple[HeardSegment, ...]  # the heard words in and beside it
+
+
+def unheard_stretch(
+    env: Envelope, words: Sequence[HeardSegment]
+) -> Stretch | None:
+    """The stretch of at most ``WINDOW_S`` seconds of the chunk with envelope ``env``
+    whose voiced audio most exceeds the time its heard ``words`` (timed in seconds from
+    the chunk's start) take at the chunk's speaking rate; None when nothing was heard or
+    nothing is voiced (``scoring`` reports that)."""
     chars = np.array([len("".join(normalize_words(w.text))) for w in words], dtype=float)
     voiced = np.concatenate(([0.0], np.cumsum(~env.silent))) * FRAME_S
     if not chars.sum() or not voiced[-1]:
-        return ()
+        return None
     # Word timestamps drift by a few hundred ms; a boundary halfway between two words
     # leaves a drifted word on its own side.
     bounds = [0.0, *((a.end_s + b.start_s) / 2 for a, b in zip(words, words[1:], strict=False)),
@@ -70,18 +76,31 @@ def unheard_speech(
                 break
             if surplus[end] - surplus[k] > best:
                 best, where = float(surplus[end] - surplus[k]), (k, end)
-    if best < UNHEARD_S:
-        return ()
     k, end = where
-    start_s, end_s = bounds[k], bounds[end]
-    near = " ".join(w.text for w in words[max(0, k - 1) : end + 1])
+    return Stretch(best, bounds[k], bounds[end], tuple(words[max(0, k - 1) : end + 1]))
+
+
+def unheard_speech(
+    samples: NDArray[np.floating],
+    sample_rate: int,
+    env: Envelope,
+    words: Sequence[HeardSegment],
+) -> tuple[Defect, ...]:
+    """The :func:`unheard_stretch` of mono ``samples`` (at ``sample_rate`` Hz, with
+    envelope ``env``) as one defect when its surplus is ``UNHEARD_S`` seconds or more:
+    ``repeated`` when it repeats the audio next to it, else ``noise``; () otherwise."""
+    stretch = unheard_stretch(env, words)
+    if stretch is None or stretch.surplus_s < UNHEARD_S:
+        return ()
+    start_s, end_s = stretch.start_s, stretch.end_s
+    near = " ".join(w.text for w in stretch.words)
     said_twice = echo_s(samples, sample_rate, env, start_s, end_s) >= ECHO_S
     what = "it repeats the audio next to it" if said_twice else "babble or noise"
     return (
         Defect(
             code=DefectCode.REPEATED if said_twice else DefectCode.NOISE,
-            detail=f"{best:.1f} s of speech at {start_s:.1f}-{end_s:.1f} s that no heard word "
-            f"accounts for ({what}) near '{near}'",
+            detail=f"{stretch.surplus_s:.1f} s of speech at {start_s:.1f}-{end_s:.1f} s that "
+            f"no heard word accounts for ({what}) near '{near}'",
             start_s=round(start_s, 2),
             end_s=round(end_s, 2),
             words=near,

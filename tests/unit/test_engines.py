@@ -23,7 +23,6 @@ from narrator.engines import (
     voice_engine,
 )
 from narrator.errors import ConfigError
-from narrator.models import Boundary, Chunk
 from narrator.plan import chunk_book, count_requests, make_plan
 from narrator.provider import Provider
 from narrator.resume import budget_markdown
@@ -126,7 +125,7 @@ def test_capabilities_are_known_before_building_and_match_the_built_engines(
     embedded = _params(tmp_path, engine="embedded")
     remote = _params(tmp_path, engine="remote", verify="remote")
     assert speech_capabilities(embedded) == SpeechCapabilities(
-        paid=False, max_input_chars=450, chars_per_s=20.3
+        paid=False, max_input_chars=450, chars_per_s=20.3, timed_takes=True
     )
     assert speech_capabilities(remote) == SpeechCapabilities(paid=True, max_input_chars=4096)
     assert transcriber_capabilities(embedded) == TranscriberCapabilities(paid=False, batch_s=30.0)
@@ -138,15 +137,12 @@ def test_capabilities_are_known_before_building_and_match_the_built_engines(
         assert (engines.provider is not None) == speech_capabilities(params).paid
 
 
-def test_piper_offers_its_timing_for_the_rate_check_and_a_remote_engine_none(
+def test_embedded_takes_are_their_own_timing_and_a_remote_engines_are_not(
     tmp_path: Path,
 ) -> None:
-    chunk = Chunk(id="c01-0000", chapter=1, index=0, text="Hello there.", spoken="Hello there.",
-                  boundary=Boundary.END)  # fmt: skip
-    reference = engines_for(_params(tmp_path, engine="embedded")).timing_reference(chunk)
-    assert reference is not None and 0.5 < reference < 2.0  # two words, in seconds
-    remote = engines_for(_params(tmp_path, engine="remote", verify="remote"))
-    assert remote.timing_reference(chunk) is None
+    assert speech_capabilities(_params(tmp_path, engine="embedded")).timed_takes
+    assert speech_capabilities(_params(tmp_path, engine="embedded", voice="af_heart")).timed_takes
+    assert not speech_capabilities(_params(tmp_path, engine="remote")).timed_takes
 
 
 def test_a_free_engine_packs_by_paragraph_and_a_paid_one_fills_its_limit(
