@@ -287,6 +287,7 @@ def _attempt_round(
             verdict = hear_and_judge(
                 engines.transcriber, attempt_audio.path, chunk.spoken, text, speed=speed,
                 label=chunk.id, respelled=chunk.respelled, words=words,
+                unheard_s=engines.speech_for(chunk).capabilities.unheard_s,
             )  # fmt: skip
             out.append((chunk, attempt_audio, verdict))
     return out, spent

@@ -45,6 +45,11 @@ class SpeechCapabilities:
     second of voiced audio (``narrator.verify.rate``); None when unknown. A book far
     from it fails verification."""
 
+    unheard_s: float | None = None
+    """Voiced seconds no heard word accounts for that fail a chunk in this voice
+    (``narrator.verify.unheard``): its clean chunks' spread on real prose, measured
+    (``unheard_limit_s``); None: not measured (the widest measured voice's limit)."""
+
     timed_takes: bool = False
     """Each take is its voice's own timing of its text, made in this process and stored
     as it came: its length is the yardstick the speaking-rate check holds the stored

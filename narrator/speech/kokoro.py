@@ -20,6 +20,7 @@ from narrator.speech.base import Speech, SpeechCapabilities, check_input_length
 from narrator.speech.kokoro_files import MODEL_NAME, model_path, voices_path
 from narrator.speech.piper import ORT_INTRA_OP_THREADS, PEAK_DBFS
 from narrator.speech.voices import KOKORO_NAMES, KOKORO_VOICES, names
+from narrator.verify.unheard import unheard_limit_s
 
 # phonemizer warns "words count mismatch" whenever espeak-ng merges or splits words
 # (a quote mark, a number); kokoro-onnx uses no word alignment, so it is only noise.
@@ -43,10 +44,23 @@ SPEED_RANGE = (0.5, 2.0)
 """The speaking rates kokoro-onnx accepts."""
 
 
+UNHEARD_S = unheard_limit_s(median_s=0.442, spread_s=0.173)
+"""Kokoro's limit of voiced seconds no heard word accounts for (1.05 s), one for its
+voices: measured on af_heart, the widest of the voices measured.
+
+Kokoro's pauses inside a sentence (at dashes, exclamations, quotes) are not digital
+silence, and it draws out the words before them: its 50 clean chunks of five fit novels
+(``bench/bench_false_alarms.py``, tiny.en's word timestamps) left a median of 0.44 s
+unaccounted, robust SD 0.17 s, at most 0.81 s ("saw--and if he", "bull's-eye,
+sergeant"), where Piper's left 0.30 s."""
+
+
 def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabilities:
     """Kokoro runs on this machine, so no request costs budget, and each take is its
     voice's own timing of its text."""
-    return SpeechCapabilities(paid=False, max_input_chars=max_input_chars, timed_takes=True)
+    return SpeechCapabilities(
+        paid=False, max_input_chars=max_input_chars, unheard_s=UNHEARD_S, timed_takes=True
+    )
 
 
 @once

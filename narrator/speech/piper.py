@@ -18,6 +18,7 @@ from piper import PiperConfig, PiperVoice, SynthesisConfig
 from narrator.errors import ConfigError, EngineError, UnspeakableText
 from narrator.once import once
 from narrator.speech.base import Speech, SpeechCapabilities, check_input_length
+from narrator.verify.unheard import unheard_limit_s
 
 VOICE_NAME = "en_US-joe-medium"
 
@@ -71,6 +72,14 @@ session itself.
 """
 
 
+UNHEARD_S = unheard_limit_s(median_s=0.301, spread_s=0.112)
+"""joe-medium's limit of voiced seconds no heard word accounts for (0.7 s).
+
+Its 148 clean chunks of five fit novels (``bench/bench_false_alarms.py``, tiny.en's word
+timestamps) left a median of 0.30 s unaccounted, robust SD 0.11 s, at most 0.59 s; the
+295 chunks of ten other novels at most 0.66 s, none over the limit."""
+
+
 def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabilities:
     """Piper runs on this machine, so no request costs budget, and each take is its
     voice's own timing of its text: Piper draws every sound's duration (``noise_w``), and
@@ -79,7 +88,7 @@ def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabi
     changes the rate check is for (``bench/bench_false_alarms.py``)."""
     return SpeechCapabilities(
         paid=False, max_input_chars=max_input_chars, chars_per_s=CHARS_PER_VOICED_S,
-        timed_takes=True,
+        unheard_s=UNHEARD_S, timed_takes=True,
     )  # fmt: skip
 
 

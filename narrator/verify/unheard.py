@@ -29,15 +29,24 @@ WINDOW_S = 3.0
 whose timestamps absorbed it (tiny.en stretches the word before or after a phrase it
 left out, sometimes spreads it over three words)."""
 
-UNHEARD_S = 0.7
-"""Voiced seconds beyond what the heard words take that make a defect.
+UNMEASURED_UNHEARD_S = 1.05
+"""Voiced seconds beyond what the heard words take that make a defect in the speech of
+a voice not measured (``SpeechCapabilities.unheard_s`` None: a remote engine's): the
+widest of the measured voices' limits (Kokoro's), so an unknown voice is not held to a
+tighter one than any measured voice needs."""
 
-Measured on ``bench/bench_defects.py`` (tiny.en word timestamps, 3-s stretches): the 73
-clean Piper chunks left at most 0.56 s unaccounted (a name misheard and squeezed: "Ada
-trimmed" heard as "A to turn", its "A" timed 0.02 s); the repeated phrases tiny.en left
-out of its transcript left 0.80-1.34 s (8 of 10), the other two, phrases that were
-mostly a sentence pause, under 0.5 s.
-"""
+
+def unheard_limit_s(median_s: float, spread_s: float) -> float:
+    """The limit for a voice whose clean chunks of real prose leave ``median_s`` seconds
+    unaccounted (their most unaccounted stretch each) with ``spread_s`` robust SD: 3.5
+    spreads above the median, rounded to 0.05 s.
+
+    ``bench/bench_false_alarms.py`` (tiny.en word timestamps, fit novels): the widest
+    clean chunk of each voice stood 2.1-2.6 spreads above its median, and the phrases
+    tiny.en left out when a phrase was said twice 0.80-1.34 s on Piper's scale
+    (``bench/bench_defects.py``); 3.5 spreads leaves a margin above the first and keeps
+    most of the second."""
+    return round(round((median_s + 3.5 * spread_s) / 0.05) * 0.05, 2)
 
 
 @dataclass(frozen=True)
@@ -85,12 +94,15 @@ def unheard_speech(
     sample_rate: int,
     env: Envelope,
     words: Sequence[HeardSegment],
+    *,
+    limit_s: float = UNMEASURED_UNHEARD_S,
 ) -> tuple[Defect, ...]:
     """The :func:`unheard_stretch` of mono ``samples`` (at ``sample_rate`` Hz, with
-    envelope ``env``) as one defect when its surplus is ``UNHEARD_S`` seconds or more:
-    ``repeated`` when it repeats the audio next to it, else ``noise``; () otherwise."""
+    envelope ``env``) as one defect when its surplus is ``limit_s`` seconds or more (the
+    voice's ``SpeechCapabilities.unheard_s``): ``repeated`` when it repeats the audio
+    next to it, else ``noise``; () otherwise."""
     stretch = unheard_stretch(env, words)
-    if stretch is None or stretch.surplus_s < UNHEARD_S:
+    if stretch is None or stretch.surplus_s < limit_s:
         return ()
     start_s, end_s = stretch.start_s, stretch.end_s
     near = " ".join(w.text for w in stretch.words)

@@ -22,7 +22,7 @@ from narrator.verify.edges import clipped_edges
 from narrator.verify.envelope import envelope
 from narrator.verify.scoring import score
 from narrator.verify.silence import long_pauses
-from narrator.verify.unheard import unheard_speech
+from narrator.verify.unheard import UNMEASURED_UNHEARD_S, unheard_speech
 
 
 def verify_chunk(
@@ -34,17 +34,22 @@ def verify_chunk(
     speed: float,
     respelled: Sequence[tuple[str, str]] = (),
     words: Sequence[HeardSegment] | None = None,
+    unheard_s: float | None = None,
 ) -> Verification:
     """Judge a chunk that should say ``spoken``, was heard as ``heard``, from its mono
     ``samples`` at ``sample_rate`` Hz synthesized at ``speed``; every defect is listed,
     the first one is the reason. ``respelled`` are the lexicon's (written, respelling)
     entries in ``spoken``: the transcript may spell either. ``words`` are the heard words
-    timed in seconds from the chunk's start, when the hearing timed them."""
+    timed in seconds from the chunk's start, when the hearing timed them; ``unheard_s``
+    is the voice's limit of unaccounted speech (``SpeechCapabilities.unheard_s``)."""
     verification = score(
         spoken, heard, len(samples) / sample_rate, speed=speed, respelled=respelled
     )
     env = envelope(samples, sample_rate)
-    unheard = unheard_speech(samples, sample_rate, env, words) if words is not None else ()
+    limit = UNMEASURED_UNHEARD_S if unheard_s is None else unheard_s
+    unheard = (
+        unheard_speech(samples, sample_rate, env, words, limit_s=limit) if words is not None else ()
+    )
     defects = (*verification.defects, *long_pauses(env, spoken), *clipped_edges(env, spoken),
                *unheard)  # fmt: skip
     if not defects:
@@ -104,6 +109,7 @@ def hear_and_judge(
     label: str = "",
     respelled: Sequence[tuple[str, str]] = (),
     words: Sequence[HeardSegment] | None = None,
+    unheard_s: float | None = None,
 ) -> Verification:
     """The verdict on the chunk audio at ``path`` that should say ``spoken`` and was
     ``heard`` (as ``words`` timed in seconds from the chunk's start, when the hearing
@@ -111,8 +117,9 @@ def hear_and_judge(
     more the other way and the passing verdict, if any, is kept."""
     samples, sample_rate = read_audio(path)
     verification = verify_chunk(
-        spoken, heard, samples, sample_rate, speed=speed, respelled=respelled, words=words
-    )
+        spoken, heard, samples, sample_rate, speed=speed, respelled=respelled, words=words,
+        unheard_s=unheard_s,
+    )  # fmt: skip
     if transcriber.capabilities.paid or not (
         verification.defects and verification.defects[0].code in SECOND_HEARING
     ):
@@ -124,6 +131,7 @@ def hear_and_judge(
         # The timed words were what went missing; the untimed hearing has no times.
         again, words = transcriber.transcribe(path, label=label), None
     second = verify_chunk(
-        spoken, again, samples, sample_rate, speed=speed, respelled=respelled, words=words
-    )
+        spoken, again, samples, sample_rate, speed=speed, respelled=respelled, words=words,
+        unheard_s=unheard_s,
+    )  # fmt: skip
     return second if second.passed else verification

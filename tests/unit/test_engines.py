@@ -125,7 +125,7 @@ def test_capabilities_are_known_before_building_and_match_the_built_engines(
     embedded = _params(tmp_path, engine="embedded")
     remote = _params(tmp_path, engine="remote", verify="remote")
     assert speech_capabilities(embedded) == SpeechCapabilities(
-        paid=False, max_input_chars=450, chars_per_s=20.3, timed_takes=True
+        paid=False, max_input_chars=450, chars_per_s=20.3, unheard_s=0.7, timed_takes=True
     )
     assert speech_capabilities(remote) == SpeechCapabilities(paid=True, max_input_chars=4096)
     assert transcriber_capabilities(embedded) == TranscriberCapabilities(paid=False, batch_s=30.0)

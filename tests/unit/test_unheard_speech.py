@@ -7,12 +7,13 @@ import numpy as np
 
 from bench.generate import speech_like
 from narrator.models import DefectCode
+from narrator.speech.piper import UNHEARD_S
 from narrator.verify.attribution import timed_words
 from narrator.verify.base import HeardSegment
 from narrator.verify.batching import Span
 from narrator.verify.envelope import FRAME_S, envelope
 from narrator.verify.scoring import score
-from narrator.verify.unheard import UNHEARD_S, unheard_speech
+from narrator.verify.unheard import unheard_speech
 
 SR = 22_050
 
@@ -50,7 +51,7 @@ def test_speech_said_but_not_heard_is_found_where_it_is() -> None:
     samples = speech_like(20.0, seed=3, sr=SR)
     damaged = _repeated(samples, 10.0, 2.0)
     heard = _heard_once(_words(samples), 10.0, 2.0)
-    (defect,) = unheard_speech(damaged, SR, envelope(damaged, SR), heard)
+    (defect,) = unheard_speech(damaged, SR, envelope(damaged, SR), heard, limit_s=UNHEARD_S)
     # Whether it repeats is told on real speech (tests/engines/test_unheard_speech.py):
     # the fine structure of noise bursts does not survive a shift by part of a frame.
     assert defect.code in {DefectCode.REPEATED, DefectCode.NOISE} and defect.words
