@@ -14,7 +14,13 @@ from narrator.parse import ParsedBook, parse_book
 from narrator.text import formats
 from narrator.text.account import LOST_WORDS_ALLOWED, words
 from narrator.text.document import Document
-from tests.fixtures_books import build_epub3, write_html
+from tests.fixtures_books import (
+    NOVEL_FOOTNOTE,
+    build_epub3,
+    build_novel_epub,
+    novel_paragraphs,
+    write_html,
+)
 from tests.fixtures_docx import build_docx
 from tests.lossy_narrate import LOSSY_BOOK, LOST_PARAGRAPH, read_lossy
 
@@ -33,6 +39,7 @@ BOOKS: dict[str, Callable[[Path], Path]] = {
     "epub3": lambda folder: build_epub3(folder / "lamp.epub"),
     "html": lambda folder: write_html(folder / "lamp.html"),
     "docx": lambda folder: build_docx(folder / "lamp.docx"),
+    "novel": lambda folder: build_novel_epub(folder / "novel.epub"),
 }
 
 
@@ -45,6 +52,18 @@ def test_every_word_of_the_sample_and_the_test_books_is_accounted_for(
     assert account.source > 0
     assert (account.lost, account.losses) == (0, ())
     assert account.narrated + sum(account.skipped.values()) == account.source
+
+
+def test_the_novels_footnote_is_skipped_as_a_note_and_chapter_one_is_narrated(
+    tmp_path: Path,
+) -> None:
+    account = _parse(build_novel_epub(tmp_path / "novel.epub")).account
+    chapter_one = next(d for d in account.documents if d.name == "EPUB/text/chapter-01.xhtml")
+    assert chapter_one.skipped == {"note": len(words(NOVEL_FOOTNOTE)), "note reference": 1}
+    # The title (its heading, said as the table of contents names it) and both paragraphs.
+    said = ["Chapter", "I", *(w for p in novel_paragraphs(1) for w in words(p))]
+    assert chapter_one.narrated == len(said)
+    assert chapter_one.lost == 0
 
 
 @pytest.fixture()
@@ -76,6 +95,22 @@ def test_parse_book_refuses_a_loss_unless_it_is_allowed(lossy: Path) -> None:
 
     allowed = parse_book(params.model_copy(update={"allow_loss": True}))
     assert allowed.account.lost == len(words(LOST_PARAGRAPH))
+
+
+def test_the_loss_is_placed_in_the_epub_file_it_comes_from(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def drop_from_chapter_seven(path: Path, options: formats.ReadOptions) -> Document:
+        document = formats.read_epub(path, options)
+        del document.sections[6].blocks[1]
+        return document
+
+    monkeypatch.setitem(formats.READERS, ".epub", drop_from_chapter_seven)
+    account = _parse(build_novel_epub(tmp_path / "novel.epub")).account
+    (loss,) = account.losses
+    assert loss.where == "EPUB/text/chapter-07.xhtml"
+    assert loss.first == " ".join(words(novel_paragraphs(7)[1]))
+    assert [d.name for d in account.documents if d.lost] == [loss.where]
 
 
 def test_a_handful_of_words_is_counted_but_is_no_loss(

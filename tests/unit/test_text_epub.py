@@ -23,7 +23,17 @@ from narrator.text.document import LINE_BREAK
 from narrator.text.formats import ReadOptions, read_document
 from narrator.text.formats.epub import read_cover
 from narrator.text.formats.matter import skip_title
-from tests.fixtures_books import CHAPTER_ONE, CHAPTER_TWO, FOOTNOTE, build_epub3, png
+from tests.fixtures_books import (
+    CHAPTER_ONE,
+    CHAPTER_TWO,
+    FOOTNOTE,
+    NOVEL_CHAPTERS,
+    NOVEL_FOOTNOTE,
+    build_epub3,
+    build_novel_epub,
+    novel_paragraphs,
+    png,
+)
 
 # --- An EPUB 3 with everything a published book has --------------------------------
 
@@ -435,6 +445,21 @@ def test_tiny_sample_book(tmp_path: Path) -> None:
     assert FOOTNOTE not in str(book.chapters)
     assert book.metadata.cover is not None
     assert read_cover(book.metadata.cover).startswith(b"\x89PNG")
+
+
+def test_a_footnote_at_the_end_of_a_chapter_section_is_only_the_footnote(
+    tmp_path: Path,
+) -> None:
+    # The <aside> note sits inside <section epub:type="chapter">: the note is the aside,
+    # not the section around it, so chapter I keeps its text and its own title.
+    book = load_book(build_novel_epub(tmp_path / "novel.epub"))
+    assert len(book.chapters) == NOVEL_CHAPTERS
+    numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+    assert [c.title for c in book.chapters] == [f"Chapter {n}" for n in numerals]
+    for number, chapter in enumerate(book.chapters, 1):
+        assert [s.text for s in chapter.sentences[1:]] == list(novel_paragraphs(number))
+    assert NOVEL_FOOTNOTE not in str(book.chapters)
+    assert [s.name for s in book.skipped] == ["EPUB/nav.xhtml"]
 
 
 # --- What cannot be read ------------------------------------------------------------

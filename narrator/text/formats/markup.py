@@ -10,7 +10,8 @@ their alt text is asked for), tables, ruby annotations, hidden elements, page-br
 markers, footnote and endnote references and the notes themselves. Notes are found
 by their EPUB 3 ``epub:type`` (or DPUB-ARIA ``role``), and, for books without
 semantics, by the common ``<a href="#fn1"><sup>1</sup></a>`` pattern: the link is a
-note reference and the element it points at, later in the book, is the note.
+note reference and the element it points at, later in the book, is the note, as long
+as it is small beside its chapter (:func:`note_bodies`).
 
 Whatever is left out stays in the list as an :class:`Unread` item (a table as a
 :class:`Table`, front matter as :class:`Matter`) with its text and the reason, and
@@ -32,6 +33,7 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
+from narrator.text.account import words
 from narrator.text.document import LINE_BREAK
 from narrator.text.load import clean_text
 from narrator.text.structure import join_titles, speakable
@@ -89,6 +91,10 @@ _VERSE_CLASS = re.compile(r"(?<![a-z])(?:poem|verse|stanza|linegroup|line-group)
 _VERSE_TYPES = frozenset({"poem", "verse", "stanza", "linegroup"})  # z3998 vocabulary
 # Charset declarations an HTML parser honours (meta charset, http-equiv, XML declaration).
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=|<\?xml[^>]+encoding\s*=""", re.I)
+# Where a note may be: a block (its own or the one around an inline target), but never a
+# chapter's container.
+_NOTE_BLOCKS = _BLOCKS | {"aside"}
+_SECTIONS = frozenset({"section", "article", "main", "body", "html"})
 # What a page does not show: the document's head and its scripts, styles and templates.
 _UNSHOWN = frozenset({"head", "title", "script", "style", "template"})
 # Phrasing content (HTML Living Standard, section 3.2.5.2.5, with the obsolete font, big,
@@ -287,8 +293,10 @@ def note_bodies(documents: Sequence[tuple[str, etree._Element]]) -> set[etree._E
     ``documents`` are (path, root) pairs; links resolve against the path (POSIX,
     relative to one folder). Only a target *after* its link is a note: a link back
     from a note to its reference ("1" or "↩" at the note's start) must not remove the
-    paragraph it returns to. An inline target (``<a id="fn1"/>``) stands for its
-    enclosing paragraph.
+    paragraph it returns to. A target that is a block (``<aside>``, ``<p>``, ``<li>``)
+    is the note; an inline target (``<a id="fn1"/>``) stands for its enclosing block.
+    Either is a note only while it is small (see :func:`_note_body`): a target that
+    would take a heading or most of its document with it removes nothing.
     """
     places: dict[tuple[str, str], tuple[int, int, etree._Element]] = {}
     links: list[tuple[int, int, str, str]] = []
@@ -301,10 +309,15 @@ def note_bodies(documents: Sequence[tuple[str, etree._Element]]) -> set[etree._E
                 if fragment:
                     links.append((d, i, resolve(name, file) if file else name, unquote(fragment)))
     notes = set()
+    sizes: dict[int, int] = {}  # words of each document with a note, counted once
     for d, i, file, fragment in links:
         place = places.get((file, fragment))
         if place is not None and place[:2] > (d, i):
-            notes.add(_enclosing_block(place[2]))
+            target, k = place[2], place[0]
+            if k not in sizes:
+                sizes[k] = len(words(visible_text(body(documents[k][1]))))
+            if (note := _note_body(target, sizes[k])) is not None:
+                notes.add(note)
     return notes
 
 
@@ -313,11 +326,28 @@ def resolve(base: str, href: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(base), unquote(href)))
 
 
-def _enclosing_block(element: etree._Element) -> etree._Element:
-    for candidate in (element, *element.iterancestors()):
-        if local_name(candidate) in _BLOCKS and local_name(candidate) not in ("body", "html"):
-            return candidate
-    return element
+def _note_body(target: etree._Element, document_words: int) -> etree._Element | None:
+    """What a note reference's ``target`` stands for, or None; ``document_words`` is the
+    number of words in the target's document.
+
+    A block target (``<aside>``, ``<p>``, ``<li>``, ``<div>``) is the note itself; an
+    inline one stands for its nearest enclosing block. That block must stay smaller than
+    a note's context: it holds no heading, is no ``<section>``, ``<article>`` or
+    ``<main>`` (a chapter's container), and holds less than half of the document's
+    words, since a note annotates text longer than itself. An ``<aside>`` at the end of
+    a chapter's ``<section>`` is the note, never the section.
+    """
+    block = next(
+        (e for e in (target, *target.iterancestors()) if local_name(e) in _NOTE_BLOCKS),
+        None,
+    )
+    if block is None or local_name(block) in _SECTIONS:
+        return None
+    if any(local_name(e) in _HEADINGS for e in block.iter()):
+        return None
+    if 2 * len(words(visible_text(block))) >= document_words:
+        return None
+    return block
 
 
 def convert(
