@@ -67,6 +67,8 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # Underscores inside words (snake_case) are not emphasis.
     (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    # An autolink shows its address (CommonMark 0.31, section 6.5), which is no tag.
+    (re.compile(r"<([A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>"), r"\1"),
     (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
 )
 

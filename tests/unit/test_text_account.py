@@ -160,3 +160,19 @@ won&shy;dered about the 1<sup>st</sup> night, caf&eacute; au lait.</p>
     )
     assert account.skipped["hidden"] == 3
     assert "not shown" not in account.skipped  # the script's words are no words of the page
+
+
+def test_a_markdown_autolink_is_read_as_the_page_shows_it(tmp_path: Path) -> None:
+    path = tmp_path / "links.md"
+    path.write_text(
+        "# Links\n\n## One\n\nSee <https://example.com/tern-rock> or "
+        "[the keeper](https://example.com/keeper) and ![a lamp](lamp.png).\n\n"
+        "<!-- not shown -->\n\n[unused]: https://example.com/unused\n",
+        encoding="utf-8",
+    )
+    parsed = _parse(path)
+    assert parsed.book.chapters[0].sentences[1].text == (
+        "See https://example.com/tern-rock or the keeper and ."
+    )
+    assert parsed.account.lost == 0
+    assert parsed.account.skipped == {"the book's title": 1}
