@@ -26,6 +26,7 @@ from narrator.resume import budget_markdown, budget_wait, ensure_budget, finishe
 from narrator.review.fixes import load_fixes, reviewed
 from narrator.store import BookPaths
 from narrator.tally import TallyStart, finish_tally, start_tally
+from narrator.text.account import WordAccount
 from tasks import events
 from tasks.artifacts import publish_book, publish_wait, report_progress, start_progress
 from tasks.audio import (
@@ -89,7 +90,7 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
     ``AwaitingBudget``, with a :class:`BudgetWait` saying what is done and when the
     budget resets; the next run continues where this one stopped.
     """
-    book, parts = parse_manuscript(params)
+    book, parts, account = parse_manuscript(params)
     paths = BookPaths.for_book(params.out_dir, book.slug)
     run_engines = engines(params)
     if run_engines.provider is not None:
@@ -103,7 +104,7 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
             ensure_budget(run_engines, len(all_chunks) - finished(paths, all_chunks, run_engines))
             pending = unfinished(paths, [part.chunks for part in parts], run_engines)
             tally = start_tally(run_engines, pending, speed=params.speed)
-            result = _narrate(params, book, parts, paths, tally)
+            result = _narrate(params, book, account, parts, paths, tally)
             review_book_task(params, paths)
         except BudgetExhausted as exc:
             waiting = budget_wait(exc, book.title, all_chunks, paths, run_engines)
@@ -130,6 +131,7 @@ def _chunk_runner(settings: Settings) -> TaskRunner:
 def _narrate(
     params: NarrationParams,
     book: Book,
+    account: WordAccount,
     parts: tuple[Part, ...],
     paths: BookPaths,
     tally: TallyStart | None,
@@ -183,7 +185,7 @@ def _narrate(
         checks.append(check_chapters_task.submit([renders[-1]], paths, params.master.check_preset))
     chapters = [render.result() for render in renders]
     run_engines = engines(params)
-    info = book_info(params, book, run_engines, paths, finish_tally(run_engines, tally))
+    info = book_info(params, book, account, run_engines, paths, finish_tally(run_engines, tally))
     # The M4B needs only the masters: it is encoded while the last chapter is checked
     # and the speaking rate measured, which the end of a run otherwise waits for in turn.
     audiobook = build_audiobook_task.submit(info, paths, chapters)

@@ -61,9 +61,9 @@ def clean_book(params: NarrationParams, *, dry_run: bool) -> CleanReport:
     The book, its folder and its chunks come from :func:`narrator.parse.parse_book`, as
     in the run; audio made with other settings (another speed, say) counts as unused.
     Holds the book's lock while deleting. Raises ConfigError when the book has no folder
-    under ``params.out_dir``.
+    under ``params.out_dir``. Words a reader lost do not stop it: they change no chunk.
     """
-    parsed = parse_book(params)
+    parsed = parse_book(params, refuse_loss=False)
     paths = BookPaths.for_book(params.out_dir, parsed.book.slug)
     if not paths.root.is_dir():
         raise ConfigError(

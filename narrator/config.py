@@ -188,6 +188,11 @@ class NarrationParams(Frozen):
     read_alt_text: bool = Field(
         default=False, description="read images' alt text where they stand (EPUB, HTML)"
     )
+    allow_loss: bool = Field(
+        default=False,
+        description="narrate even when words of the manuscript are neither narrated nor "
+        "skipped with a reason (a reader bug); the report records them",
+    )
     year: int | None = Field(
         default=None, ge=1000, le=9999, description="year tag; default: the current year"
     )

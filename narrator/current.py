@@ -59,5 +59,5 @@ def current_book(
         chapters, results, known_chars_per_s=engines.speech.capabilities.chars_per_s,
         speed=params.speed,
     )  # fmt: skip
-    info = book_info(params, parsed.book, engines, paths)
+    info = book_info(params, parsed.book, parsed.account, engines, paths)
     return exported_book(info, paths, rated, results_rated, checks, params.formats, rate)

@@ -9,10 +9,14 @@ an API key.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from narrator.text.account import Loss
 
 
 class NarratorError(Exception):
@@ -67,6 +71,30 @@ class ManuscriptError(PermanentError):
         if chapter:
             where += f" (chapter {chapter!r})"
         super().__init__(f"{where}: {message}", hint=hint)
+
+
+class WordsLost(ManuscriptError):
+    """Words of the manuscript are neither narrated nor skipped with a reason: its reader
+    lost them (``narrator.text.account``), and the audiobook would silently lack them.
+
+    ``losses`` are :class:`narrator.text.account.Loss` records: where, how many words,
+    and the first of them.
+    """
+
+    def __init__(self, path: Path | str, losses: Sequence[Loss]) -> None:
+        self.losses = tuple(losses)
+        more = sum(loss.words for loss in self.losses[1:])
+        others = f" (and {more:,} more in {len(self.losses) - 1} other places)" if more else ""
+        super().__init__(
+            path,
+            self.losses[0].sentence() + others,
+            hint="This looks like a reader bug: re-run with --allow-loss to narrate anyway, "
+            "and report the file (`narrate split` shows where every word went).",
+        )
+
+    def __reduce__(self) -> tuple[Callable[[], WordsLost], tuple[()]]:
+        # Prefect pickles a failed task's exception; cls(*args) would not rebuild this one.
+        return partial(type(self), self.path, self.losses), ()
 
 
 class EngineError(PermanentError):

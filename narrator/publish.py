@@ -22,6 +22,7 @@ from narrator.qc import ChapterCheck
 from narrator.report import report_markdown
 from narrator.store import BookPaths, current_build, fingerprint, save_build
 from narrator.tally import RequestTally
+from narrator.text.account import WordAccount
 from narrator.text.formats.epub import read_cover
 from narrator.verify.rate import BookRate
 
@@ -57,6 +58,7 @@ class BookInfo(Frozen):
     requests: RequestTally | None = Field(
         default=None, description="paid requests planned and made (remote engines only)"
     )
+    account: WordAccount = Field(description="where every word of the manuscript went")
 
     @property
     def tags(self) -> BookTags:
@@ -97,6 +99,7 @@ def _extra_format(
 def book_info(
     params: NarrationParams,
     book: Book,
+    account: WordAccount,
     engines: Engines,
     paths: BookPaths,
     requests: RequestTally | None = None,
@@ -107,7 +110,8 @@ def book_info(
     own metadata (EPUB, DOCX, Project Gutenberg header). The cover is
     ``params.cover``, else the image stored in the manuscript (copied into the
     book's folder), else one found beside the manuscript; the year is this year
-    unless given.
+    unless given. ``account`` is the manuscript's word account, for the manifest and the
+    report.
     """
     return BookInfo(
         title=book.title,
@@ -122,6 +126,7 @@ def book_info(
         cover=params.cover or _stored_cover(book, paths) or find_cover(params.manuscript),
         language=book.metadata.language,
         requests=requests,
+        account=account,
     )
 
 
@@ -168,7 +173,8 @@ def manifest(
     """The machine-readable record of a finished book (keys are a public contract).
 
     File paths are relative to the book's folder. ``speaking_rate`` is the book's rate
-    against its engine's (``narrator.verify.rate``), null when it was not checked.
+    against its engine's (``narrator.verify.rate``), null when it was not checked;
+    ``account`` says where every word of the manuscript went (``narrator.text.account``).
     """
     return {
         "title": info.title,
@@ -182,6 +188,7 @@ def manifest(
         "cover": info.cover.name if info.cover else None,
         "notes": list(info.notes),
         "requests": info.requests.model_dump() if info.requests else None,
+        "account": info.account.model_dump(mode="json"),
         "m4b": _rel(paths.m4b, paths.root),
         "duration_s": round(sum(c.duration_s for c in chapters), 3),
         "speaking_rate": rate.model_dump(mode="json") if rate else None,

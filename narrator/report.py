@@ -1,5 +1,5 @@
-"""``report.md``: a short human-readable report of a book's manifest (chapters, requests,
-flagged chunks, fixes)."""
+"""``report.md``: a short human-readable report of a book's manifest (chapters, words,
+requests, flagged chunks, fixes)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def report_markdown(data: dict[str, Any]) -> str:
     rate = data.get("speaking_rate")
     if rate and not rate["passed"]:
         lines += ["", "## Speaking rate FAILED", "", rate["detail"]]
+    lines += ["", "## Words", "", *_account_lines(data["account"])]
     if data.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {note}" for note in data["notes"]]
     if data.get("requests"):
@@ -62,6 +63,24 @@ def _fixed(chunk: dict[str, Any]) -> str:
     if chunk.get("revoiced"):
         done.append(f"spoken in the voice {chunk['voice']} chosen for it")
     return f"- `{chunk['id']}`: {'; '.join(done)}" if done else ""
+
+
+def _account_lines(account: dict[str, Any]) -> list[str]:
+    """Where the manuscript's words went, as report lines (``narrator.text.account``)."""
+    skipped = account["skipped"]
+    reasons = ", ".join(f"{reason} {n:,}" for reason, n in skipped.items())
+    lines = [
+        f"- in the source: {account['source']:,}",
+        f"- narrated: {account['narrated']:,} (chapter titles included)",
+        f"- skipped: {sum(skipped.values()):,}{f' ({reasons})' if reasons else ''}",
+        f"- lost: {account['lost']:,}",
+    ]
+    for loss in account["losses"]:
+        lines.append(
+            f"  - **{loss['words']:,} words of `{loss['where']}` are neither narrated nor "
+            f"skipped** (narrated anyway, with --allow-loss), starting {loss['first']!r}"
+        )
+    return lines
 
 
 def _request_lines(requests: dict[str, Any]) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from narrator.plan import make_plan
+from narrator.text.account import WordAccount
 from narrator_cli.options import (
     AltTextOpt,
     DialogueVoiceOpt,
@@ -41,7 +42,9 @@ def split(
     """Show the chapters, sentences and chunks a manuscript becomes, and what is not narrated.
 
     Front and back matter (cover, copyright, contents, notes, a Project Gutenberg
-    licence, ...) is listed with the reason it is skipped.
+    licence, ...) is listed with the reason it is skipped, and every word of the
+    manuscript is accounted for: narrated, skipped by reason, or lost (a reader bug,
+    which `narrate run` refuses unless --allow-loss).
 
     Examples:
 
@@ -62,7 +65,8 @@ def split(
             titles=titles,
             include_all=include_all,
             read_alt_text=read_alt_text,
-        )
+        ),
+        refuse_loss=False,
     )
     book, chunks = parsed.book, parsed.chunks
     data = {
@@ -78,6 +82,7 @@ def split(
             for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True)
         ],
         "skipped": [part.model_dump() for part in book.skipped],
+        "account": parsed.account.model_dump(mode="json"),
     }
     if json_:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -102,6 +107,21 @@ def split(
         out.print(f"\n[bold]Not narrated[/bold] ({len(book.skipped)}; --include-all keeps them)")
         for part in book.skipped:
             out.print(f"  [dim]{part.name}[/dim]: {part.reason}", highlight=False)
+    out.print()
+    show_account(parsed.account)
+
+
+def show_account(account: WordAccount) -> None:
+    """Print where the manuscript's words went, and every loss in red with what to do."""
+    out.print(f"[bold]Word account[/bold]: {account.summary()}", highlight=False)
+    for loss in account.losses:
+        out.print(f"[red]LOST: {loss.sentence()}[/red]", highlight=False)
+    if account.losses:
+        out.print(
+            "[red]This looks like a reader bug: `narrate run` refuses this book unless "
+            "--allow-loss is given. Please report the file.[/red]",
+            highlight=False,
+        )
 
 
 def plan(
@@ -147,7 +167,7 @@ def plan(
         voice=voice,
         dialogue_voice=dialogue_voice,
     )
-    parsed = parse_book(params)
+    parsed = parse_book(params, refuse_loss=False)
     result = make_plan(parsed.book, parsed.chunks, params)
     settings = settings_in_force(params, ctx, title=title, engine=engine, lexicon=lexicon)
     if json_:
@@ -156,6 +176,7 @@ def plan(
             key: {"value": None if value is None else str(value), "source": source}
             for key, (value, source) in settings.items()
         }
+        data["account"] = parsed.account.model_dump(mode="json")
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     r = result.requests
@@ -178,6 +199,7 @@ def plan(
             "days on each plan: "
             + ", ".join(f"{name} {days}" for name, days in result.days.items())
         )
+    show_account(parsed.account)
     unset = {"narrator": "the voice", "cover": "beside the manuscript, if any", "lexicon": "none"}
     out.print("settings (value, from):")
     for key, (value, source) in settings.items():

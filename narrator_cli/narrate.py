@@ -19,6 +19,7 @@ from narrator.models import AWAITING_BUDGET, BookResult
 from narrator.store import BookPaths
 from narrator_cli.options import (
     REMOTE_DEFAULTS,
+    AllowLossOpt,
     AltTextOpt,
     BaseUrlOpt,
     BudgetOpt,
@@ -187,12 +188,15 @@ def run(
         str | None, typer.Option(help="Narrator credit in the tags (default: the voice).")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Exit 4 if any chunk is flagged.")] = False,
+    allow_loss: AllowLossOpt = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Narrate a manuscript into chapter MP3s and an M4B, verifying every chunk.
 
     Runs the narrate-book Prefect flow in this process (a temporary Prefect server
-    starts when PREFECT_API_URL is not set).
+    starts when PREFECT_API_URL is not set). A manuscript whose reader loses words
+    (neither narrated nor skipped with a reason) is refused first, exit 2, unless
+    --allow-loss.
 
     Examples:
 
@@ -238,6 +242,7 @@ def run(
         max_part_minutes=max_part_minutes,
         lexicon=lexicon,
         narrator=narrator,
+        allow_loss=allow_loss,
     )
     result = narrate_now(params, verbose=verbose)
     if strict and result.flagged:
@@ -251,10 +256,11 @@ def narrate_now(params: NarrationParams, *, verbose: bool) -> BookResult:
     """
     from narrator.parse import parse_book
 
-    # Read the manuscript, and check that no other run holds the book, before starting
-    # Prefect: bad input fails in a second, with nothing written. (The flow takes the
-    # book's lock for real; this is only the early, friendly check.) A finished book that
-    # this run would not change is reported without starting Prefect at all.
+    # Read the manuscript (every word accounted for), and check that no other run holds
+    # the book, before starting Prefect: bad input fails in a second, with nothing
+    # written. (The flow takes the book's lock for real; this is only the early, friendly
+    # check.) A finished book that this run would not change is reported without
+    # starting Prefect at all.
     parsed = parse_book(params)
     paths = BookPaths.for_book(params.out_dir, parsed.book.slug)
     if paths.root.is_dir():
@@ -313,6 +319,7 @@ def deploy(
     engine: EngineOpt = "auto",
     base_url: BaseUrlOpt = REMOTE_DEFAULTS.base_url,
     budget: BudgetOpt = REMOTE_DEFAULTS.budget,
+    allow_loss: AllowLossOpt = False,
 ) -> None:
     """Serve the narrate-book flow as a deployment from this process (no work pool needed).
 
@@ -334,8 +341,9 @@ def deploy(
         out_dir=out_dir.resolve(),
         engine=engine,  # type: ignore[arg-type]
         remote=remote_settings(base_url, budget),
+        allow_loss=allow_loss,
     )
-    parse_book(params)  # a bad manuscript fails now, not at 00:05
+    parse_book(params)  # a bad manuscript, or one whose reader loses words, fails now
     narrate_book.serve(
         name=name,
         cron=cron,

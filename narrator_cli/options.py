@@ -38,6 +38,14 @@ IncludeAllOpt = Annotated[
 AltTextOpt = Annotated[
     bool, typer.Option(help="Read images' alt text where the images stand (EPUB, HTML).")
 ]
+AllowLossOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-loss",
+        help="Narrate even when words of the manuscript are neither narrated nor skipped "
+        "with a reason (a reader bug; `narrate split` shows where).",
+    ),
+]
 LexiconOpt = Annotated[
     Path | None,
     typer.Option(help='Pronunciation lexicon, TOML: word = "respelling" (default: book.toml).'),

@@ -105,3 +105,60 @@ def write_html(path: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+# A public-domain novel as e-book shops sell it: twelve chapters, each in its own file as
+# <section epub:type="chapter"> with an <h2>, a navigation document and an NCX, a footnote
+# (a noteref and an <aside> at the end of the chapter's section) and an image in chapter I.
+NOVEL_CHAPTERS = 12
+NOVEL_FOOTNOTE = "The light of Tern Rock was first lit in 1851."
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def novel_paragraphs(number: int) -> tuple[str, str]:
+    """The two paragraphs of chapter ``number`` (1-based) of :func:`build_novel_epub`."""
+    return (
+        f"The keeper climbed the stair for the {_ORDINALS[number - 1]} night in a row.",
+        f"Below him the sea kept count of chapter {_ROMAN[number - 1]} in grey waves.",
+    )
+
+
+_ORDINALS = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth",
+)  # fmt: skip
+
+
+def build_novel_epub(path: Path) -> Path:
+    """Write the twelve-chapter EPUB 3 to ``path``; chapter n is titled "Chapter <roman>"
+    and holds :func:`novel_paragraphs`\\ (n). Returns ``path``."""
+    book = epub.EpubBook()
+    book.set_identifier("urn:uuid:2b7f3a52-8c1e-4d0e-a7a1-6f5b1c9e2d40")
+    book.set_title("The Keeper of Tern Rock")
+    book.set_language("en")
+    book.add_author("A. Keeper")
+    book.add_item(epub.EpubItem(uid="lamp", file_name="images/lamp.png",
+                                media_type="image/png", content=png()))  # fmt: skip
+    chapters = []
+    for n in range(1, NOVEL_CHAPTERS + 1):
+        first, second = novel_paragraphs(n)
+        extra = note = ""
+        if n == 1:
+            first = first.removesuffix(".") + '<sup><a epub:type="noteref" href="#fn1">1</a></sup>.'
+            extra = '<img src="../images/lamp.png" alt="The lamp at Tern Rock"/>'
+            note = f'<aside epub:type="footnote" id="fn1"><p>{NOVEL_FOOTNOTE}</p></aside>'
+        chapter = epub.EpubHtml(
+            title=f"Chapter {_ROMAN[n - 1]}",
+            file_name=f"text/chapter-{n:02d}.xhtml",
+            content=f'<section epub:type="chapter" id="chapter-{n}">'
+            f"<h2>Chapter {_ROMAN[n - 1]}</h2><p>{first}</p>{extra}<p>{second}</p>{note}"
+            "</section>",
+        )
+        book.add_item(chapter)
+        chapters.append(chapter)
+    book.toc = [epub.Link(c.file_name, c.title, f"c{k}") for k, c in enumerate(chapters, 1)]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *chapters]
+    epub.write_epub(str(path), book)
+    return path

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from narrator.models import Book
+from narrator.text.document import Document
 from narrator.text.formats import ReadOptions, read_document
 from narrator.text.load import STDIN
 from narrator.text.slug import slugify
@@ -20,7 +21,28 @@ def load_book(
     include_all: bool = False,
     read_alt_text: bool = False,
 ) -> Book:
-    """Parse the manuscript at ``source`` (``"-"`` reads standard input) into a Book.
+    """Parse the manuscript at ``source`` (``"-"`` reads standard input) into a Book
+    (:func:`read_book`, without the Document)."""
+    return read_book(
+        source,
+        title=title,
+        announce_titles=announce_titles,
+        include_all=include_all,
+        read_alt_text=read_alt_text,
+    )[0]
+
+
+def read_book(
+    source: Path | str,
+    *,
+    title: str | None = None,
+    announce_titles: bool = True,
+    include_all: bool = False,
+    read_alt_text: bool = False,
+) -> tuple[Book, Document]:
+    """Parse the manuscript at ``source`` (``"-"`` reads standard input) into a Book, and
+    the Document it was assembled from (what its reader saw and left out, for the word
+    account): ``book.chapters[i]`` comes from ``document.sections[i]``.
 
     The reader is chosen by the file's suffix (``narrator.text.formats``). The title
     is ``title`` if given, else the one the file states (Markdown ``#`` title, EPUB
@@ -36,7 +58,7 @@ def load_book(
     document = read_document(path, options)
     chapters = assemble(document, path, announce_titles=announce_titles)
     book_title = title or document.metadata.title or _title_from_name(path)
-    return Book(
+    book = Book(
         source=path,
         title=book_title,
         slug=slugify(book_title),
@@ -44,6 +66,7 @@ def load_book(
         metadata=document.metadata,
         skipped=tuple(document.skipped),
     )
+    return book, document
 
 
 def _title_from_name(path: Path) -> str:

@@ -14,8 +14,9 @@ log = logging.getLogger(__name__)
 
 STDIN = Path("-")
 
-# Zero-width characters are invisible in an editor but split words for the engine.
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+"""Characters invisible in an editor that split words for the engine; always removed."""
+_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH))
 # More than this share of control bytes means the file is not text.
 _MAX_CONTROL_SHARE = 0.1
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r\f")

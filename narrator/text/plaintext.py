@@ -139,13 +139,15 @@ class Prepared:
 
     ``lines`` has one entry per line of the file (so line numbers stay right);
     lines outside the book (a Project Gutenberg header and licence) are blank
-    unless ``include_all`` was asked. ``contents`` holds the indices of a
-    table of contents' lines.
+    unless ``include_all`` was asked, and so are picture marks. ``unread`` keeps
+    each blanked line with the reason, for the word account. ``contents`` holds the
+    indices of a table of contents' lines.
     """
 
     lines: list[str]
     metadata: Metadata = Metadata()
     skipped: list[Skipped] = field(default_factory=list)
+    unread: list[tuple[str, str]] = field(default_factory=list)
     contents: set[int] = field(default_factory=set)
 
 
@@ -225,19 +227,26 @@ def _gutenberg(prepared: Prepared, *, include_all: bool) -> None:
                 reason=f"lines {end + 1}-{last}: the END marker and the licence after it",
             )
         )
-    _illustrations(lines)
+    _illustrations(prepared)
     if include_all:
         return
-    for i in [*range(start + 1), *range(end if end is not None else len(lines), len(lines))]:
-        lines[i] = ""
+    licence = range(end if end is not None else len(lines), len(lines))
+    for reason, where in (
+        ("Project Gutenberg header", range(start + 1)),
+        ("Project Gutenberg licence", licence),
+    ):
+        prepared.unread.append((reason, "\n".join(lines[i] for i in where)))
+        for i in where:
+            lines[i] = ""
 
 
-def _illustrations(lines: list[str]) -> None:
+def _illustrations(prepared: Prepared) -> None:
     """Blank Gutenberg's picture marks: '[Illustration]', '[Illustration: caption]'.
 
     A caption may run over several lines and hold brackets of its own. A chapter
     heading drawn inside the picture ('[Illustration: ... Chapter I.]') is kept.
     """
+    lines = prepared.lines
     i = 0
     while i < len(lines):
         if not lines[i].startswith("[Illustration"):
@@ -251,9 +260,14 @@ def _illustrations(lines: list[str]) -> None:
         if depth > 0:
             i += 1
             continue
+        caption = []
         for k in range(i, end + 1):
             inner = lines[k].strip("[]").strip()
-            lines[k] = inner if _candidate(inner) else ""
+            if not _candidate(inner):
+                caption.append(lines[k])
+                inner = ""
+            lines[k] = inner
+        prepared.unread.append(("illustration caption", "\n".join(caption)))
         i = end + 1
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from narrator.errors import ManuscriptError
 from narrator.models import Boundary, Chapter, Sentence
-from narrator.text.document import LINE_BREAK, Document, Metadata, Section
+from narrator.text.document import LINE_BREAK, Document, LeftOut, Metadata, Section, SourceText
 from narrator.text.plaintext import Prepared, find_headings, join_titles, prepare
 from narrator.text.sentences import split_sentences
 
@@ -27,6 +27,7 @@ class _Kind(Enum):
     SOLO = auto()  # a paragraph of its own (a sub-heading)
     SCENE = auto()  # a scene break, never spoken
     HEADING = auto()  # starts a chapter
+    TITLE = auto()  # the book's title: not part of any chapter
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ _INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # Underscores inside words (snake_case) are not emphasis.
     (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    # An autolink shows its address (CommonMark 0.31, section 6.5), which is no tag.
+    (re.compile(r"<([A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>"), r"\1"),
     (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
 )
 
@@ -95,8 +98,8 @@ def _markdown_lines(text: str) -> tuple[str | None, list[_Line]]:
     for n, line in enumerate(raw, 1):
         if n in headings:
             level, heading = len(headings[n][1]), strip_markdown_inline(headings[n][2]).strip()
-            if level < chapter_level:  # the book title: not part of any chapter
-                lines.append(_Line(_Kind.BLANK, n))
+            if level < chapter_level:
+                lines.append(_Line(_Kind.TITLE, n, heading))
             elif level == chapter_level and speakable(heading):
                 lines.append(_Line(_Kind.HEADING, n, heading))
             else:  # a sub-heading is read as a paragraph of its own
@@ -226,20 +229,37 @@ def _sentences(draft: Section, *, announce_title: bool) -> tuple[Sentence, ...]:
     return tuple(Sentence(text=t, paragraph=p, boundary=b) for t, p, b in items)
 
 
-def text_document(text: str, *, markdown: bool, include_all: bool = False) -> Document:
+def text_document(
+    text: str, source: SourceText, *, markdown: bool, include_all: bool = False
+) -> Document:
     """Read a plain-text or Markdown manuscript's text into sections.
 
-    The Markdown book title (its only ``#`` heading) becomes the metadata's title. In
-    plain text, a Project Gutenberg header and licence and a table of contents are
-    skipped (kept as text with ``include_all``), and the header's metadata is read.
+    ``source`` is the file as a reader sees it (rendered, for Markdown); its name
+    names the file in the word account. The Markdown book title (its only ``#``
+    heading) becomes the metadata's title. In plain text, a Project Gutenberg header
+    and licence and a table of contents are skipped (kept as text with
+    ``include_all``), and the header's metadata is read.
     """
     if markdown:
         title, lines = _markdown_lines(text)
-        return Document(sections=list(_drafts(lines)), metadata=Metadata(title=title))
+        return Document(
+            sections=list(_drafts(lines)),
+            sources=[source],
+            left_out=[
+                LeftOut(source.name, "the book's title", ln.text)
+                for ln in lines
+                if ln.kind is _Kind.TITLE
+            ],
+            metadata=Metadata(title=title),
+        )
     prepared = prepare(text, include_all=include_all)
+    contents = "\n".join(prepared.lines[i] for i in sorted(prepared.contents))
+    unread = [*prepared.unread, *([] if include_all else [("table of contents", contents)])]
     return Document(
         sections=list(_drafts(_txt_lines(prepared, include_all=include_all))),
+        sources=[source],
         skipped=prepared.skipped,
+        left_out=[LeftOut(source.name, reason, line) for reason, line in unread],
         metadata=prepared.metadata,
     )
 

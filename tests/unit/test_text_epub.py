@@ -13,14 +13,27 @@ from pathlib import Path
 import pytest
 from ebooklib import epub
 
+from narrator.config import NarrationParams
 from narrator.errors import ManuscriptError
 from narrator.models import Boundary, CoverRef
+from narrator.parse import parse_book
 from narrator.text import load_book
+from narrator.text.account import words
 from narrator.text.document import LINE_BREAK
 from narrator.text.formats import ReadOptions, read_document
 from narrator.text.formats.epub import read_cover
 from narrator.text.formats.matter import skip_title
-from tests.fixtures_books import CHAPTER_ONE, CHAPTER_TWO, FOOTNOTE, build_epub3, png
+from tests.fixtures_books import (
+    CHAPTER_ONE,
+    CHAPTER_TWO,
+    FOOTNOTE,
+    NOVEL_CHAPTERS,
+    NOVEL_FOOTNOTE,
+    build_epub3,
+    build_novel_epub,
+    novel_paragraphs,
+    png,
+)
 
 # --- An EPUB 3 with everything a published book has --------------------------------
 
@@ -212,6 +225,26 @@ def test_epub3_include_all_keeps_front_and_back_matter(alice: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("include_all", [False, True])
+def test_every_word_of_the_epub3_is_narrated_or_skipped_with_a_reason(
+    alice: Path, include_all: bool
+) -> None:
+    account = parse_book(
+        NarrationParams(manuscript=alice, out_dir=alice.parent / "out", include_all=include_all)
+    ).account
+    assert (account.lost, account.losses) == (0, ())
+    # The chapter that runs on over a split file and into ch2.xhtml is one group.
+    assert "EPUB/ch1.xhtml, EPUB/ch1_split_001.xhtml, EPUB/ch2.xhtml" in [
+        d.name for d in account.documents
+    ]
+    if not include_all:
+        assert account.skipped["epub:type copyright-page"] == len(
+            words("Copyright First published 1865. This edition has no rights reserved at all.")
+        )
+        notes = "A river bank near Oxford. 2 It had no pictures."  # with the link back
+        assert account.skipped["note"] == len(words(notes))
+
+
 def test_a_lower_heading_that_is_not_the_title_is_read(tmp_path: Path) -> None:
     book = epub.EpubBook()
     book.set_title("Days")
@@ -372,6 +405,19 @@ def test_epub2_through_load_book(tmp_path: Path) -> None:
     assert "1901" not in " ".join(s.text for c in book.chapters for s in c.sentences)
 
 
+@pytest.mark.parametrize("include_all", [False, True])
+def test_every_word_of_the_epub2_is_narrated_or_skipped_with_a_reason(
+    tmp_path: Path, include_all: bool
+) -> None:
+    path = _write_epub2(tmp_path / "keeper.epub")
+    params = NarrationParams(manuscript=path, out_dir=tmp_path / "out", include_all=include_all)
+    account = parse_book(params).account
+    assert (account.lost, account.losses) == (0, ())
+    # The note's "1" may be counted as the "1" of the title "Chapter 1: Arrival", which
+    # the page does not show: a word is a word wherever it is counted.
+    assert account.skipped["note"] >= len(words("In 1901."))
+
+
 def test_epub_without_a_usable_table_of_contents_has_a_chapter_per_file(tmp_path: Path) -> None:
     empty = _NCX[: _NCX.index("<navMap>")] + "<navMap></navMap></ncx>"
     path = _write_epub2(tmp_path / "bare.epub", **{"OEBPS/toc.ncx": empty})
@@ -399,6 +445,21 @@ def test_tiny_sample_book(tmp_path: Path) -> None:
     assert FOOTNOTE not in str(book.chapters)
     assert book.metadata.cover is not None
     assert read_cover(book.metadata.cover).startswith(b"\x89PNG")
+
+
+def test_a_footnote_at_the_end_of_a_chapter_section_is_only_the_footnote(
+    tmp_path: Path,
+) -> None:
+    # The <aside> note sits inside <section epub:type="chapter">: the note is the aside,
+    # not the section around it, so chapter I keeps its text and its own title.
+    book = load_book(build_novel_epub(tmp_path / "novel.epub"))
+    assert len(book.chapters) == NOVEL_CHAPTERS
+    numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+    assert [c.title for c in book.chapters] == [f"Chapter {n}" for n in numerals]
+    for number, chapter in enumerate(book.chapters, 1):
+        assert [s.text for s in chapter.sentences[1:]] == list(novel_paragraphs(number))
+    assert NOVEL_FOOTNOTE not in str(book.chapters)
+    assert [s.name for s in book.skipped] == ["EPUB/nav.xhtml"]
 
 
 # --- What cannot be read ------------------------------------------------------------

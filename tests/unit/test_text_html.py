@@ -175,6 +175,40 @@ def test_footnotes_by_pattern_and_by_semantics(tmp_path: Path) -> None:
     ]
 
 
+def test_a_note_target_never_takes_its_chapter_with_it(tmp_path: Path) -> None:
+    # Targets straight inside a chapter's <section>, and inside a <div> that holds the
+    # chapter's text: the block around either is the chapter, not a note, so nothing is
+    # removed and the loose note is read where it stands.
+    document = _read(
+        tmp_path,
+        '<section id="one"><h2>One</h2><p>The tide turned.<a href="#fn1"><sup>1</sup></a></p>'
+        '<a id="fn1"></a>1. A loose note.</section>'
+        '<h2>Two</h2><div><p>The gulls came back.<a href="#fn2"><sup>2</sup></a> The keeper'
+        ' counted them, one by one, until the light failed and the sea went dark.</p>'
+        '<a id="fn2"></a>2. Another.</div>',
+    )
+    assert [(s.title, s.blocks) for s in document.sections] == [
+        ("One", ["The tide turned.", "1. A loose note."]),
+        (
+            "Two",
+            [
+                "The gulls came back. The keeper counted them, one by one, until the light "
+                "failed and the sea went dark.",
+                "2. Another.",
+            ],
+        ),
+    ]
+
+
+def test_an_aside_note_at_the_end_of_a_section_is_only_the_aside(tmp_path: Path) -> None:
+    document = _read(
+        tmp_path,
+        '<section><h2>One</h2><p>The tide turned.<a href="#fn1">1</a></p>'
+        '<aside id="fn1"><p>High water at six.</p></aside></section>',
+    )
+    assert [(s.title, s.blocks) for s in document.sections] == [("One", ["The tide turned."])]
+
+
 def test_hidden_and_unreadable_elements(tmp_path: Path) -> None:
     blocks = _blocks(
         tmp_path,

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from narrator.errors import ManuscriptError
 from narrator.models import Frozen
-from narrator.text.document import Document
+from narrator.text.document import Document, SourceText
 from narrator.text.formats.docx import read_docx
 from narrator.text.formats.epub import read_epub
 from narrator.text.formats.html import read_html
-from narrator.text.load import read_manuscript
+from narrator.text.formats.markdown import rendered_text
+from narrator.text.load import STDIN, read_manuscript
 from narrator.text.structure import text_document
 
 
@@ -36,12 +37,19 @@ Reader = Callable[[Path, ReadOptions], Document]
 
 def _markdown(path: Path, options: ReadOptions) -> Document:
     text = read_manuscript(path, binary_hint=convert_hint())
-    return text_document(text, markdown=True, include_all=options.include_all)
+    source = SourceText(_name(path), rendered_text(text))
+    return text_document(text, source, markdown=True, include_all=options.include_all)
 
 
 def _plain(path: Path, options: ReadOptions) -> Document:
     text = read_manuscript(path, binary_hint=convert_hint())
-    return text_document(text, markdown=False, include_all=options.include_all)
+    source = SourceText(_name(path), text)
+    return text_document(text, source, markdown=False, include_all=options.include_all)
+
+
+def _name(path: Path) -> str:
+    """How the word account names a single-file manuscript."""
+    return "standard input" if path == STDIN else path.name
 
 
 def _docx(path: Path, options: ReadOptions) -> Document:

@@ -5,7 +5,12 @@ Chapters start at the highest heading level the manuscript uses (normally
 "Heading 1" above "Heading 2" chapters is the title too, as in Markdown. Lower
 headings are paragraphs of their own. Footnotes, endnotes, comments, headers,
 footers, text boxes and deleted revisions are not read; tables are skipped with a
-warning, because a table read aloud row by row makes no sense.
+warning, because a table read aloud row by row makes no sense. Paragraphs inside
+content controls (a table of contents Word inserted, a cover page) are read as any
+other.
+
+What a reader sees, for the word account, is the text of the document's body: its
+paragraphs, tables and text boxes, without deleted text.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import OpcError
+from docx.oxml.ns import nsmap, qn
 from docx.styles.style import BaseStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -29,7 +35,7 @@ from lxml import etree
 
 from narrator.errors import ManuscriptError
 from narrator.models import Metadata, Skipped
-from narrator.text.document import LINE_BREAK, Document, Section
+from narrator.text.document import LINE_BREAK, Document, LeftOut, Section, SourceText
 from narrator.text.load import read_bytes
 from narrator.text.plaintext import join_titles
 from narrator.text.structure import speakable
@@ -44,6 +50,15 @@ _TITLE = 0  # the level given to the "Title" style: the book's title, not narrat
 _READ_RUNS = (
     ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:txbxContent)]"
     "[not(w:footnoteReference or w:endnoteReference)]"
+)
+# What the page does not show: deleted text, text moved away, and the copy of a drawing
+# kept for programs that cannot show the drawing itself (Markup Compatibility, ECMA-376
+# Part 3: a reader sees either the mc:Choice or the mc:Fallback, never both).
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_UNSHOWN = frozenset({qn("w:del"), qn("w:moveFrom"), f"{{{_MC}}}Fallback"})
+_SEPARATORS = frozenset(qn(tag) for tag in ("w:p", "w:tc", "w:tab", "w:ptab", "w:br", "w:cr"))
+_TEXT_BOXES = etree.XPath(
+    ".//w:txbxContent[not(ancestor::mc:Fallback)]", namespaces={"w": nsmap["w"], "mc": _MC}
 )
 _NO_DOCX_HINT = (
     "Save the manuscript as a Word document (.docx); .doc (Word 97-2003) is not "
@@ -69,20 +84,29 @@ def read_docx(path: Path) -> Document:
     document = _open(path)
     paragraphs: list[_Para] = []
     skipped: list[Skipped] = []
+    left_out: list[LeftOut] = []
     tables: list[int] = []  # how many body paragraphs precede each table
     number = 0  # body paragraphs so far, empty ones included, for error messages
-    for item in document.iter_inner_content():
+    for item in _body_items(document, document.element.body):
         if isinstance(item, Table):
             tables.append(len(paragraphs))
+            left_out.append(LeftOut(path.name, "table", shown_text(item._tbl)))
             continue
         number += 1
+        left_out.extend(
+            LeftOut(path.name, "text box", shown_text(box)) for box in _TEXT_BOXES(item._p)
+        )
         if (style := _style_name(item)).lower().startswith("toc"):
             if not any(s.name == "table of contents" for s in skipped):
                 skipped.append(Skipped(name="table of contents", reason=f"style {style!r}"))
+            left_out.append(LeftOut(path.name, "table of contents", shown_text(item._p)))
         elif text := _paragraph_text(item):
             paragraphs.append(_Para(number, _heading_level(item.style), text))
 
     title, chapter_level = _title_and_chapter_level(paragraphs)
+    left_out.extend(
+        LeftOut(path.name, "the book's title", p.text) for p in paragraphs if p.level == _TITLE
+    )
     sections = list(_sections(paragraphs, chapter_level, tables, path, skipped))
     core = document.core_properties
     authors = tuple(a.strip() for a in (core.author or "").split(";") if a.strip())
@@ -91,7 +115,48 @@ def read_docx(path: Path) -> Document:
         authors=authors,
         language=(core.language or "").strip() or _default_language(document),
     )
-    return Document(sections=sections, skipped=skipped, metadata=metadata)
+    return Document(
+        sections=sections,
+        sources=[SourceText(path.name, shown_text(document.element.body))],
+        skipped=skipped,
+        left_out=left_out,
+        metadata=metadata,
+    )
+
+
+def _body_items(document: DocxDocument, container: etree._Element) -> Iterator[Paragraph | Table]:
+    """The paragraphs and tables of the body in order, those inside a content control
+    (``w:sdt``) too: python-docx's ``iter_inner_content`` lists only the body's own."""
+    for child in container:
+        if child.tag == qn("w:p"):
+            yield Paragraph(child, document._body)
+        elif child.tag == qn("w:tbl"):
+            yield Table(child, document._body)
+        elif child.tag == qn("w:sdt") and (content := child.find(qn("w:sdtContent"))) is not None:
+            yield from _body_items(document, content)
+
+
+def shown_text(element: etree._Element) -> str:
+    """The text a Word document shows in ``element`` (the body, a table, a paragraph), with
+    none of the reading rules applied: every ``w:t`` but deleted text, text moved away
+    and a drawing's fallback copy (``_UNSHOWN``); paragraphs, cells, tabs and breaks
+    separate words."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.tag in _UNSHOWN:
+            return
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif node.tag in _SEPARATORS:
+            parts.append(" ")
+        for child in node:
+            walk(child)
+        if node.tag in _SEPARATORS:
+            parts.append(" ")
+
+    walk(element)
+    return "".join(parts)
 
 
 def _paragraph_text(paragraph: Paragraph) -> str:

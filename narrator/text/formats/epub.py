@@ -32,15 +32,17 @@ from lxml import etree
 
 from narrator.errors import ManuscriptError
 from narrator.models import CoverRef, Metadata, Skipped
-from narrator.text.document import Document
+from narrator.text.document import Document, SourceText
 from narrator.text.formats.files import open_error
 from narrator.text.formats.markup import (
+    body,
     convert,
     epub_types,
     local_name,
     note_bodies,
     parse_xhtml,
     resolve,
+    visible_text,
 )
 from narrator.text.formats.matter import SKIP_TYPES, skip_type
 from narrator.text.formats.spine import Chapters, Page, Toc
@@ -105,7 +107,17 @@ def read_epub(path: Path, options: ReadOptions) -> Document:
         )
         chapters.read(page, items)
     sections, skipped = chapters.finish()
-    return Document(sections=sections, skipped=skipped, metadata=_metadata(path, book, opf_dir))
+    return Document(
+        sections=sections,
+        sources=[
+            SourceText(page.member, visible_text(body(page.root)))
+            for page in pages
+            if isinstance(page, Page)
+        ],
+        skipped=skipped,
+        left_out=chapters.left_out,
+        metadata=_metadata(path, book, opf_dir),
+    )
 
 
 def read_cover(ref: CoverRef) -> bytes:

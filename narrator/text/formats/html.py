@@ -21,7 +21,7 @@ from lxml import etree
 
 from narrator.errors import ManuscriptError
 from narrator.models import Metadata, Skipped
-from narrator.text.document import Document, Section
+from narrator.text.document import Document, LeftOut, Section, SourceText
 from narrator.text.formats.files import open_error
 from narrator.text.formats.markup import (
     Heading,
@@ -29,10 +29,13 @@ from narrator.text.formats.markup import (
     Paragraph,
     SceneBreak,
     Table,
+    Unread,
+    body,
     convert,
     local_name,
     note_bodies,
     parse_html,
+    visible_text,
 )
 from narrator.text.formats.matter import SKIP_TYPES, skip_title
 from narrator.text.structure import join_titles, speakable
@@ -66,6 +69,11 @@ def read_html(path: Path, options: ReadOptions) -> Document:
         skip_types=frozenset() if options.include_all else SKIP_TYPES,
         read_alt_text=options.read_alt_text,
     )
+    name = path.name
+    left_out: list[LeftOut] = []
+
+    def leave(reason: str, *texts: str | None) -> None:
+        left_out.extend(LeftOut(name, reason, text) for text in texts if text)
 
     levels = [i.level for i in items if isinstance(i, Heading) and i.level <= 2]
     book_title = levels.count(1) == 1 and 2 in levels
@@ -78,6 +86,7 @@ def read_html(path: Path, options: ReadOptions) -> Document:
         section = sections[-1]
         if isinstance(item, Heading) and item.level < chapter_level:
             title = item.title  # the book's title: not part of any chapter
+            leave("the book's title", title)
         elif isinstance(item, Heading) and item.level == chapter_level:
             if section.title and not any(section.blocks):
                 # 'PART ONE' straight above 'CHAPTER 1' is one heading, not an empty chapter.
@@ -90,17 +99,23 @@ def read_html(path: Path, options: ReadOptions) -> Document:
             section.blocks.append(None)
         elif isinstance(item, Table):
             tables[len(sections) - 1] += 1
+            leave("table", item.text)
         elif isinstance(item, Matter):
-            name = item.id or section.title or path.name
-            skipped.append(Skipped(name=name, reason=f"epub:type {item.kind}"))
+            part = item.id or section.title or path.name
+            skipped.append(Skipped(name=part, reason=f"epub:type {item.kind}"))
+            leave(f"epub:type {item.kind}", item.text)
+        elif isinstance(item, Unread):
+            leave(item.reason, item.text)
 
     kept = []
     for k, section in enumerate(sections, 1):
         if not any(b and speakable(b) for b in section.blocks):
             if section.title:
                 skipped.append(Skipped(name=section.title, reason="no text to read"))
+                leave("no text to read", section.title)
         elif section.title and skip_title(section.title) and not options.include_all:
             skipped.append(Skipped(name=section.title, reason=f"title {section.title!r}"))
+            leave(f"title {section.title!r}", section.title, *section.blocks)
         else:
             kept.append(section)
             if tables[k - 1]:
@@ -110,7 +125,13 @@ def read_html(path: Path, options: ReadOptions) -> Document:
                     tables[k - 1],
                     section.title or k,
                 )
-    return Document(sections=kept, skipped=skipped, metadata=_metadata(root, title))
+    return Document(
+        sections=kept,
+        sources=[SourceText(name, visible_text(body(root)))],
+        skipped=skipped,
+        left_out=left_out,
+        metadata=_metadata(root, title),
+    )
 
 
 def _metadata(root: etree._Element, heading: str | None) -> Metadata:

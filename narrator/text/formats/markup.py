@@ -10,7 +10,13 @@ their alt text is asked for), tables, ruby annotations, hidden elements, page-br
 markers, footnote and endnote references and the notes themselves. Notes are found
 by their EPUB 3 ``epub:type`` (or DPUB-ARIA ``role``), and, for books without
 semantics, by the common ``<a href="#fn1"><sup>1</sup></a>`` pattern: the link is a
-note reference and the element it points at, later in the book, is the note.
+note reference and the element it points at, later in the book, is the note, as long
+as it is small beside its chapter (:func:`note_bodies`).
+
+Whatever is left out stays in the list as an :class:`Unread` item (a table as a
+:class:`Table`, front matter as :class:`Matter`) with its text and the reason, and
+:func:`visible_text` says what the page shows, rules aside: the word account
+(``narrator.text.account``) compares the two.
 """
 
 from __future__ import annotations
@@ -27,20 +33,26 @@ from urllib.parse import unquote
 import lxml.html
 from lxml import etree
 
+from narrator.text.account import words
 from narrator.text.document import LINE_BREAK
 from narrator.text.load import clean_text
 from narrator.text.structure import join_titles, speakable
 
 _OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 
-# Content that is not meant to be read aloud, wherever it appears.
-_NEVER_READ = frozenset(
-    {
-        "head", "title", "script", "style", "template", "noscript", "nav", "aside",
-        "math", "iframe", "object", "embed", "video", "audio", "canvas", "map", "rt", "rp",
-        "input", "select", "button", "textarea",
-    }
-)
+# Content that is not meant to be read aloud, wherever it appears, and why.
+_NEVER_READ = {
+    **dict.fromkeys(("head", "title", "script", "style", "template"), "not shown"),
+    "noscript": "shown without scripts",
+    "nav": "navigation",
+    "aside": "aside",
+    "math": "math",
+    **dict.fromkeys(
+        ("iframe", "object", "embed", "video", "audio", "canvas", "map"), "embedded media"
+    ),
+    **dict.fromkeys(("rt", "rp"), "ruby annotation"),
+    **dict.fromkeys(("input", "select", "button", "textarea"), "form control"),
+}
 # epub:type values (EPUB 3 Structural Semantics Vocabulary) and DPUB-ARIA roles
 # (without "doc-") of notes, note references and page numbers: never read in the story.
 _NOTE_TYPES = frozenset(
@@ -49,6 +61,12 @@ _NOTE_TYPES = frozenset(
         "noteref", "pagebreak", "backlink", "page-list",
     }
 )
+_MARK_REASONS = {
+    "noteref": "note reference",
+    "backlink": "note reference",
+    "pagebreak": "page number",
+    "page-list": "page number",
+}
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # Elements that start and end a paragraph; everything else is inline and joins its
 # neighbours without a space, so "T<span>HE</span>" stays one word.
@@ -73,6 +91,24 @@ _VERSE_CLASS = re.compile(r"(?<![a-z])(?:poem|verse|stanza|linegroup|line-group)
 _VERSE_TYPES = frozenset({"poem", "verse", "stanza", "linegroup"})  # z3998 vocabulary
 # Charset declarations an HTML parser honours (meta charset, http-equiv, XML declaration).
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=|<\?xml[^>]+encoding\s*=""", re.I)
+# Where a note may be: a block (its own or the one around an inline target), but never a
+# chapter's container.
+_NOTE_BLOCKS = _BLOCKS | {"aside"}
+_SECTIONS = frozenset({"section", "article", "main", "body", "html"})
+# What a page does not show: the document's head and its scripts, styles and templates.
+_UNSHOWN = frozenset({"head", "title", "script", "style", "template"})
+# Phrasing content (HTML Living Standard, section 3.2.5.2.5, with the obsolete font, big,
+# tt, strike, acronym and nobr): text runs on across these elements, so that
+# "T<span>HE</span>" is one word. Every other element, <br/> included, separates words;
+# so do <rt> and <rp>, a ruby's annotation above its text.
+_INLINE = frozenset(
+    {
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del",
+        "dfn", "em", "font", "i", "img", "ins", "kbd", "label", "mark", "meter", "nobr",
+        "output", "progress", "q", "ruby", "s", "samp", "small", "span", "strike", "strong",
+        "sub", "sup", "time", "tt", "u", "var", "wbr",
+    }
+)
 # A private mark for <br/> while text is gathered: LINE_BREAK is "\n", which in
 # markup is ordinary whitespace.
 _BR = "\u2028"
@@ -105,7 +141,10 @@ class SceneBreak:
 
 @dataclass(frozen=True)
 class Table:
-    """A table that was left out (tables cannot be read aloud sensibly)."""
+    """A table that was left out (tables cannot be read aloud sensibly); ``text`` is
+    what it shows."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +159,7 @@ class Matter:
 
     kind: str
     id: str | None
+    text: str
 
 
 @dataclass(frozen=True)
@@ -133,7 +173,16 @@ class Anchor:
     types: frozenset[str]
 
 
-Item = Heading | Paragraph | SceneBreak | Table | Image | Matter | Anchor
+@dataclass(frozen=True)
+class Unread:
+    """Text that a rule leaves out where it stands (a note, a navigation list, a
+    hidden element), and the rule's reason."""
+
+    reason: str
+    text: str
+
+
+Item = Heading | Paragraph | SceneBreak | Table | Image | Matter | Anchor | Unread
 
 
 def parse_xhtml(data: bytes) -> etree._Element:
@@ -181,6 +230,42 @@ def body(root: etree._Element) -> etree._Element:
     return next((e for e in root.iter() if local_name(e) == "body"), root)
 
 
+def visible_text(element: etree._Element) -> str:
+    """The text of ``element`` as a page shows it, with none of the reading rules applied.
+
+    What a reader sees, for the word account (``narrator.text.account``): every text
+    node, scripts, styles and the head excepted; entities spelt out; the letter of a
+    drop cap drawn as an image (``alt="T"``); a space wherever an element that is not
+    phrasing content starts or ends. A ruby's annotation (``<rt>``) is shown above its
+    base text, so it comes last, apart, and "漢<rt>kan</rt>字" shows "漢字". Notes,
+    tables, navigation and hidden elements are all in it: whatever the reading rules
+    leave out must be accounted for by the rule that leaves it out.
+    """
+    parts: list[str] = []
+    above: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if isinstance(node, etree._Entity):  # an XHTML DTD's entity, such as &eacute;
+            parts.append(html.unescape(node.text))
+            return
+        tag = local_name(node)
+        if not tag or tag in _UNSHOWN:  # a comment or a processing instruction has no tag
+            return
+        if tag in ("rt", "rp"):
+            above.append(" ".join(node.itertext()))
+            return
+        alt = (node.get("alt") or "").strip() if tag == "img" else ""
+        space = " " if tag not in _INLINE else ""
+        parts.append(space + (alt if len(alt) == 1 and alt.isalpha() else "") + (node.text or ""))
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append(space)
+
+    walk(element)
+    return " ".join(["".join(parts), *above])
+
+
 def note_reference(element: etree._Element) -> str | None:
     """The target of ``element`` if it is a note reference link, else None.
 
@@ -208,8 +293,10 @@ def note_bodies(documents: Sequence[tuple[str, etree._Element]]) -> set[etree._E
     ``documents`` are (path, root) pairs; links resolve against the path (POSIX,
     relative to one folder). Only a target *after* its link is a note: a link back
     from a note to its reference ("1" or "↩" at the note's start) must not remove the
-    paragraph it returns to. An inline target (``<a id="fn1"/>``) stands for its
-    enclosing paragraph.
+    paragraph it returns to. A target that is a block (``<aside>``, ``<p>``, ``<li>``)
+    is the note; an inline target (``<a id="fn1"/>``) stands for its enclosing block.
+    Either is a note only while it is small (see :func:`_note_body`): a target that
+    would take a heading or most of its document with it removes nothing.
     """
     places: dict[tuple[str, str], tuple[int, int, etree._Element]] = {}
     links: list[tuple[int, int, str, str]] = []
@@ -222,10 +309,15 @@ def note_bodies(documents: Sequence[tuple[str, etree._Element]]) -> set[etree._E
                 if fragment:
                     links.append((d, i, resolve(name, file) if file else name, unquote(fragment)))
     notes = set()
+    sizes: dict[int, int] = {}  # words of each document with a note, counted once
     for d, i, file, fragment in links:
         place = places.get((file, fragment))
         if place is not None and place[:2] > (d, i):
-            notes.add(_enclosing_block(place[2]))
+            target, k = place[2], place[0]
+            if k not in sizes:
+                sizes[k] = len(words(visible_text(body(documents[k][1]))))
+            if (note := _note_body(target, sizes[k])) is not None:
+                notes.add(note)
     return notes
 
 
@@ -234,11 +326,28 @@ def resolve(base: str, href: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(base), unquote(href)))
 
 
-def _enclosing_block(element: etree._Element) -> etree._Element:
-    for candidate in (element, *element.iterancestors()):
-        if local_name(candidate) in _BLOCKS and local_name(candidate) not in ("body", "html"):
-            return candidate
-    return element
+def _note_body(target: etree._Element, document_words: int) -> etree._Element | None:
+    """What a note reference's ``target`` stands for, or None; ``document_words`` is the
+    number of words in the target's document.
+
+    A block target (``<aside>``, ``<p>``, ``<li>``, ``<div>``) is the note itself; an
+    inline one stands for its nearest enclosing block. That block must stay smaller than
+    a note's context: it holds no heading, is no ``<section>``, ``<article>`` or
+    ``<main>`` (a chapter's container), and holds less than half of the document's
+    words, since a note annotates text longer than itself. An ``<aside>`` at the end of
+    a chapter's ``<section>`` is the note, never the section.
+    """
+    block = next(
+        (e for e in (target, *target.iterancestors()) if local_name(e) in _NOTE_BLOCKS),
+        None,
+    )
+    if block is None or local_name(block) in _SECTIONS:
+        return None
+    if any(local_name(e) in _HEADINGS for e in block.iter()):
+        return None
+    if 2 * len(words(visible_text(block))) >= document_words:
+        return None
+    return block
 
 
 def convert(
@@ -300,16 +409,21 @@ class _Walker:
         if ident := element.get("id"):
             self.mark(Anchor(ident, epub_types(element)))
 
-    def skipped(self, element: etree._Element, tag: str) -> bool:
-        if element in self.omit or tag in _NEVER_READ or element.get("hidden") is not None:
-            return True
-        if _DISPLAY_NONE.search(element.get("style") or ""):
-            return True
+    def skipped(self, element: etree._Element, tag: str) -> str | None:
+        """Why ``element`` is not read, or None."""
+        if element in self.omit:
+            return "note"
+        if tag in _NEVER_READ:
+            return _NEVER_READ[tag]
+        if element.get("hidden") is not None or _DISPLAY_NONE.search(element.get("style") or ""):
+            return "hidden"
         if _NUMBERING.search(element.get("class") or ""):
-            return True
+            return "page or line number"
         if tag == "figcaption" and not self.alt:
-            return True
-        return bool(epub_types(element) & _NOTE_TYPES) or note_reference(element) is not None
+            return "figure caption"
+        if kinds := epub_types(element) & _NOTE_TYPES:
+            return next((_MARK_REASONS[k] for k in sorted(kinds) if k in _MARK_REASONS), "note")
+        return "note reference" if note_reference(element) is not None else None
 
     def children(self, element: etree._Element) -> None:
         self.text(element.text)
@@ -345,9 +459,9 @@ class _Walker:
         if kinds := epub_types(element) & self.skip_types:  # before notes: endnotes, too
             self.flush()
             self.anchor(element)
-            self.items.append(Matter(sorted(kinds)[0], element.get("id")))
-        elif self.skipped(element, tag):
-            return
+            self.items.append(Matter(sorted(kinds)[0], element.get("id"), visible_text(element)))
+        elif reason := self.skipped(element, tag):
+            self.items.append(Unread(reason, visible_text(element)))
         elif tag == "br":
             self.parts.append(_BR)
         elif tag == "hr":
@@ -361,9 +475,11 @@ class _Walker:
                 self.text(f" {alt} ")
             else:
                 self.mark(Image())
+            if tag == "svg":  # a drawing's own <text>, which the page shows
+                self.items.append(Unread("image", visible_text(element)))
         elif tag == "table":
             self.flush()
-            self.items.append(Table())
+            self.items.append(Table(visible_text(element)))
         elif tag in _HEADINGS:
             self.flush()
             self.anchor(element)

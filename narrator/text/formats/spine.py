@@ -4,7 +4,8 @@ Each target (file and fragment) of the table of contents starts a chapter, where
 it falls; text before a file's first target continues the chapter before it. A
 chapter's title is its entry's label, else its first heading, which is not read a
 second time. Whole pages, and parts that start at a target, that are front or back
-matter are skipped, each with its reason (see ``narrator.text.formats.matter``).
+matter are skipped, each with its reason (see ``narrator.text.formats.matter``). The
+text of everything not read is kept with its reason, for the word account.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from narrator.models import Skipped
-from narrator.text.document import Section
+from narrator.text.document import LeftOut, Section
 from narrator.text.formats.markup import (
     Anchor,
     Heading,
@@ -27,6 +28,7 @@ from narrator.text.formats.markup import (
     Paragraph,
     SceneBreak,
     Table,
+    Unread,
     body,
     epub_types,
     local_name,
@@ -106,6 +108,7 @@ class Chapters:
         self.matter = matter
         self.parts: list[_Part] = []
         self.skipped: list[Skipped] = []
+        self.left_out: list[LeftOut] = []
         self.started = False  # a chapter has text: short pages are no longer front matter
 
     def _start(self, name: str, title: str | None, matter: str | None) -> None:
@@ -118,7 +121,7 @@ class Chapters:
     def read(self, page: Page, items: list[Item]) -> None:
         """Add one spine document's items to the chapters."""
         targets = self.toc.get(page.member, {})
-        lead = next((i for i in items if not isinstance(i, Anchor)), None)
+        lead = next((i for i in items if not isinstance(i, Anchor | Unread)), None)
         heading = lead.title if isinstance(lead, Heading) else None
         current = self.parts[-1] if self.parts else None
         reason = self._reason(page, items, heading)
@@ -158,23 +161,33 @@ class Chapters:
             return f"epub:type {kind}"
         return f"title {title!r}" if skip_title(title) else None
 
+    def _leave(self, member: str, reason: str, text: str) -> None:
+        self.left_out.append(LeftOut(source=member, reason=reason, text=text))
+
     def _add(self, part: _Part, item: Item, member: str) -> None:
         """Add an item to the chapter being read (or drop it with its skipped part)."""
         section = part.section
+        if isinstance(item, Unread):
+            self._leave(member, item.reason, item.text)
+            return
         if part.skip:
             own = part.name.partition("#")[0]
             if isinstance(item, Paragraph | Heading) and member not in (own, *part.continued):
                 part.continued.add(member)
                 self.skipped.append(Skipped(name=member, reason=f"continues {part.name}"))
+            if isinstance(item, Paragraph | Heading | Table | Matter):
+                self._leave(member, part.skip, item.text)
             return
         if isinstance(item, Matter):
             name = f"{member}#{item.id}" if item.id else member
             self.skipped.append(Skipped(name=name, reason=f"epub:type {item.kind}"))
+            self._leave(member, f"epub:type {item.kind}", item.text)
             return
         has_text = any(section.blocks)
         part.bare = part.bare and isinstance(item, Anchor)
         if isinstance(item, Table):
             part.tables += 1
+            self._leave(member, "table", item.text)
         elif isinstance(item, SceneBreak):
             section.blocks.append(None)
         elif isinstance(item, Heading) and not has_text and not part.heading and (
@@ -184,12 +197,19 @@ class Chapters:
             # never read twice. A lower heading that is not part of the navigation's
             # title ("Monday" under "Chapter 1") is text, read as a paragraph.
             part.heading = True
-            section.title = section.title or item.title
+            if section.title:
+                self._leave(member, "heading (the contents' label is the title)", item.title)
+            else:
+                section.title = item.title
+                _source(section, member)
         elif isinstance(item, Heading | Paragraph):
             text = item.text if isinstance(item, Paragraph) else item.title
             if has_text or not _within(text, section.title):
                 section.blocks.append(item.text)
+                _source(section, member)
                 self.started = self.started or not part.matter
+            else:
+                self._leave(member, "repeats the chapter's title", text)
 
     def finish(self) -> tuple[list[Section], list[Skipped]]:
         """The chapters with text, and every skipped part.
@@ -223,6 +243,17 @@ class Chapters:
                 if not after or not _within(section.title, after):
                     after = join_titles(section.title, after) if after else section.title
                 following.section.title = after
+                for member in section.sources:
+                    _source(following.section, member)
             else:
                 self.skipped.append(Skipped(name=part.name, reason="no text to read"))
+                if section.title:
+                    member = part.name.partition("#")[0]
+                    self._leave(member, "no text to read", section.title)
         return sections, self.skipped
+
+
+def _source(section: Section, member: str) -> None:
+    """Note that ``section`` holds text of the spine document ``member``."""
+    if member not in section.sources:
+        section.sources.append(member)
