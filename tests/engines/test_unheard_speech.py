@@ -16,7 +16,7 @@ from narrator.speech.piper import PiperEngine
 from narrator.verify.envelope import envelope
 from narrator.verify.faster_whisper import WhisperTranscriber
 from narrator.verify.unheard import unheard_speech
-from narrator.verify.verdict import heard_text, verify_chunk
+from narrator.verify.verdict import hear_and_judge, heard_text, verify_chunk
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +54,36 @@ def test_clean_speech_is_accounted_for_and_speech_heard_nowhere_is_found_and_nam
         (other[round(0.5 * rate) : round(0.5 * rate) + b - a], DefectCode.NOISE),
     ):
         damaged = np.concatenate([samples[:b], inserted, samples[b:]])
-        (defect,) = unheard_speech(damaged, rate, envelope(damaged, rate), heard)
+        (defect,) = unheard_speech(damaged, rate, envelope(damaged, rate), heard,
+                                   limit_s=engine.capabilities.unheard_s or 0.0)  # fmt: skip
         assert defect.code == code
         assert defect.start_s is not None and defect.end_s is not None
         assert defect.start_s < at + 0.5 and defect.end_s > at + phrase_s - 0.5
+
+
+def test_a_chunk_failed_only_by_drifted_word_timings_is_heard_again_alone(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "What a long way off to one's own feet! And how odd the directions will look! "
+        "Oh, my poor little feet, I wonder who will put on your shoes and stockings now."
+    )
+    engine = PiperEngine()
+    speech = engine.synthesize(text)
+    path = tmp_path / "chunk.flac"
+    write_flac(path, speech.samples, speech.sample_rate)
+    transcriber = WhisperTranscriber()
+    words = transcriber.transcribe_timed(path)
+    # As a batch's timestamps can come out: five words squeezed to nothing at the end
+    # of the word before them, so their second and more of speech has no word.
+    start = len(words) // 2
+    at = words[start - 1].end_s
+    drifted = [*words[:start], *(w.model_copy(update={"start_s": at, "end_s": at})
+               for w in words[start : start + 5]), *words[start + 5 :]]  # fmt: skip
+    limit = engine.capabilities.unheard_s
+    first = verify_chunk(text, heard_text(drifted), speech.samples, speech.sample_rate,
+                         speed=1.0, words=drifted, unheard_s=limit)  # fmt: skip
+    assert not first.passed and first.defects[0].start_s is not None  # the timings failed it
+    again = hear_and_judge(transcriber, path, text, heard_text(drifted), speed=1.0,
+                           words=drifted, unheard_s=limit)  # fmt: skip
+    assert again.passed, again.reason
