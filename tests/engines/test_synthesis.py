@@ -115,3 +115,25 @@ def test_an_attempt_left_by_a_crashed_run_still_gets_the_timing(engines, tmp_pat
     assert result.verification.passed
     assert sf.read(str(result.audio.path))[0].tolist() == written.tolist()  # not spoken again
     assert result.audio.reference_s == pytest.approx(speech.duration_s, abs=1e-9)
+
+
+EXCLAIMED = (
+    '"No, sir," returned Missus Sparsit. "It was once my good or ill fortune, as it may be '
+    'before I became a widow to move in a very different sphere. My husband was a Powler."',
+    "What a long way off to one's own feet! And how odd the directions will look! \"Oh, my "
+    'poor little feet, I wonder who will put on your shoes and stockings for you now, dears?"',
+    '"But how am I to keep my heart from such creatures, if I am tempted? or how am I even '
+    'to know them?" she cried.',
+)
+"""Quoted speech, exclamations and questions inside sentences, from three novels: Kokoro
+pauses there, and its pauses are not digital silence ("No, sir," left 0.96 s no heard
+word accounts for in its batch)."""
+
+
+def test_kokoros_pauses_at_quotes_and_exclamations_pass_first_time(tmp_path: Path) -> None:
+    engines = engines_for(NarrationParams(manuscript=Path("unused.md"), voice="af_heart"))
+    paths = BookPaths.for_book(tmp_path, "book")
+    chunks = [chunk(text).model_copy(update={"id": f"c01-{n:04d}", "index": n})
+              for n, text in enumerate(EXCLAIMED)]  # fmt: skip
+    results = narrate_batch(chunks, engines, paths, max_attempts=3, speed=1.0)
+    assert [(r.flagged, r.attempts) for r in results] == [(False, 1)] * len(EXCLAIMED)
