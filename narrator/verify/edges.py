@@ -14,7 +14,9 @@ speech level.
 On 73 clean Piper chunks (``bench/bench_defects.py``) the first 10-ms frame was at most
 19 dB below the speech level (some words start at once: "Ada", "A fisherman") and the
 last at least 74 dB below (every sentence ends in a fade); a cut inside a vowel is
-within a few dB.
+within a few dB. Real prose (``bench/bench_false_alarms.py``): 434 Piper chunks of
+fifteen novels started at least 17 dB and ended at least 72 dB below; Kokoro's (af_heart,
+am_michael) at least 52 dB either way, as it trims its takes in silence.
 """
 
 
