@@ -324,7 +324,7 @@ def _tempo(factor: float) -> Inject:
 
 def resampled(factor: float) -> Inject:
     """Played ``factor`` times too fast by a wrong sample rate: faster and higher, as 16-bit
-    PCM at 24 kHz read as 22,050 Hz."""
+    PCM at 22,050 Hz read as 24 kHz."""
 
     def inject(c: Clean, other: Clean) -> np.ndarray | None:
         from fractions import Fraction

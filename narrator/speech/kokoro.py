@@ -37,8 +37,10 @@ about 26 s. Kokoro's own context is 510 phoneme tokens; kokoro-onnx cuts longer 
 sentence ends itself."""
 
 SENTENCE_PAUSE_S = 0.3
-"""Silence kokoro-onnx puts between the sentences it synthesizes apart, seconds: as
-Piper's ``SENTENCE_GAP_S``, so both engines pause alike within a chunk."""
+"""Silence kokoro-onnx puts between the pieces it synthesizes apart, seconds: as Piper's
+``SENTENCE_GAP_S``. kokoro-onnx speaks a text in one piece up to Kokoro's 510 phoneme
+tokens (a full 450-character chunk is one), so within a chunk the voice makes its own
+pauses; this one only joins the pieces of a longer text."""
 
 SPEED_RANGE = (0.5, 2.0)
 """The speaking rates kokoro-onnx accepts."""

@@ -2,8 +2,8 @@
 
 A chunk spoken much faster or slower than the rest of its book was stretched or
 resampled on its way (a wrong sample rate, a server's tempo setting); a whole book far
-from its engine's known rate was decoded at the wrong sample rate (16-bit PCM at 24 kHz
-read as 22,050 Hz plays 8.8 % fast and pitched up). The text is the same either way,
+from its engine's known rate was decoded at the wrong sample rate (16-bit PCM at 22,050 Hz
+read as 24 kHz plays 8.8 % fast and pitched up). The text is the same either way,
 so the transcript cannot tell; only the time it takes can.
 
 The text and the voice move the rate too: a chunk's sounds, commas and exclamations, and
