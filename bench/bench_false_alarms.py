@@ -389,7 +389,14 @@ def _speech(config: str, work: Path) -> CachedSpeech:
     if config == "piper":
         voice = "en_US-joe-medium"
     found = next(v for v in embedded_voices() if v.name == voice)
-    return CachedSpeech(voice_engine(found), work / "audio" / voice)
+    speech = CachedSpeech(voice_engine(found), work / "audio" / voice)
+    if config.startswith("remote:"):
+        from narrator.speech.openai_compat import capabilities
+
+        # Kokoro's audio as a remote API serves it: paid, timed by nothing narrator
+        # knows, the voice not measured.
+        speech.capabilities = capabilities(speech.max_input_chars)
+    return speech
 
 
 def run(args: argparse.Namespace) -> dict:
