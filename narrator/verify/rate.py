@@ -59,8 +59,8 @@ shortens, about as one over the square root of its length: on the same clean chu
 
 TIMED_RATE_TOLERANCE = 0.045
 """A chunk whose stored length is more than 4.5 % off its take's
-(``ChunkAudio.reference_s``, for an engine whose takes are their own timing) relative to
-the book's median is flagged.
+(``ChunkAudio.reference_s``, for an engine whose takes are their own timing) is flagged,
+and so is every chunk of a book whose median is (``BOOK_RATE_TOLERANCE``).
 
 Clean, nothing lies between the take and the store: on 450 Piper and 160 Kokoro chunks
 of real prose (``bench/bench_false_alarms.py``) every chunk's length matched its take's
@@ -191,7 +191,8 @@ def flag_rates(
     """:func:`check_rates` on rates already measured (``chunk_rates``).
 
     When every measured chunk keeps its take's length, each chunk's rate is taken over
-    the rate its take gives (``TIMED_RATE_TOLERANCE``; the book is expected at 1.0);
+    the rate its take gives and expected at 1.0, whatever the rest of the book does
+    (``TIMED_RATE_TOLERANCE``);
     otherwise the characters per second themselves are compared (``untimed_tolerance``;
     the book is expected at the engine's known rate)."""
     measured = {key: rate for key, rate in rates.items() if rate is not None}
@@ -216,7 +217,11 @@ def flag_rates(
     chars = statistics.median(r.chars_per_s for r in measured.values()) if measured else None
     book = BookRate(chars_per_s=chars, expected_chars_per_s=expected_cps,
                     measured=len(measured), passed=True)  # fmt: skip
-    if median is not None and expected is not None and len(measured) >= MIN_CHUNKS_FOR_MEDIAN:
+    # A timed book's chunks are expected at 1.0 exactly (clean takes match to the
+    # sample), so even a short book is judged by its own median; an untimed one's
+    # median needs MIN_CHUNKS_FOR_MEDIAN chunks to stand for it.
+    enough = timed or len(measured) >= MIN_CHUNKS_FOR_MEDIAN
+    if median is not None and expected is not None and enough:
         off = median / expected - 1
         if abs(off) > BOOK_RATE_TOLERANCE:
             book = book.model_copy(update={"passed": False, "detail": (
@@ -224,7 +229,9 @@ def flag_rates(
                 f"{chars:.1f} characters per second where its engine speaks "
                 f"{expected_cps:.1f}; check the engine's speed and the audio's sample rate"
             )})  # fmt: skip
-    reference = median if len(measured) >= MIN_CHUNKS_FOR_MEDIAN else expected
+    # Each timed chunk against its own take, whatever the rest of the book does; an
+    # untimed one against the book's median when there are enough chunks.
+    reference = expected if timed else median if enough else expected
 
     def checked(result: ChunkResult) -> ChunkResult:
         rate = rates[result.chunk.id]
@@ -237,8 +244,9 @@ def flag_rates(
         elif abs(off) > tolerance(rate):
             detail = (
                 f"spoken {abs(off):.0%} {'fast' if off > 0 else 'slow'}: "
-                f"{rate.chars_per_s:.1f} characters per second where the rest of the book "
-                f"gives {reference * scale(rate):.1f}"
+                f"{rate.chars_per_s:.1f} characters per second where "
+                f"{'its take' if timed else 'the rest of the book'} gives "
+                f"{reference * scale(rate):.1f}"
             )
         else:
             return result

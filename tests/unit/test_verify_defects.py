@@ -267,3 +267,17 @@ def test_two_takes_fail_alike_only_for_the_same_defect_at_the_same_place() -> No
     assert not same_defect(_failed(noise), _failed(silence))
     assert same_defect(_failed(silence), _failed(silence.model_copy(update={"start_s": 4.3})))
     assert not same_defect(_failed(silence), _failed(silence.model_copy(update={"start_s": 5.0})))
+
+
+def test_a_short_timed_book_played_fast_fails_chunk_by_chunk(tmp_path: Path) -> None:
+    # Three chunks, too few for a median of characters per second to stand for a book:
+    # each timed chunk is held against its own take, so all of them are caught.
+    clean = [_speech(9.0, seed=n + 1) for n in range(3)]
+    chapter = [_result(tmp_path, n, _stretched(s, 1.08), s) for n, s in enumerate(clean)]
+    (checked,), rate = check_rates([chapter], known_chars_per_s=None, speed=1.0)
+    assert all(r.flagged for r in checked) and not rate.passed
+    (same,), ok = check_rates(
+        [[_result(tmp_path, n, s, s) for n, s in enumerate(clean)]], known_chars_per_s=None,
+        speed=1.0,
+    )  # fmt: skip
+    assert ok.passed and not any(r.flagged for r in same)
