@@ -570,6 +570,7 @@ def main() -> None:
         judged = pool.map(run, [c for _, c, _ in jobs], [d for _, _, d in jobs], [tag] * len(jobs))
         caught = tried = 0
         codes: dict[str, int] = {}
+        missed: list[str] = []
         for (name, c, _), j in zip(jobs, judged, strict=True):
             if j is None:
                 continue  # the chunk cannot take this defect (one sentence only)
@@ -577,10 +578,13 @@ def main() -> None:
                                 {**book_rates[name], c.chunk_id: _rate_of(j)})  # fmt: skip
             tried += 1
             caught += flags[c.chunk_id]
+            if not flags[c.chunk_id]:
+                missed.append(f"  missed {name}/{c.chunk_id}: heard "
+                              f"{j.verification.heard[:200]!r}")  # type: ignore[attr-defined]  # fmt: skip
             for code in dict.fromkeys(d.code.value for d in j.verification.defects):  # type: ignore[attr-defined]
                 codes[code] = codes.get(code, 0) + 1
         rows.append((kind, caught, tried, codes))
-        print(f"{kind}: {caught}/{tried} {codes}", flush=True)
+        print(f"{kind}: {caught}/{tried} {codes}", *missed, sep="\n", flush=True)
     # Whole books damaged: every chunk, and the book's rate against the engine's.
     book_rows = []
     for kind, inject in BOOK_KINDS.items():

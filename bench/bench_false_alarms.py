@@ -206,6 +206,8 @@ class Outcome:
     transcriptions: int = 0
     book_rate_failed: list[str] = field(default_factory=list)
     rates: list[dict] = field(default_factory=list)
+    heard: list[tuple[str, str]] = field(default_factory=list)
+    """Each clean chunk's text and what its kept verdict heard."""
     unheard: list[dict] = field(default_factory=list)
     """Each clean chunk's first hearing's most unaccounted voiced stretch (seconds) and
     the heard words in and beside it."""
@@ -302,6 +304,7 @@ def judge_book(
     outcome.syntheses += speech.calls - before_s
     outcome.transcriptions += transcriber.calls - before_t
     for result in checked:
+        outcome.heard.append((result.chunk.spoken, result.verification.heard))
         # The hearing the verdict kept: the one that passed, else the first one's
         # unless only the transcript failed it (then the second hearing counts).
         heard = stretches.get(result.chunk.spoken, [])

@@ -281,3 +281,17 @@ def test_a_short_timed_book_played_fast_fails_chunk_by_chunk(tmp_path: Path) -> 
         speed=1.0,
     )  # fmt: skip
     assert ok.passed and not any(r.flagged for r in same)
+
+
+def test_a_short_sentence_said_as_another_is_other_words_even_in_a_long_chunk() -> None:
+    text = (
+        "The voice was exquisite, but from the point of view of tone it was absolutely "
+        "false. It was wrong in colour. It took away all the life from the verse. It made "
+        "the passion unreal, and the audience grew restless in their seats."
+    )
+    heard = text.replace("It was wrong in colour.", "They waited for that.")
+    (defect,) = score(text, heard, expected_duration_s(text)).defects
+    assert defect.code == DefectCode.MISMATCH and defect.words == "they waited for that"
+    # The small transcriber's spelling of a name is not other words.
+    misheard = text.replace("exquisite", "ex quiz it")
+    assert score(text, misheard, expected_duration_s(text)).passed
