@@ -65,16 +65,21 @@ def test_an_unknown_budget_is_a_clean_error(tiny_book: Path) -> None:
     assert "lots" in proc.stderr and "free" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def _served_env(tmp_path: Path) -> dict[str, str]:
+    """A CLI run's environment: the test session's Prefect server and its own ledger."""
+    import prefect.settings
+
+    return {
+        "PREFECT_API_URL": str(prefect.settings.PREFECT_API_URL.value()),
+        "NARRATOR_LEDGER": str(tmp_path / "ledger.sqlite"),
+    }
+
+
 @pytest.mark.slow
 def test_a_spent_budget_exits_3_saying_what_is_done_and_when_it_resets(
     prefect_harness: None, tiny_book: Path, tmp_path: Path
 ) -> None:
-    import prefect.settings
-
-    env = {
-        "PREFECT_API_URL": str(prefect.settings.PREFECT_API_URL.value()),
-        "NARRATOR_LEDGER": str(tmp_path / "ledger.sqlite"),
-    }
+    env = _served_env(tmp_path)
     with SpeechServer(ServeConfig(port=0)) as server:
         url = server.url
         args = [
@@ -96,12 +101,7 @@ def test_a_spent_budget_exits_3_saying_what_is_done_and_when_it_resets(
 def test_a_book_narrated_by_the_served_kokoro_voice_passes_verification(
     prefect_harness: None, tiny_book: Path, tmp_path: Path
 ) -> None:
-    import prefect.settings
-
-    env = {
-        "PREFECT_API_URL": str(prefect.settings.PREFECT_API_URL.value()),
-        "NARRATOR_LEDGER": str(tmp_path / "ledger.sqlite"),
-    }
+    env = _served_env(tmp_path)
     with SpeechServer(ServeConfig(port=0)) as server:
         args = [
             "run", str(tiny_book), "--out", str(tmp_path / "out"), "--engine", "remote",
