@@ -46,15 +46,16 @@ SPEED_RANGE = (0.5, 2.0)
 """The speaking rates kokoro-onnx accepts."""
 
 
-UNHEARD_S = unheard_limit_s(median_s=0.442, spread_s=0.173)
-"""Kokoro's limit of voiced seconds no heard word accounts for (1.05 s), one for its
-voices: measured on af_heart, the widest of the voices measured.
+UNHEARD_S = unheard_limit_s(median_s=0.453, spread_s=0.181)
+"""Kokoro's limit of voiced seconds no heard word accounts for (1.1 s), one for all its
+voices: that of am_michael, the widest of the three measured.
 
 Kokoro's pauses inside a sentence (at dashes, exclamations, quotes) are not digital
-silence, and it draws out the words before them: its 50 clean chunks of five fit novels
-(``bench/bench_false_alarms.py``, tiny.en's word timestamps) left a median of 0.44 s
-unaccounted, robust SD 0.17 s, at most 0.81 s ("saw--and if he", "bull's-eye,
-sergeant"), where Piper's left 0.30 s."""
+silence, and it draws out the words before them. Clean chunks of five fit novels
+(``bench/bench_false_alarms.py``, tiny.en's word timestamps), median and robust SD of
+each chunk's most unaccounted stretch: am_michael 0.45 s and 0.18 s (51 chunks, at most
+0.91 s), af_heart 0.44 s and 0.17 s (50, at most 0.81 s: "saw--and if he"), bf_emma
+0.37 s and 0.14 s (52, at most 0.66 s); Piper's 0.30 s and 0.11 s."""
 
 
 def capabilities(max_input_chars: int = DEFAULT_MAX_INPUT_CHARS) -> SpeechCapabilities:

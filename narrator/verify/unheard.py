@@ -29,7 +29,7 @@ WINDOW_S = 3.0
 whose timestamps absorbed it (tiny.en stretches the word before or after a phrase it
 left out, sometimes spreads it over three words)."""
 
-UNMEASURED_UNHEARD_S = 1.05
+UNMEASURED_UNHEARD_S = 1.1
 """Voiced seconds beyond what the heard words take that make a defect in the speech of
 a voice not measured (``SpeechCapabilities.unheard_s`` None: a remote engine's): the
 widest of the measured voices' limits (Kokoro's), so an unknown voice is not held to a
