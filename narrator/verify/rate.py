@@ -70,12 +70,13 @@ finds a chunk played 8 % faster or slower by ffmpeg's atempo.
 """
 
 BOOK_RATE_TOLERANCE = 0.05
-"""A book whose median rate is more than 5 % off its engine's fails: off its engine's
-timing of its text, or its engine's known rate.
+"""A book whose median rate is more than 5 % off its engine's fails: off its takes, or
+its engine's known rate.
 
-The median of n chunks varies by about 1.25 x 3.1 % / sqrt(n) in characters per
-second, 1.2 % for the 11-chunk sample (1.25 x 1.05 % / sqrt(n) against the engine's
-timing). Clean books measured 20.3 characters per second."""
+Against their takes clean chunks match to the sample, so a timed book's median is 1.0
+exactly. In characters per second the median of n chunks varies by about
+1.25 x 5 % / sqrt(n) on real prose (``CHUNK_RATE_TOLERANCE``'s spread), 1.9 % for the
+11 chunks of the sample; clean Piper books measured 20.3 characters per second."""
 
 MIN_CHUNKS_FOR_MEDIAN = 5
 """Fewest measured chunks whose median is a usable reference; a shorter book is
