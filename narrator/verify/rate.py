@@ -35,9 +35,10 @@ between words are shorter, sentence breaks longer (``narrator.verify.silence``).
 against Piper's timing or not (``bench/bench_rate_spread.py``)."""
 
 MIN_VOICED_S = 3.0
-"""Chunks with less voiced audio are not rate-checked, seconds: on a title or a
-one-line paragraph the lead-in of one word weighs too much (a chapter title ran at
-0.6 x its book's rate)."""
+"""Chunks with less voiced audio are not rate-checked in characters per second,
+seconds: on a title or a one-line paragraph the lead-in of one word weighs too much (a
+chapter title ran at 0.6 x its book's rate). A chunk held against its take is checked
+whatever its length."""
 
 CHUNK_RATE_TOLERANCE = 0.12
 """A chunk of ``LONG_CHUNK_VOICED_S`` or more whose characters per second are more than
@@ -116,24 +117,27 @@ def characters(spoken: str) -> int:
     return len(" ".join(normalize_words(spoken)))
 
 
-def chars_per_s(spoken: str, env: Envelope) -> float | None:
+def chars_per_s(spoken: str, env: Envelope, *, min_voiced_s: float = MIN_VOICED_S) -> float | None:
     """Characters of normalized text per voiced second, or None when the chunk has less
-    than ``MIN_VOICED_S`` of voiced audio."""
+    than ``min_voiced_s`` of voiced audio (or no characters)."""
     voiced = voiced_s(env)
-    if voiced < MIN_VOICED_S:
+    if voiced < min_voiced_s or voiced <= 0 or not characters(spoken):
         return None
     return characters(spoken) / voiced
 
 
 def chunk_rates(chapters: Sequence[Sequence[ChunkResult]]) -> dict[str, ChunkRate | None]:
-    """Each chunk's rate by chunk id, read from its audio file, with its engine's rate
-    for its text when the chunk keeps its engine's timing of it; None for a chunk too
-    short to measure."""
+    """Each chunk's rate by chunk id, read from its audio file, with the rate its take
+    gives when the chunk keeps its take's length; None for a chunk without a take's
+    length too short to measure (``MIN_VOICED_S``)."""
     rates: dict[str, ChunkRate | None] = {}
     for result in (r for chapter in chapters for r in chapter):
         samples, sample_rate = read_audio(result.audio.path)
-        rate = chars_per_s(result.chunk.spoken, envelope(samples, sample_rate))
         reference = result.audio.reference_s
+        # Held against its take, a chunk of any length is measured exactly: a title's
+        # lead-in weighs only in characters per second.
+        least = 0.0 if reference else MIN_VOICED_S
+        rate = chars_per_s(result.chunk.spoken, envelope(samples, sample_rate), min_voiced_s=least)
         duration_s = samples.size / sample_rate
         expected = rate * duration_s / reference if rate and reference else None
         rates[result.chunk.id] = (

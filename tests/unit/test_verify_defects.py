@@ -295,3 +295,14 @@ def test_a_short_sentence_said_as_another_is_other_words_even_in_a_long_chunk() 
     # The small transcriber's spelling of a name is not other words.
     misheard = text.replace("exquisite", "ex quiz it")
     assert score(text, misheard, expected_duration_s(text)).passed
+
+
+def test_a_short_timed_chunk_played_fast_is_caught(tmp_path: Path) -> None:
+    # Under 3 s voiced: too short for characters per second, exact against its take.
+    book = [_speech(9.0) for _ in range(5)]
+    short = _speech(2.5, seed=4)
+    assert voiced_s(envelope(short, SR)) < 3.0
+    chapter = [_result(tmp_path, n, s, s) for n, s in enumerate(book)]
+    chapter.append(_result(tmp_path, 9, _stretched(short, 1.08), short))
+    (checked,), _ = check_rates([chapter], known_chars_per_s=None, speed=1.0)
+    assert [r.flagged for r in checked] == [False] * 5 + [True]
