@@ -378,9 +378,10 @@ def _transcriber(config: str, work: Path, stack: list) -> CachedTranscriber:
     server = SpeechServer(ServeConfig(port=0, transcription_detail=detail))  # type: ignore[arg-type]
     server.start()
     stack.append(server)
-    params = NarrationParams(
-        manuscript=Path("unused.md"), verify="remote", remote=RemoteSettings(base_url=server.url)
-    )
+    from narrator.server.config import TRANSCRIPTION_MODEL
+
+    remote = RemoteSettings(base_url=server.url, asr_model=TRANSCRIPTION_MODEL)
+    params = NarrationParams(manuscript=Path("unused.md"), verify="remote", remote=remote)
     remote = engines_for(params).transcriber
     return CachedTranscriber(remote, work / "heard" / f"remote-{detail}")
 
