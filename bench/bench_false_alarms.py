@@ -15,7 +15,9 @@ mirror is enough: texts are read with ``git show``).
 Configurations: Piper (``piper``), Kokoro voices (``kokoro:af_heart``) and the remote
 path (``remote:words``, ``remote:segments``, ``remote:text``: Kokoro af_heart audio heard
 by ``narrate serve``'s Whisper through the OpenAI-compatible API, as a paid verifier is
-used: no word timings, batches attributed from what the server gives). Novels are split
+used: no word timings, batches attributed from what the server gives; ``remote:embedded``:
+the same audio as a remote API's, heard by the embedded Whisper, as when a server that
+cannot transcribe speaks). Novels are split
 into a *fit* set, on which thresholds may be tuned, and a *test* set, reported apart.
 
     .venv/bin/python -m bench.bench_false_alarms --corpus DIR --work /tmp/fa \\
@@ -368,7 +370,7 @@ def _code_of(reason: str, result: object) -> str:
 def _transcriber(config: str, work: Path, stack: list) -> CachedTranscriber:
     from narrator.verify.faster_whisper import WhisperTranscriber
 
-    if not config.startswith("remote:"):
+    if not config.startswith("remote:") or config == "remote:embedded":
         return CachedTranscriber(WhisperTranscriber(), work / "heard" / "embedded")
     from narrator.config import NarrationParams, RemoteSettings
     from narrator.engines import engines_for
