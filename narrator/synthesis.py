@@ -1,13 +1,12 @@
 """Synthesize chunks and verify them by round-trip transcription.
 
 A chunk that fails verification is synthesized again, up to ``max_attempts``
-times; the best attempt is then kept and flagged, never dropped. A second take that
-fails for the same reason at the same words as the one before ends the retries early:
-the text or the detector is the cause, and a third take would be paid for the same
-verdict. So is a chunk the
+times; the best attempt is then kept and flagged, never dropped. So is a chunk the
 engine cannot speak at all (no audio, undecodable or implausible audio, its text
 rejected): after the last attempt it becomes a silence of the expected length, flagged
-``unspeakable``, and the rest of the book goes on. Errors that would fail every chunk
+``unspeakable``, and the rest of the book goes on. A second take that fails for the same
+reason at the same words as the one before ends the retries early: the text or the
+detector is the cause, and a third take would be paid for the same verdict. Errors that would fail every chunk
 (key, model, endpoint, budget) still stop the run.
 
 Chunks are handled in *batches* of chunks of one chapter. A batch is one chunk unless
