@@ -6,8 +6,8 @@ engine cannot speak at all (no audio, undecodable or implausible audio, its text
 rejected): after the last attempt it becomes a silence of the expected length, flagged
 ``unspeakable``, and the rest of the book goes on. A second take that fails for the same
 reason at the same words as the one before ends the retries early: the text or the
-detector is the cause, and a third take would be paid for the same verdict. Errors that would fail every chunk
-(key, model, endpoint, budget) still stop the run.
+detector is the cause, and a third take would be paid for the same verdict. Errors that
+would fail every chunk (key, model, endpoint, budget) still stop the run.
 
 Chunks are handled in *batches* of chunks of one chapter. A batch is one chunk unless
 the transcriber batches (the embedded and the remote one both do). Then the chunks of a
