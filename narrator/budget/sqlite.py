@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from tenacity import retry, retry_if_exception, stop_after_delay, wait_random
+
 from narrator.budget.clock import SYSTEM_CLOCK, Clock
 from narrator.budget.ledger import SCHEMA_VERSION, Connection, RequestLedger
 from narrator.budget.limits import BudgetLimits
@@ -41,6 +43,24 @@ _TABLES = (
 )
 
 
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+@retry(retry=retry_if_exception(_locked), stop=stop_after_delay(BUSY_TIMEOUT_S),
+       wait=wait_random(0.01, 0.1), reraise=True)  # fmt: skip
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting out the other processes doing the same.
+
+    Changing the journal mode takes the exclusive lock from the shared one the statement
+    holds; two connections doing so at once would deadlock, so SQLite answers "database is
+    locked" at once instead of waiting the busy timeout (sqlite.org/c3ref/busy_handler.html).
+    Each try ends its statement and so drops its shared lock: one of them wins, and the
+    others find the file in WAL already. Eight processes opening a new ledger at once hit
+    it (tests/unit/test_budget.py)."""
+    db.execute("PRAGMA journal_mode = WAL")
+
+
 class SQLiteLedger(RequestLedger):
     """The request budget of one ``account`` in the SQLite file ``path`` (on a local disk)."""
 
@@ -55,7 +75,7 @@ class SQLiteLedger(RequestLedger):
                 # WAL lets `narrate budget` read while a run writes, and makes each commit
                 # one append instead of a journal and a rewrite. It needs shared memory
                 # between processes, so the file must live on a local disk, not NFS/SMB.
-                db.execute("PRAGMA journal_mode = WAL")
+                _use_wal(db)
             self._create_schema()
         except sqlite3.DatabaseError as exc:
             raise ConfigError(
