@@ -63,7 +63,7 @@ TIMED_RATE_TOLERANCE = 0.045
 (``ChunkAudio.reference_s``, for an engine whose takes are their own timing) is flagged,
 and so is every chunk of a book whose median is (``BOOK_RATE_TOLERANCE``).
 
-Clean, nothing lies between the take and the store: on 450 Piper and 160 Kokoro chunks
+Clean, nothing lies between the take and the store: on 450 Piper and 495 Kokoro chunks
 of real prose (``bench/bench_false_alarms.py``) every chunk's length matched its take's
 to the sample, a spread of 0. So the tolerance is set by what it must find: half the
 smallest sample-rate mix-up (22,050 read as 24,000 Hz plays 8.8 % fast), which also
