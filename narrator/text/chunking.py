@@ -10,6 +10,7 @@ from pathlib import Path
 
 from narrator.errors import ConfigError, ManuscriptError
 from narrator.models import Boundary, Chapter, Chunk, Sentence
+from narrator.text.language import ENGLISH
 from narrator.text.quotes import quote_spans, split_quotes
 from narrator.text.sentences import split_sentences
 from narrator.text.spoken import to_spoken
@@ -128,6 +129,7 @@ def pack_chunks(
     by_paragraph: bool,
     source: Path | str = "manuscript",
     dialogue_voice: str | None = None,
+    language: str = ENGLISH,
 ) -> tuple[Chunk, ...]:
     """Greedily pack consecutive sentences of ``chapter`` into chunks of <= ``max_chars``.
 
@@ -152,9 +154,7 @@ def pack_chunks(
     groups: list[list[_Piece]] = [[]]
     used = 0
     for piece in _pieces(chapter, max_chars, source, dialogue_voice):
-        if groups[-1] and (
-            used + 1 + piece.cost > max_chars or piece.voice != groups[-1][0].voice
-        ):
+        if groups[-1] and (used + 1 + piece.cost > max_chars or piece.voice != groups[-1][0].voice):
             groups.append([])
         used = piece.cost + (used + 1 if groups[-1] else 0)
         groups[-1].append(piece)
@@ -170,7 +170,7 @@ def pack_chunks(
                 chapter=chapter.index,
                 index=i,
                 text=text,
-                spoken=to_spoken(" ".join(p.said for p in group)),
+                spoken=to_spoken(" ".join(p.said for p in group), language=language),
                 boundary=group[-1].boundary,
                 voice=group[0].voice,
             )

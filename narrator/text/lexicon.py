@@ -70,8 +70,7 @@ def lexicon_from(entries: Mapping[str, object], source: Path) -> Lexicon:
     for written, said in entries.items():
         if not isinstance(said, str) or not said.strip() or not written.strip():
             raise ConfigError(
-                f"{source}: lexicon entry {written!r} = {said!r} is not a word and its "
-                "respelling",
+                f"{source}: lexicon entry {written!r} = {said!r} is not a word and its respelling",
                 hint=f"write each entry as a quoted respelling, e.g. {_EXAMPLE}",
             )
         pairs.append((" ".join(written.split()), " ".join(said.split())))

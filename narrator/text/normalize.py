@@ -24,6 +24,8 @@ from collections.abc import Callable
 
 from num2words import num2words
 
+from narrator.text.language import ENGLISH
+
 TITLES: dict[str, str] = {
     "Mr": "Mister",
     "Mrs": "Missus",
@@ -122,9 +124,7 @@ _UNIT = re.compile(
 )
 # "7:45", "7:05"; also "at 7.45", which Whisper writes for a spoken "seven forty-five".
 _TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b|(?<=\bat )(\d{1,2})\.(\d{2})\b")
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # "4 July", "4th of July" -> "the fourth of July"; "July 4", "July 4th" -> "July fourth".
 _DAY_MONTH = re.compile(rf"\b(?:the )?(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({_MONTHS})\b")
 _MONTH_DAY = re.compile(rf"\b({_MONTHS}) (\d{{1,2}})(?:st|nd|rd|th)?\b(?![:.,]?\d)")
@@ -328,7 +328,7 @@ _RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
 )
 
 
-def spoken_form(text: str) -> str:
+def spoken_form(text: str, *, language: str = ENGLISH) -> str:
     """``text`` with every written form a narrator would not read as written in words.
 
     Numbers (cardinals, years, decimals, ordinals, decades, fractions), money, percentages,
@@ -504,7 +504,7 @@ def _drop_number_and(words: list[str]) -> list[str]:
     ]
 
 
-def normalize_words(text: str) -> list[str]:
+def normalize_words(text: str, *, language: str = ENGLISH) -> list[str]:
     """Lower-case words of ``text`` as they would be spoken, for comparing two texts.
 
     Starts from ``spoken_form`` (numbers, money, dates, units, ... in words); then

@@ -22,15 +22,42 @@ _SINGLE_OPEN = "‘"
 _APOSTROPHES = "'’"
 
 ELISIONS = frozenset(
-    {"tis", "twas", "twere", "twill", "twould", "em", "til", "cause", "bout", "round", "n",
-     "neath", "ere", "nuff", "ello", "ow", "im", "er", "alf", "appen", "ome", "ave", "ad",
-     "un", "s", "cept", "specially", "fraid"}  # fmt: skip
+    {
+        "tis",
+        "twas",
+        "twere",
+        "twill",
+        "twould",
+        "em",
+        "til",
+        "cause",
+        "bout",
+        "round",
+        "n",
+        "neath",
+        "ere",
+        "nuff",
+        "ello",
+        "ow",
+        "im",
+        "er",
+        "alf",
+        "appen",
+        "ome",
+        "ave",
+        "ad",
+        "un",
+        "s",
+        "cept",
+        "specially",
+        "fraid",
+    }  # fmt: skip
 )
 """Words that begin with an apostrophe for a dropped letter ('tis, 'em, 'round, 'ello):
 a quote before them is an apostrophe, not an opening quote."""
 
 _WORD_START = re.compile(r"[A-Za-z]+")
-_BEFORE_OPEN = set(" \t\n([{—–-\"“")
+_BEFORE_OPEN = set(' \t\n([{—–-"“')
 _LEADING_MARKS = re.compile(r"[.,;:!?…)\]]+\s*")
 
 
@@ -54,7 +81,7 @@ def _is_single_close(text: str, i: int) -> bool:
 
 
 def _is_possessive(text: str, i: int) -> bool:
-    """"dogs' bowls": an s, the quote, a space and a word."""
+    """ "dogs' bowls": an s, the quote, a space and a word."""
     return text[i - 1] in "sS" and text[i + 1 : i + 2] == " " and text[i + 2 : i + 3].isalpha()
 
 
@@ -105,8 +132,7 @@ def split_quotes(
     comes first: an engine cannot speak it alone.
     """
     cuts = sorted(
-        {0, len(text)}
-        | {min(max(edge - offset, 0), len(text)) for span in spans for edge in span}
+        {0, len(text)} | {min(max(edge - offset, 0), len(text)) for span in spans for edge in span}
     )
     pieces: list[tuple[str, bool]] = []
     silent = ""

@@ -15,6 +15,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from narrator.text.language import ENGLISH
 from narrator.text.normalize import LATIN, TITLES
 
 if TYPE_CHECKING:
@@ -243,7 +244,7 @@ def _ellipses(text: str) -> tuple[set[int], set[int]]:
     return starts, inside
 
 
-def split_sentences(paragraph: str) -> list[str]:
+def split_sentences(paragraph: str, *, language: str = ENGLISH) -> list[str]:
     """Split one paragraph into sentences, keeping every character.
 
     Whitespace runs are collapsed to single spaces first, so
@@ -259,9 +260,7 @@ def split_sentences(paragraph: str) -> list[str]:
     ellipsis_starts, in_ellipses = _ellipses(text)
     decided = after_markers | in_ellipses
     kept = {
-        s
-        for s in punkt_starts - decided - item_starts
-        if _keep_boundary(text[: s - 1], text[s:])
+        s for s in punkt_starts - decided - item_starts if _keep_boundary(text[: s - 1], text[s:])
     }
     starts = sorted(
         (kept | set(_missed_boundaries(text))) - decided | item_starts | ellipsis_starts

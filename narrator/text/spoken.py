@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from narrator.text.language import ENGLISH
 from narrator.text.normalize import spoken_form
 from narrator.text.sentences import SENTENCE_STARTERS
 
@@ -45,7 +46,7 @@ def _keep_stop(expand: Callable[[re.Match[str]], str]) -> Callable[[re.Match[str
     return replace
 
 
-def to_spoken(text: str) -> str:
+def to_spoken(text: str, *, language: str = ENGLISH) -> str:
     """Rewrite ``text`` so that the speech engine reads it as a person would.
 
     A leading list marker "1." becomes "1," (before numbers become words); then
@@ -55,7 +56,7 @@ def to_spoken(text: str) -> str:
     go.
     """
     s = _LIST_MARKER.sub(r"\1,", text)
-    s = spoken_form(s)
+    s = spoken_form(s, language=language)
     s = _ST.sub(_saint_or_street, s)
     s = _ETC.sub(_keep_stop(lambda m: "et cetera"), s)
     s = _INITIAL.sub(_initial, s)

@@ -264,9 +264,7 @@ def text_document(
     )
 
 
-def assemble(
-    document: Document, source: Path, *, announce_titles: bool
-) -> tuple[Chapter, ...]:
+def assemble(document: Document, source: Path, *, announce_titles: bool) -> tuple[Chapter, ...]:
     """Turn a document's sections into chapters of sentences.
 
     Raises ManuscriptError when nothing in the document can be spoken, or when a

@@ -57,8 +57,17 @@ _NEVER_READ = {
 # (without "doc-") of notes, note references and page numbers: never read in the story.
 _NOTE_TYPES = frozenset(
     {
-        "footnote", "footnotes", "endnote", "endnotes", "rearnote", "rearnotes", "note",
-        "noteref", "pagebreak", "backlink", "page-list",
+        "footnote",
+        "footnotes",
+        "endnote",
+        "endnotes",
+        "rearnote",
+        "rearnotes",
+        "note",
+        "noteref",
+        "pagebreak",
+        "backlink",
+        "page-list",
     }
 )
 _MARK_REASONS = {
@@ -72,9 +81,32 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # neighbours without a space, so "T<span>HE</span>" stays one word.
 _BLOCKS = frozenset(
     {
-        "address", "article", "blockquote", "body", "center", "dd", "details", "dir", "div",
-        "dl", "dt", "fieldset", "figure", "footer", "form", "header", "hgroup", "html", "li",
-        "main", "menu", "ol", "p", "section", "summary", "ul",
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figure",
+        "footer",
+        "form",
+        "header",
+        "hgroup",
+        "html",
+        "li",
+        "main",
+        "menu",
+        "ol",
+        "p",
+        "section",
+        "summary",
+        "ul",
     }
 )
 # A note reference's visible text: "1", "[12]", "(3)", "*", "†".
@@ -103,10 +135,45 @@ _UNSHOWN = frozenset({"head", "title", "script", "style", "template"})
 # so do <rt> and <rp>, a ruby's annotation above its text.
 _INLINE = frozenset(
     {
-        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del",
-        "dfn", "em", "font", "i", "img", "ins", "kbd", "label", "mark", "meter", "nobr",
-        "output", "progress", "q", "ruby", "s", "samp", "small", "span", "strike", "strong",
-        "sub", "sup", "time", "tt", "u", "var", "wbr",
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "label",
+        "mark",
+        "meter",
+        "nobr",
+        "output",
+        "progress",
+        "q",
+        "ruby",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+        "var",
+        "wbr",
     }
 )
 # A private mark for <br/> while text is gathered: LINE_BREAK is "\n", which in

@@ -15,17 +15,50 @@ from collections.abc import Iterable
 # that are not read aloud.
 SKIP_TYPES = frozenset(
     {
-        "cover", "titlepage", "halftitlepage", "frontispiece", "copyright-page", "dedication",
-        "toc", "toc-brief", "landmarks", "loi", "lot", "loa", "lov", "index", "colophon",
-        "imprint", "imprimatur", "errata", "seriespage", "other-credits", "contributors",
-        "footnotes", "endnotes", "rearnotes", "bibliography", "glossary", "page-list",
+        "cover",
+        "titlepage",
+        "halftitlepage",
+        "frontispiece",
+        "copyright-page",
+        "dedication",
+        "toc",
+        "toc-brief",
+        "landmarks",
+        "loi",
+        "lot",
+        "loa",
+        "lov",
+        "index",
+        "colophon",
+        "imprint",
+        "imprimatur",
+        "errata",
+        "seriespage",
+        "other-credits",
+        "contributors",
+        "footnotes",
+        "endnotes",
+        "rearnotes",
+        "bibliography",
+        "glossary",
+        "page-list",
     }
 )
 # EPUB 2 <guide> reference types (OPF 2.0.1, section 2.6) that are not read aloud.
 SKIP_GUIDE_TYPES = frozenset(
     {
-        "cover", "title-page", "toc", "index", "glossary", "bibliography", "colophon",
-        "copyright-page", "dedication", "loi", "lot", "notes",
+        "cover",
+        "title-page",
+        "toc",
+        "index",
+        "glossary",
+        "bibliography",
+        "colophon",
+        "copyright-page",
+        "dedication",
+        "loi",
+        "lot",
+        "notes",
     }
 )
 # Titles of such parts, compared lower-case with punctuation removed.

@@ -190,8 +190,11 @@ class Chapters:
             self._leave(member, "table", item.text)
         elif isinstance(item, SceneBreak):
             section.blocks.append(None)
-        elif isinstance(item, Heading) and not has_text and not part.heading and (
-            item.level <= 2 or not section.title or _within(item.title, section.title)
+        elif (
+            isinstance(item, Heading)
+            and not has_text
+            and not part.heading
+            and (item.level <= 2 or not section.title or _within(item.title, section.title))
         ):
             # The chapter's own heading: its title when the navigation gives none, and
             # never read twice. A lower heading that is not part of the navigation's
