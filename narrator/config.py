@@ -213,7 +213,7 @@ class NarrationParams(Frozen):
     )
     lexicon: Path | None = Field(
         default=None,
-        description='pronunciation lexicon (TOML: word = "respelling") applied to what '
+        description="pronunciation lexicon (TOML: word = \"respelling\") applied to what "
         "the engine is sent",
     )
     pauses: PauseSettings = PauseSettings()

@@ -70,4 +70,6 @@ def parse_book(params: NarrationParams, *, refuse_loss: bool = True) -> ParsedBo
         lexicon = load_lexicon(params.lexicon)
         chunks = tuple(respell_chunks(chapter, lexicon) for chapter in chunks)
     parts = book_parts(book, chunks, max_part_minutes=params.max_part_minutes, speed=params.speed)
-    return ParsedBook(book=book, chunks=chunks, parts=parts, max_chars=max_chars, account=account)
+    return ParsedBook(
+        book=book, chunks=chunks, parts=parts, max_chars=max_chars, account=account
+    )

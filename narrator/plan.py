@@ -165,7 +165,8 @@ def count_requests(
     """
     synthesis = sum(len(group) for group in groups)
     verification = sum(
-        len(verification_batches(group, transcriber, speed=speed)) for group in groups
+        len(verification_batches(group, transcriber, speed=speed))
+        for group in groups
     )
     paid = (synthesis if speech.paid else 0) + (verification if transcriber.paid else 0)
     return Requests(

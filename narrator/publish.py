@@ -357,9 +357,8 @@ def exported_book(
         return None
     data = manifest(info, paths, chapters, results, checks, rate)
     try:
-        stored, report = (
-            paths.manifest.read_text(encoding="utf-8"),
-            paths.report.read_text(encoding="utf-8"),
+        stored, report = paths.manifest.read_text(encoding="utf-8"), paths.report.read_text(
+            encoding="utf-8"
         )
         # The requests a run made are that run's record, not the book's: a run with
         # nothing to do leaves the last one's in place.

@@ -290,3 +290,4 @@ def build_m4b(chapters: Sequence[tuple[Path, str]], out: Path, tags: BookTags) -
                 f"build the audiobook {out}",
             )
             _tag_m4b(tmp, tags)
+
