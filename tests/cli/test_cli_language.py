@@ -114,3 +114,36 @@ def test_the_run_speaks_the_language_the_book_was_found_in(tmp_path: Path) -> No
     parsed = parse_book(NarrationParams(manuscript=path, out_dir=tmp_path / "out"))
     assert parsed.book.language == "fr"
     assert NarrationParams(manuscript=path).book_language == "en"  # before it is read
+
+
+def test_a_french_manuscript_splits_into_its_chapters_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "tour.txt"
+    path.write_text(
+        "Chapitre premier\n\nLe 2 octobre 1872, M. Fogg habitait au nº 7 de Saville-row, "
+        "Burlington Gardens, la maison dans laquelle Sheridan mourut en 1814.\n\n"
+        "« Bonjour, dit-il. »\n\nChapitre II\n\nPassepartout se convainc qu'il a enfin "
+        "trouvé son idéal. Il était resté seul dans la maison de Saville-row.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["split", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["language"] == "fr"
+    assert [c["title"] for c in data["chapters"]] == ["Chapitre premier", "Chapitre II"]
+    assert data["account"]["lost"] == 0
+
+
+def test_a_wrapped_chinese_paragraph_loses_no_character(tmp_path: Path) -> None:
+    path = tmp_path / "yecao.txt"
+    path.write_text(
+        "第一章\n\n我家门前有两棵树，一棵是枣树，\n还有一棵也是枣树。这上面的夜的天空，"
+        "奇怪而高。\n\n第二章\n\n他仿佛要离开人间而去，\n使人们仰面不再看见。\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["split", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["language"] == "zh"
+    assert len(data["chapters"]) == 2
+    assert data["account"]["lost"] == 0 and data["account"]["narrated"] > 40
+    assert data["chapters"][0]["chunks"][1]["text"].startswith("我家门前有两棵树，一棵是枣树，还有")
