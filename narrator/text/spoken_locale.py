@@ -15,6 +15,8 @@ from num2words import CONVERTER_CLASSES, num2words
 
 from narrator.text.language import primary
 from narrator.text.numbers_romance import ROMANCE
+from narrator.text.spoken_cjk import spoken_form_ja, spoken_form_zh
+from narrator.text.spoken_hi import spoken_form_hi
 from narrator.text.spoken_romance import spoken_form_romance
 
 # A bare whole number: not part of "1.500", "3,14" or "10:30", whose reading varies.
@@ -26,6 +28,12 @@ def spoken_form_in(text: str, *, language: str) -> str:
     lang = primary(language)
     if lang in ROMANCE:
         return spoken_form_romance(text, language=language)
+    if lang == "hi":
+        return spoken_form_hi(text)
+    if lang == "zh":
+        return spoken_form_zh(text)
+    if lang == "ja":
+        return spoken_form_ja(text)
     if lang in CONVERTER_CLASSES:
         text = _INTEGER.sub(lambda m: num2words(int(m.group(0)), lang=lang), text)
     return " ".join(text.split())
