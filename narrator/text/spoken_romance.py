@@ -15,312 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 
 from narrator.text.language import primary
 from narrator.text.numbers_romance import cardinal, ordinal
 from narrator.text.roman import ROMAN_NUMERAL, roman_to_int
-
-_UPPER = "A-ZÀ-ÖØ-Þ"
-
-
-@dataclass(frozen=True)
-class _Currency:
-    one: str
-    many: str
-    sub_one: str = ""
-    sub_many: str = ""
-    feminine: bool = False
-
-
-@dataclass(frozen=True)
-class _Locale:
-    """One language's words for the rules below."""
-
-    comma: str  # the decimal comma: "3,14"
-    point: str  # a decimal point: "3.14"
-    percent: str
-    degrees: tuple[str, str]
-    cents_and: str  # "quinze euros et cinquante centimes"
-    of: str  # "un million d'euros"
-    and_: str  # "&"
-    hours: tuple[str, str] | None  # the word in "14 h 30", or None where "h" is not written
-    time_join: str  # between hours and minutes of "14:30"
-    currencies: dict[str, _Currency]
-    # Abbreviations as written (a regular expression) -> the words said.
-    abbreviations: tuple[tuple[str, str], ...]
-    # Words after which a Roman numeral is a number ("Chapitre II"); True when feminine.
-    headings: dict[str, bool]
-    heading_ordinal: bool  # Italian "Capitolo quarto"; the others "Chapitre quatre"
-    regnal_ordinal_up_to: int  # ordinals up to this number after a ruler's name
-    feminine_names: frozenset[str] = field(default_factory=frozenset)
-    months: str = ""
-    first_of_month: bool = False  # "1 janvier" -> "premier janvier"
-    address: dict[str, str] = field(default_factory=dict)
-
-
-_FR = _Locale(
-    comma="virgule",
-    point="point",
-    percent="pour cent",
-    degrees=("degré", "degrés"),
-    cents_and="et",
-    of="de",
-    and_="et",
-    hours=("heure", "heures"),
-    time_join="heures",
-    currencies={
-        "€": _Currency("euro", "euros", "centime", "centimes"),
-        "$": _Currency("dollar", "dollars", "cent", "cents"),
-        "£": _Currency("livre", "livres", "penny", "pence", feminine=True),
-        "R$": _Currency("réal", "reais", "centavo", "centavos"),
-        "₹": _Currency("roupie", "roupies", "paisa", "paisas", feminine=True),
-        "¥": _Currency("yen", "yens"),
-    },
-    abbreviations=(
-        (rf"\bM\.(?=\s+[{_UPPER}])", "Monsieur"),
-        (r"\bMM\.(?=\s)", "Messieurs"),
-        (r"\bMmes\b\.?", "Mesdames"),
-        (r"\bMme\b\.?", "Madame"),
-        (r"\bMlles\b\.?", "Mesdemoiselles"),
-        (r"\bMlle\b\.?", "Mademoiselle"),
-        (r"\bDr\b\.?(?=\s)", "Docteur"),
-        (r"\bPr\b\.?(?=\s)", "Professeur"),
-        (r"\bMgr\b\.?(?=\s)", "Monseigneur"),
-        (r"\bSte\b\.?(?=[\s-])", "Sainte"),
-        (r"\bSt\b\.?(?=[\s-])", "Saint"),
-        (r"\bav\. J\.-C\.", "avant Jésus-Christ"),
-        (r"\bapr\. J\.-C\.", "après Jésus-Christ"),
-        (r"\bJ\.-C\.", "Jésus-Christ"),
-        (r"\bc\.-à-d\.", "c'est-à-dire"),
-        (r"\bcf\.", "confer"),
-        (r"\betc\.", "et cetera."),
-        (r"(?<![\w.])[nN][°º]\s?(?=\d)", "numéro "),
-        (r"(?<![\w.])pp\.\s?(?=\d)", "pages "),
-        (r"(?<![\w.])p\.\s?(?=\d)", "page "),
-    ),
-    headings={
-        "chapitre": False,
-        "livre": False,
-        "partie": True,
-        "tome": False,
-        "acte": False,
-        "scène": True,
-        "volume": False,
-        "section": True,
-        "annexe": True,
-        "titre": False,
-        "article": False,
-        "épisode": False,
-        "leçon": True,
-        "chant": False,
-    },  # fmt: skip
-    heading_ordinal=False,
-    regnal_ordinal_up_to=1,
-    months="janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre",
-    first_of_month=True,
-    address={".": "point", "/": "barre oblique", "-": "tiret", "_": "tiret bas", "@": "arobase"},
-)
-
-_ES = _Locale(
-    comma="coma",
-    point="punto",
-    percent="por ciento",
-    degrees=("grado", "grados"),
-    cents_and="con",
-    of="de",
-    and_="y",
-    hours=None,
-    time_join="y",
-    currencies={
-        "€": _Currency("euro", "euros", "céntimo", "céntimos"),
-        "$": _Currency("dólar", "dólares", "centavo", "centavos"),
-        "£": _Currency("libra", "libras", "penique", "peniques", feminine=True),
-        "R$": _Currency("real", "reales", "centavo", "centavos"),
-        "₹": _Currency("rupia", "rupias", "paisa", "paisas", feminine=True),
-        "¥": _Currency("yen", "yenes"),
-    },
-    abbreviations=(
-        (r"\bSrta\.", "Señorita"),
-        (r"\bSras\.", "Señoras"),
-        (r"\bSra\.", "Señora"),
-        (r"\bSres\.", "Señores"),
-        (r"\bSr\.", "Señor"),
-        (r"\bDra\.", "Doctora"),
-        (r"\bDr\.", "Doctor"),
-        (r"\bDña\.", "Doña"),
-        (r"\bProfa\.", "Profesora"),
-        (r"\bProf\.", "Profesor"),
-        (r"\bUds\.", "ustedes"),
-        (r"\bUd\.", "usted"),
-        (r"\bVds\.", "ustedes"),
-        (r"\bVd\.", "usted"),
-        (r"\bSta\.(?=\s)", "Santa"),
-        (r"\bSto\.(?=\s)", "Santo"),
-        (r"\bEE\.\s?UU\.", "Estados Unidos"),
-        (r"\ba\.\s?C\.", "antes de Cristo"),
-        (r"\bd\.\s?C\.", "después de Cristo"),
-        (r"\betc\.", "etcétera."),
-        (r"(?<![\w.])(?:[nN]\.?\s?[°º]|[nN]úm\.)\s?(?=\d)", "número "),
-        (r"(?<![\w.])págs\.\s?(?=\d)", "páginas "),
-        (r"(?<![\w.])pág\.\s?(?=\d)", "página "),
-    ),
-    headings={
-        "capítulo": False,
-        "parte": True,
-        "libro": False,
-        "tomo": False,
-        "acto": False,
-        "escena": True,
-        "volumen": False,
-        "sección": True,
-        "anexo": False,
-        "artículo": False,
-        "lección": True,
-        "canto": False,
-        "siglo": False,
-    },  # fmt: skip
-    heading_ordinal=False,
-    regnal_ordinal_up_to=10,
-    feminine_names=frozenset({"Isabel", "Juana", "María", "Catalina", "Leonor", "Urraca"}),
-    months="enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
-    "noviembre|diciembre",
-    address={".": "punto", "/": "barra", "-": "guion", "_": "guion bajo", "@": "arroba"},
-)
-
-_IT = _Locale(
-    comma="virgola",
-    point="punto",
-    percent="per cento",
-    degrees=("grado", "gradi"),
-    cents_and="e",
-    of="di",
-    and_="e",
-    hours=None,
-    time_join="e",
-    currencies={
-        "€": _Currency("euro", "euro", "centesimo", "centesimi"),
-        "$": _Currency("dollaro", "dollari", "centesimo", "centesimi"),
-        "£": _Currency("sterlina", "sterline", "penny", "pence", feminine=True),
-        "R$": _Currency("real", "real", "centavo", "centavos"),
-        "₹": _Currency("rupia", "rupie", "paisa", "paise", feminine=True),
-        "¥": _Currency("yen", "yen"),
-    },
-    abbreviations=(
-        (r"\bSig\.ra\b\.?", "Signora"),
-        (r"\bSig\.na\b\.?", "Signorina"),
-        (r"\bSigg\.", "Signori"),
-        (r"\bSig\.", "Signor"),
-        (r"\bDott\.ssa\b\.?", "Dottoressa"),
-        (r"\bDott\.", "Dottor"),
-        (r"\bDr\.", "Dottor"),
-        (r"\bProf\.ssa\b\.?", "Professoressa"),
-        (r"\bProf\.", "Professor"),
-        (r"\bAvv\.", "Avvocato"),
-        (r"\bIng\.", "Ingegner"),
-        (r"\ba\.\s?C\.", "avanti Cristo"),
-        (r"\bd\.\s?C\.", "dopo Cristo"),
-        (r"\becc\.", "eccetera."),
-        (r"\betc\.", "eccetera."),
-        (r"(?<![\w.])(?:[nN][°º]|[nN]\.)\s?(?=\d)", "numero "),
-        (r"(?<![\w.])pagg\.\s?(?=\d)", "pagine "),
-        (r"(?<![\w.])(?:pag|p)\.\s?(?=\d)", "pagina "),
-    ),
-    headings={
-        "capitolo": False,
-        "parte": True,
-        "libro": False,
-        "tomo": False,
-        "atto": False,
-        "scena": True,
-        "volume": False,
-        "sezione": True,
-        "appendice": True,
-        "articolo": False,
-        "lezione": True,
-        "canto": False,
-        "secolo": False,
-    },  # fmt: skip
-    heading_ordinal=True,
-    regnal_ordinal_up_to=39,
-    feminine_names=frozenset({"Elisabetta", "Maria", "Caterina", "Giovanna", "Vittoria"}),
-    months="gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|"
-    "novembre|dicembre",
-    first_of_month=True,
-    address={".": "punto", "/": "barra", "-": "trattino", "_": "trattino basso", "@": "chiocciola"},
-)
-
-_PT = _Locale(
-    comma="vírgula",
-    point="ponto",
-    percent="por cento",
-    degrees=("grau", "graus"),
-    cents_and="e",
-    of="de",
-    and_="e",
-    hours=("hora", "horas"),
-    time_join="e",
-    currencies={
-        "€": _Currency("euro", "euros", "centavo", "centavos"),
-        "$": _Currency("dólar", "dólares", "centavo", "centavos"),
-        "£": _Currency("libra", "libras", "pêni", "pence", feminine=True),
-        "R$": _Currency("real", "reais", "centavo", "centavos"),
-        "₹": _Currency("rupia", "rupias", "paisa", "paisas", feminine=True),
-        "¥": _Currency("iene", "ienes"),
-    },
-    abbreviations=(
-        (r"\bSrta\.", "Senhorita"),
-        (r"\bSras\.", "Senhoras"),
-        (r"\bSra\.", "Senhora"),
-        (r"\bSrs\.", "Senhores"),
-        (r"\bSr\.", "Senhor"),
-        (r"\bDra\.", "Doutora"),
-        (r"\bDr\.", "Doutor"),
-        (r"\bProfa\.", "Professora"),
-        (r"\bProf\.", "Professor"),
-        (r"\bV\.\s?Ex\.?[ªa]\.?", "Vossa Excelência"),
-        # "D. Pedro", "D. Maria" (not an initial: "J. D. Salinger").
-        (r"(?<![A-Z]\. )\bD\.(?= (?:Maria|Isabel|Leonor|Catarina|Beatriz|Teresa)\b)", "Dona"),
-        (rf"(?<![A-Z]\. )\bD\.(?= [{_UPPER}][a-zà-ÿ])", "Dom"),
-        (r"\bSta\.(?=\s)", "Santa"),
-        (r"\bSto\.(?=\s)", "Santo"),
-        (r"\ba\.\s?C\.", "antes de Cristo"),
-        (r"\bd\.\s?C\.", "depois de Cristo"),
-        (r"\betc\.", "etcétera."),
-        (r"(?<![\w.])(?:[nN]\.?\s?[°º]|[nN]úm\.)\s?(?=\d)", "número "),
-        (r"(?<![\w.])págs\.\s?(?=\d)", "páginas "),
-        (r"(?<![\w.])pág\.\s?(?=\d)", "página "),
-    ),
-    headings={
-        "capítulo": False,
-        "parte": True,
-        "livro": False,
-        "tomo": False,
-        "ato": False,
-        "acto": False,
-        "cena": True,
-        "volume": False,
-        "seção": True,
-        "secção": True,
-        "anexo": False,
-        "artigo": False,
-        "lição": True,
-        "canto": False,
-        "século": False,
-    },  # fmt: skip
-    heading_ordinal=False,
-    regnal_ordinal_up_to=10,
-    feminine_names=frozenset({"Isabel", "Maria", "Leonor", "Catarina", "Beatriz", "Teresa"}),
-    months="janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|"
-    "dezembro",
-    first_of_month=True,
-    address={".": "ponto", "/": "barra", "-": "hífen", "_": "sublinhado", "@": "arroba"},
-)
-
-LOCALES: dict[str, _Locale] = {"fr": _FR, "es": _ES, "it": _IT, "pt": _PT}
-
-# --- patterns shared by the four languages ----------------------------------------------
+from narrator.text.romance_locales import LOCALES, UPPER
 
 _SEP = "[ \u00a0\u202f.]"  # thousands: space, no-break space, narrow no-break space, stop
 _GROUPED = rf"\d{{1,3}}(?:(?P<sep>{_SEP})\d{{3}})(?:(?P=sep)\d{{3}})*"
@@ -334,7 +34,7 @@ _DEGREES = re.compile(rf"(?<![\w.,])({_AMOUNT}|\d+[,.]\d+)\s?°\s?([CF])\b")
 _TIME = re.compile(r"(?<![\w.,:])(\d{1,2}):(\d{2})(?![\d:])")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”«»]*[^\s<>\"“”«».,;:!?)\]'’]")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_NAME = rf"[{_UPPER}][\wÀ-ÿ'’-]+"
+_NAME = rf"[{UPPER}][\wÀ-ÿ'’-]+"
 
 # Suffixed ordinals, by language: "1er", "1re", "2e", "2ème", "2nd" (fr); "1.º", "1.ª",
 # "1.er", "3.er" (es); "1º", "1ª" (pt); "1°", "1º", "1ª" (it).
@@ -461,15 +161,11 @@ def _time(m: re.Match[str], language: str) -> str:
     if hours > 24 or minutes > 59:
         return m.group(0)
     said = cardinal(hours, language, feminine=True)
-    if locale.hours is not None:
+    if locale.hours is not None:  # "quatorze heures trente", "catorze horas e trinta"
         said += f" {locale.hours[0] if hours == 1 else locale.hours[1]}"
-        join = "e" if primary(language) == "pt" else ""
-    else:
-        join = locale.time_join
     if minutes:
-        said += (
-            f" {join} {cardinal(minutes, language)}" if join else f" {cardinal(minutes, language)}"
-        )
+        join = f" {locale.time_join}" if locale.time_join else ""
+        said += f"{join} {cardinal(minutes, language)}"
     return said
 
 
@@ -479,7 +175,7 @@ def _keep_stop(m: re.Match[str], said: str) -> str:
     if not said.endswith("."):
         return said
     rest = m.string[m.end() :]
-    ends = not rest.strip() or re.match(rf"\s+[«\"“(]?[{_UPPER}]", rest) is not None
+    ends = not rest.strip() or re.match(rf"\s+[«\"“(]?[{UPPER}]", rest) is not None
     return said if ends else said[:-1]
 
 
