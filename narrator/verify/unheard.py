@@ -59,9 +59,7 @@ class Stretch:
     words: tuple[HeardSegment, ...]  # the heard words in and beside it
 
 
-def unheard_stretch(
-    env: Envelope, words: Sequence[HeardSegment]
-) -> Stretch | None:
+def unheard_stretch(env: Envelope, words: Sequence[HeardSegment]) -> Stretch | None:
     """The stretch of at most ``WINDOW_S`` seconds of the chunk with envelope ``env``
     whose voiced audio most exceeds the time its heard ``words`` (timed in seconds from
     the chunk's start) take at the chunk's speaking rate; None when nothing was heard or
