@@ -34,7 +34,8 @@ class Locale:
     hours: tuple[str, str] | None  # the word in "14 h 30", or None where "h" is not written
     time_join: str  # between hours and minutes: "siete y cinco"; "" in French
     currencies: dict[str, Currency]
-    # Abbreviations as written (a regular expression) -> the words said.
+    # Abbreviations as written (a regular expression) -> the words said; a said form that
+    # ends in a full stop keeps it only where the sentence ends ("etc. Puis").
     abbreviations: tuple[tuple[str, str], ...]
     # Words after which a Roman numeral is a number ("Chapitre II"); True when feminine.
     headings: dict[str, bool]
@@ -44,6 +45,8 @@ class Locale:
     months: str = ""
     first_of_month: bool = False  # "1 janvier" -> "premier janvier"
     address: dict[str, str] = field(default_factory=dict)
+    to: str = ""  # a range: "12-15" -> "douze à quinze"; "" leaves the dash (Italian)
+    time_words: str = ""  # words before a time written with a stop: "alle 8.30"
 
 
 _FR = Locale(
@@ -65,7 +68,7 @@ _FR = Locale(
         "¥": Currency("yen", "yens"),
     },
     abbreviations=(
-        (rf"\bM\.(?=\s+[{UPPER}])", "Monsieur"),
+        (rf"\bM\.(?=\s+(?:[{UPPER}]|et\s))", "Monsieur"),  # "M. Fogg", "M. et Mme"
         (r"\bMM\.(?=\s)", "Messieurs"),
         (r"\bMmes\b\.?", "Mesdames"),
         (r"\bMme\b\.?", "Madame"),
@@ -76,9 +79,9 @@ _FR = Locale(
         (r"\bMgr\b\.?(?=\s)", "Monseigneur"),
         (r"\bSte\b\.?(?=[\s-])", "Sainte"),
         (r"\bSt\b\.?(?=[\s-])", "Saint"),
-        (r"\bav\. J\.-C\.", "avant Jésus-Christ"),
-        (r"\bapr\. J\.-C\.", "après Jésus-Christ"),
-        (r"\bJ\.-C\.", "Jésus-Christ"),
+        (r"\bav\. J\.-C\.", "avant Jésus-Christ."),
+        (r"\bapr\. J\.-C\.", "après Jésus-Christ."),
+        (r"\bJ\.-C\.", "Jésus-Christ."),
         (r"\bc\.-à-d\.", "c'est-à-dire"),
         (r"\bcf\.", "confer"),
         (r"\betc\.", "et cetera."),
@@ -106,6 +109,7 @@ _FR = Locale(
     regnal_ordinal_up_to=1,
     months="janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre",
     first_of_month=True,
+    to="à",
     address={".": "point", "/": "barre oblique", "-": "tiret", "_": "tiret bas", "@": "arobase"},
 )
 
@@ -144,9 +148,9 @@ _ES = Locale(
         (r"\bVd\.", "usted"),
         (r"\bSta\.(?=\s)", "Santa"),
         (r"\bSto\.(?=\s)", "Santo"),
-        (r"\bEE\.\s?UU\.", "Estados Unidos"),
-        (r"\ba\.\s?C\.", "antes de Cristo"),
-        (r"\bd\.\s?C\.", "después de Cristo"),
+        (r"\bEE\.\s?UU\.", "Estados Unidos."),
+        (r"\ba\.\s?C\.", "antes de Cristo."),
+        (r"\bd\.\s?C\.", "después de Cristo."),
         (r"\betc\.", "etcétera."),
         (r"(?<![\w.])(?:[nN]\.?\s?[°º]|[nN]úm\.)\s?(?=\d)", "número "),
         (r"(?<![\w.])págs\.\s?(?=\d)", "páginas "),
@@ -172,6 +176,7 @@ _ES = Locale(
     feminine_names=frozenset({"Isabel", "Juana", "María", "Catalina", "Leonor", "Urraca"}),
     months="enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
     "noviembre|diciembre",
+    to="a",
     address={".": "punto", "/": "barra", "-": "guion", "_": "guion bajo", "@": "arroba"},
 )
 
@@ -205,8 +210,8 @@ _IT = Locale(
         (r"\bProf\.", "Professor"),
         (r"\bAvv\.", "Avvocato"),
         (r"\bIng\.", "Ingegner"),
-        (r"\ba\.\s?C\.", "avanti Cristo"),
-        (r"\bd\.\s?C\.", "dopo Cristo"),
+        (r"\ba\.\s?C\.", "avanti Cristo."),
+        (r"\bd\.\s?C\.", "dopo Cristo."),
         (r"\becc\.", "eccetera."),
         (r"\betc\.", "eccetera."),
         (r"(?<![\w.])(?:[nN][°º]|[nN]\.)\s?(?=\d)", "numero "),
@@ -234,6 +239,7 @@ _IT = Locale(
     months="gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|"
     "novembre|dicembre",
     first_of_month=True,
+    time_words="ore|alle|dalle|fino alle|verso le|le",
     address={".": "punto", "/": "barra", "-": "trattino", "_": "trattino basso", "@": "chiocciola"},
 )
 
@@ -271,8 +277,8 @@ _PT = Locale(
         (rf"(?<![A-Z]\. )\bD\.(?= [{UPPER}][a-zà-ÿ])", "Dom"),
         (r"\bSta\.(?=\s)", "Santa"),
         (r"\bSto\.(?=\s)", "Santo"),
-        (r"\ba\.\s?C\.", "antes de Cristo"),
-        (r"\bd\.\s?C\.", "depois de Cristo"),
+        (r"\ba\.\s?C\.", "antes de Cristo."),
+        (r"\bd\.\s?C\.", "depois de Cristo."),
         (r"\betc\.", "etcétera."),
         (r"(?<![\w.])(?:[nN]\.?\s?[°º]|[nN]úm\.)\s?(?=\d)", "número "),
         (r"(?<![\w.])págs\.\s?(?=\d)", "páginas "),
@@ -301,6 +307,7 @@ _PT = Locale(
     months="janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|"
     "dezembro",
     first_of_month=True,
+    to="a",
     address={".": "ponto", "/": "barra", "-": "hífen", "_": "sublinhado", "@": "arroba"},
 )
 

@@ -35,6 +35,11 @@ _TIME = re.compile(r"(?<![\w.,:])(\d{1,2}):(\d{2})(?![\d:])")
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"“”«»]*[^\s<>\"“”«».,;:!?)\]'’]")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _NAME = rf"[{UPPER}][\wÀ-ÿ'’-]+"
+# A lone "I" after a name is a numeral only before the end, punctuation or a capital:
+# English quoted in the book ("Then I said") keeps its pronoun.
+_NOT_PRONOUN = rf"(?:(?<! I)|(?<= I)(?=\s*$|[.,;:!?)\]»]|\s+[{UPPER}«\"“(]))"
+# A range of numbers: "12-15", "1914–1918" (a hyphen only when the second is larger).
+_RANGE = re.compile(r"(?<![\w.,])(\d+)\s?([–—-])\s?(\d+)(?![\w.,]\d|\w)")
 
 # Suffixed ordinals, by language: "1er", "1re", "2e", "2ème", "2nd" (fr); "1.º", "1.ª",
 # "1.er", "3.er" (es); "1º", "1ª" (pt); "1°", "1º", "1ª" (it).
@@ -155,9 +160,17 @@ def _regnal(m: re.Match[str], language: str) -> str:
     return f"{name} {said}"
 
 
-def _time(m: re.Match[str], language: str) -> str:
+def _range(m: re.Match[str], language: str) -> str:
+    low, dash, high = m.groups()
+    if dash == "-" and int(high) <= int(low):
+        return m.group(0)  # "3-0" is a score, not a range
+    return f"{low} {LOCALES[primary(language)].to} {high}"
+
+
+def _time(m: re.Match[str], language: str, *, first: int = 1) -> str:
+    """Hours and minutes in groups ``first`` and ``first + 1`` of ``m`` in words."""
     locale = LOCALES[primary(language)]
-    hours, minutes = int(m.group(1)), int(m.group(2) or 0)
+    hours, minutes = int(m.group(first)), int(m.group(first + 1) or 0)
     if hours > 24 or minutes > 59:
         return m.group(0)
     said = cardinal(hours, language, feminine=True)
@@ -220,7 +233,7 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
     not_titles = "".join(rf"(?<!\b{re.escape(t)})" for t in titles if " " not in t)
     rules.append(
         (
-            re.compile(rf"\b({_NAME}){not_titles} ({ROMAN_NUMERAL})\b(?![\w'’])"),
+            re.compile(rf"\b({_NAME}){not_titles} ({ROMAN_NUMERAL})\b(?![\w'’]){_NOT_PRONOUN}"),
             lambda m: _regnal(m, language),
         )
     )
@@ -242,6 +255,15 @@ def _rules(language: str) -> tuple[tuple[re.Pattern[str], Callable[[re.Match[str
             (
                 re.compile(r"(?<![\w.,])(\d{1,2}) ?h(?: ?(\d{2}))?\b"),
                 lambda m: _time(m, language),
+            )
+        )
+    if locale.to:
+        rules.append((_RANGE, lambda m: _range(m, language)))
+    if locale.time_words:
+        rules.append(
+            (
+                re.compile(rf"(?i:\b({locale.time_words}) )(\d{{1,2}})\.(\d{{2}})\b"),
+                lambda m: f"{m.group(1)} {_time(m, language, first=2)}",
             )
         )
     rules += [

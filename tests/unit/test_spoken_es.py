@@ -50,7 +50,11 @@ from narrator.text.normalize import normalize_words, spoken_form
         ("nº 5, n.º 7, núm. 3", "número cinco, número siete, número tres"),
         ("pág. 12", "página doce"),
         ("etc. Luego", "etcétera. Luego"),
-        ("los EE. UU.", "los Estados Unidos"),
+        ("los EE. UU.", "los Estados Unidos."),
+        ("en 711 d. C. llegaron", "en setecientos once después de Cristo llegaron"),
+        ("Felipe I fue rey. Felipe I, rey.", "Felipe I fue rey. Felipe primero, rey."),
+        ("de 1936-1939", "de mil novecientos treinta y seis a mil novecientos treinta y nueve"),
+        ("ganó 3-0", "ganó tres-cero"),
         # times
         ("a las 7:05", "a las siete y cinco"),
         ("a la 1:30", "a la una y treinta"),

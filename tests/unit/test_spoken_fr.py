@@ -54,7 +54,14 @@ from narrator.text.spoken import to_spoken
         ("n° 5, p. 12", "numéro cinq, page douze"),
         ("pommes, etc., poires", "pommes, et cetera, poires"),
         ("etc. Puis", "et cetera. Puis"),
-        ("en 52 av. J.-C.", "en cinquante-deux avant Jésus-Christ"),
+        ("en 52 av. J.-C.", "en cinquante-deux avant Jésus-Christ."),
+        ("en 52 av. J.-C., César", "en cinquante-deux avant Jésus-Christ, César"),
+        ("M. et Mme Thénardier", "Monsieur et Madame Thénardier"),
+        # English quoted in French keeps its pronoun
+        ("« Then I said no. »", "« Then I said no. »"),
+        # ranges
+        ("pages 12-15", "pages douze à quinze"),
+        ("score 3-0", "score trois-zéro"),
         # times and degrees
         ("à 14h30", "à quatorze heures trente"),
         ("à 1 h", "à une heure"),

@@ -40,7 +40,9 @@ from narrator.text.normalize import normalize_words, spoken_form
         ),
         ("n. 5, pag. 3", "numero cinque, pagina tre"),
         ("ecc. Poi", "eccetera. Poi"),
-        ("nel 44 a.C.", "nel quarantaquattro avanti Cristo"),
+        ("nel 44 a.C.", "nel quarantaquattro avanti Cristo."),
+        ("alle 8.30 e ore 14.05", "alle otto e trenta e ore quattordici e cinque"),
+        ("pagine 12-15", "pagine dodici-quindici"),
         # times and degrees
         ("alle 14:30", "alle quattordici e trenta"),
         ("20 °C", "venti gradi Celsius"),

@@ -42,6 +42,7 @@ from narrator.text.normalize import normalize_words, spoken_form
         ("Sr. Silva e Sra. Souza, Dr. Lima", "Senhor Silva e Senhora Souza, Doutor Lima"),
         ("nº 5, n.º 7", "número cinco, número sete"),
         ("etc. Depois", "etcétera. Depois"),
+        ("em 1939–1945", "em mil novecentos e trinta e nove a mil novecentos e quarenta e cinco"),
         # times
         ("às 14h30", "às catorze horas e trinta"),
         ("à 1h", "à uma hora"),
