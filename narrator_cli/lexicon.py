@@ -48,6 +48,7 @@ def suggest(
     from narrator.text import load_book
     from narrator.text.lexicon import load_lexicon
     from narrator.text.suggest import suggest as suggest_words
+    from narrator.text.suggest import word_list_note
 
     params = reading_params(
         manuscript,
@@ -67,6 +68,9 @@ def suggest(
     )
     known = load_lexicon(params.lexicon) if params.lexicon is not None else None
     words = suggest_words(book, known)[:top]
+    note = word_list_note(book.language)
+    if note is not None:
+        typer.echo(note, err=True)
     if json_:
         print(json.dumps([w.model_dump() for w in words], ensure_ascii=False, indent=2))
         return
