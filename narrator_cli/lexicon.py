@@ -11,6 +11,7 @@ from narrator_cli.options import (
     AltTextOpt,
     IncludeAllOpt,
     JsonOpt,
+    LanguageOpt,
     LexiconOpt,
     ManuscriptArg,
     out,
@@ -31,6 +32,7 @@ def suggest(
     lexicon: LexiconOpt = None,
     include_all: IncludeAllOpt = False,
     read_alt_text: AltTextOpt = False,
+    language: LanguageOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """List the words most likely to be mispronounced, most frequent first.
@@ -59,12 +61,14 @@ def suggest(
         include_all=include_all,
         read_alt_text=read_alt_text,
         lexicon=lexicon,
+        language=language,
     )
     book = load_book(
         params.manuscript,
         announce_titles=params.announce_titles,
         include_all=params.include_all,
         read_alt_text=params.read_alt_text,
+        language=params.language,
     )
     known = load_lexicon(params.lexicon) if params.lexicon is not None else None
     words = suggest_words(book, known)[:top]
