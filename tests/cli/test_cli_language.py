@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from narrator.config import NarrationParams
 from narrator.parse import parse_book
 from narrator.text.book import load_book
-from narrator.text.language import LanguageUnknown, normalize_tag, primary, resolve
+from narrator.text.language import LanguageUnknown, detect, normalize_tag, primary, resolve
 from narrator_cli.app import app
 from tests.fixtures_books import build_epub3
 
@@ -147,3 +147,12 @@ def test_a_wrapped_chinese_paragraph_loses_no_character(tmp_path: Path) -> None:
     assert len(data["chapters"]) == 2
     assert data["account"]["lost"] == 0 and data["account"]["narrated"] > 40
     assert data["chapters"][0]["chunks"][1]["text"].startswith("我家门前有两棵树，一棵是枣树，还有")
+
+
+def test_traditional_chinese_is_chinese_and_kana_make_japanese() -> None:
+    # lingua alone reads traditional characters as Japanese.
+    assert (
+        detect("我家門前有兩棵樹，一棵是棗樹，還有一棵也是棗樹。這上面的夜的天空，奇怪而高。")[0]
+        == "zh"
+    )
+    assert detect("吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。")[0] == "ja"
