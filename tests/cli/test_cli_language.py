@@ -150,9 +150,12 @@ def test_a_wrapped_chinese_paragraph_loses_no_character(tmp_path: Path) -> None:
 
 
 def test_traditional_chinese_is_chinese_and_kana_make_japanese() -> None:
-    # lingua alone reads traditional characters as Japanese.
-    assert (
-        detect("我家門前有兩棵樹，一棵是棗樹，還有一棵也是棗樹。這上面的夜的天空，奇怪而高。")[0]
-        == "zh"
+    # Lu Xun, 吶喊 (Project Gutenberg #27166), with the stray kana of its lost note marks:
+    # lingua alone reads it as Japanese, sure of it.
+    nahan = (
+        "卻居然暗暗的消去了，這也就是我惟一的願望。夏夜，蚊子多了，便搖著蒲扇坐在槐樹下，"
+        "從密葉縫里看那一點一點的青天，晚出的槐蠶又每每冰冷的落在頭頸上。"
+        "那時偶或來談的是一個老朋友金心異ぁ，將手提的大皮夾放在破桌"
     )
+    assert detect(nahan)[0] == "zh"
     assert detect("吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。")[0] == "ja"
