@@ -77,14 +77,16 @@ each chunk's most unaccounted stretch: am_michael 0.45 s and 0.18 s (51 chunks, 
 MAX_INPUT_CHARS = {"pt": 420, "hi": 320, "zh": 110, "ja": 150}
 """Each language's longest chunk, characters, where ``DEFAULT_MAX_INPUT_CHARS`` would not
 keep within Kokoro's 510 phoneme tokens (kokoro-onnx would speak it in two pieces) or
-within Whisper's 30-s window. Phoneme tokens per character and characters per second at
-speed 1.0, one paragraph of the same story in each language, each language's first
-female voice: English 1.03 and 17.6 (af_heart), Spanish 1.11 and 18.3, French 0.95 and
-19.1, Italian 1.09 and 18.8, Portuguese 1.21 and 17.5, Hindi 1.51 and 13.5 (Devanagari),
-Mandarin 4.13 and 5.1, Japanese 2.47 and 5.7. Mandarin and Japanese by sentence, six of
-each: Mandarin 3.92-4.35, Japanese 2.23-2.85 (numbers and kanji compounds the most). So
-Portuguese 420 (508 tokens), Hindi 320 (483 tokens, 24 s), Mandarin 110 (479 tokens at
-4.35, 22 s), Japanese 150 (428 tokens at 2.85, 26 s)."""
+within Whisper's 30-s window.
+
+Phoneme tokens per character and characters per second at speed 1.0, one paragraph of
+the same story in each language, each language's first female voice: English 1.03 and
+17.6 (af_heart), Spanish 1.11 and 18.3, French 0.95 and 19.1, Italian 1.09 and 18.8,
+Portuguese 1.21 and 17.5, Hindi 1.51 and 13.5 (Devanagari), Mandarin 4.13 and 5.1,
+Japanese 2.47 and 5.7. Mandarin and Japanese also sentence by sentence (with dates,
+numbers and kanji compounds): Mandarin 3.56-4.35 (8 sentences, mean 4.01), Japanese
+2.31-3.15 (11, mean 2.60). So Portuguese 420 (508 tokens), Hindi 320 (483 tokens, 24 s),
+Mandarin 110 (479 tokens at the most dense, 22 s), Japanese 150 (473 tokens, 26 s)."""
 
 
 def default_max_input_chars(language: str) -> int:
