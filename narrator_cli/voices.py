@@ -21,10 +21,11 @@ PREVIEW_TEXTS = {
     "e la tempesta arrivò dal mare.",
     "pt": "Eu sou {name}. O faroleiro subiu as escadas ao anoitecer, e a tempestade chegou do mar.",
     "hi": "मैं {name} हूँ। शाम ढलते ही रखवाला प्रकाशस्तंभ की सीढ़ियाँ चढ़ गया, और समुद्र से तूफ़ान आ पहुँचा।",
-    "zh": "我是{name}。灯塔看守人在黄昏时爬上了楼梯，风暴从海上袭来。",
-    "ja": "{name}です。灯台守は夕暮れに階段を上り、嵐が海からやって来た。",
+    "zh": "灯塔看守人在黄昏时爬上了楼梯，风暴从海上袭来。他点亮了灯。",
+    "ja": "灯台守は夕暮れに階段を上り、嵐が海からやって来た。彼は灯をともした。",
 }
-"""What each preview says, in the voice's language: about 6 s of speech."""
+"""What each preview says, in the voice's language: about 6 s of speech. The Mandarin and
+Japanese G2Ps would spell a Latin voice name out letter by letter, so those omit it."""
 
 _REMOTE = {"kokoro": "kokoro-82m"}
 """The remote models that take an engine's voice names (Oxlo's Kokoro-82M)."""
