@@ -127,7 +127,7 @@ class _Kokoro(_Embedded):
     def speech_capabilities(self, options: EngineOptions) -> SpeechCapabilities:
         from narrator.speech import kokoro
 
-        default = kokoro.default_max_input_chars(self._voice(options).language)
+        default = kokoro.default_max_input_chars(self._language(options))
         return kokoro.capabilities(options.max_input_chars or default)
 
     def voices(self) -> tuple[Voice, ...]:
@@ -137,18 +137,18 @@ class _Kokoro(_Embedded):
         from narrator.speech.kokoro import KokoroEngine
 
         return KokoroEngine(
-            voice=self._voice(options).name,
+            voice=options.voice or kokoro_default(options.language).name,
             speed=options.speed,
             max_input_chars=self.speech_capabilities(options).max_input_chars,
         )
 
     @staticmethod
-    def _voice(options: EngineOptions) -> Voice:
-        """The run's voice; none chosen: Kokoro's default for the book's language."""
-        for voice in KOKORO_VOICES:
-            if voice.name == options.voice:
-                return voice
-        return kokoro_default(options.language)
+    def _language(options: EngineOptions) -> str:
+        """The language the run's voice speaks; with none chosen, Kokoro's default voice
+        for the book's language (``ConfigError`` when Kokoro speaks no such language)."""
+        if options.voice is None:
+            return kokoro_default(options.language).language
+        return next((v.language for v in KOKORO_VOICES if v.name == options.voice), ENGLISH)
 
 
 class _Remote:
