@@ -67,6 +67,7 @@ class EngineOptions(Frozen):
             remote=params.remote,
             voice=params.voice,
             dialogue_voice=params.dialogue_voice,
+            language=params.book_language,
         )
 
 
@@ -173,11 +174,12 @@ class _Remote:
         return RemoteSpeechEngine(
             _required(provider),
             model=options.remote.tts_model,
-            voice=options.voice or options.remote.voice,
+            voice=options.voice or remote_voice(options.remote, options.language),
             speed=options.speed,
             response_format=options.remote.response_format,
             max_input_chars=self.speech_capabilities(options).max_input_chars,
             pcm_rate=options.remote.pcm_rate,
+            language=options.language,
         )
 
     def transcriber(self, options: EngineOptions, provider: Provider | None) -> Transcriber:
@@ -286,8 +288,8 @@ def engine_kind(params: NarrationParams) -> str:
         has_key = api_key_from_env() is not None or params.remote.api_key_block is not None
         kind = "remote" if has_key else "embedded"
     chosen = params.voice or params.dialogue_voice
-    if kind == "embedded" and chosen is not None:
-        kind = _embedded_engine_of(chosen)
+    if kind == "embedded":
+        kind = _embedded_engine_of(chosen, params.book_language)
     _check_voices(kind, params)
     return kind
 
@@ -313,6 +315,26 @@ def _check_voices(kind: str, params: NarrationParams) -> None:
     for role, voice in (("voice", params.voice), ("dialogue voice", params.dialogue_voice)):
         if voice is not None:
             _check_voice(kind, params, voice, role)
+
+
+def remote_voice(remote: RemoteSettings, language: str) -> str:
+    """The remote voice when no ``--voice`` is given: ``remote.voice``, unless it is a
+    Kokoro voice of another language than the book's (the default ``af_heart`` for a
+    French book); then Kokoro's voice for the book's language, which Kokoro servers (Oxlo's
+    ``kokoro-82m``, ``narrate serve``) speak. Raises ``ConfigError`` for a language
+    Kokoro does not speak, asking for a voice of the server's that does."""
+    known = next((v for v in KOKORO_VOICES if v.name == remote.voice), None)
+    if known is None or speaks(known, language):
+        return remote.voice
+    try:
+        return kokoro_default(language).name
+    except ConfigError:
+        raise ConfigError(
+            f"the remote voice {remote.voice!r} speaks {name(known.language)}, "
+            f"but the book is in {name(language)} ({language})",
+            hint=f"pass --voice with a {name(language)} voice of your server (most servers "
+            "list theirs at GET /audio/voices)",
+        ) from None
 
 
 def check_voice(params: NarrationParams, voice: str, role: str = "voice") -> None:

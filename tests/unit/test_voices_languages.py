@@ -12,7 +12,14 @@ import pytest
 from kokoro_onnx.config import DEFAULT_VOCAB
 
 from narrator.config import NarrationParams, RemoteSettings
-from narrator.engines import EngineOptions, _embedded_engine_of, check_voice, engine_factory
+from narrator.engines import (
+    EngineOptions,
+    _embedded_engine_of,
+    check_voice,
+    engine_factory,
+    engine_kind,
+    remote_voice,
+)
 from narrator.errors import ConfigError
 from narrator.speech import kokoro_g2p
 from narrator.speech.kokoro_files import voices_path
@@ -129,3 +136,24 @@ def test_narrate_voices_for_german_says_to_narrate_remotely() -> None:
     assert proc.returncode == 2
     assert "German" in proc.stderr and "--engine remote" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_french_book_with_no_voice_is_read_by_kokoro_s_french_voice(tmp_path: Path) -> None:
+    manuscript = tmp_path / "livre.md"
+    manuscript.write_text("# Chapitre premier\n\nIl était une fois.\n", encoding="utf-8")
+    params = NarrationParams(manuscript=manuscript, engine="embedded", language="fr")
+    assert engine_kind(params) == "kokoro"
+    assert engine_kind(params.model_copy(update={"language": "en"})) == "embedded"  # Piper
+    with pytest.raises(ConfigError, match="German"):
+        engine_kind(params.model_copy(update={"language": "de"}))
+
+
+def test_a_remote_book_in_french_is_read_in_kokoro_s_french_voice_unless_one_is_named() -> None:
+    remote = RemoteSettings()  # af_heart, the API's default voice
+    assert remote_voice(remote, "en-GB") == "af_heart"
+    assert remote_voice(remote, "fr") == "ff_siwis"
+    assert remote_voice(remote, "pt-BR") == "pf_dora"
+    assert remote_voice(RemoteSettings(voice="nova"), "fr") == "nova"  # the server's own name
+    with pytest.raises(ConfigError) as error:
+        remote_voice(remote, "de")
+    assert "German" in error.value.message and "--voice" in (error.value.hint or "")
