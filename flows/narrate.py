@@ -18,6 +18,7 @@ from narrator.engines import transcriber_capabilities
 from narrator.errors import BudgetExhausted
 from narrator.lock import book_lock, remove_stale_temporaries
 from narrator.models import AWAITING_BUDGET, Book, BookResult, ChapterAudio, Chunk, ChunkResult
+from narrator.parse import in_book_language
 from narrator.plan import Part, verification_batches
 from narrator.publish import book_info, flagged_chunks
 from narrator.qc import ChapterCheck
@@ -91,6 +92,7 @@ def narrate_book(params: NarrationParams) -> BookResult | State:
     budget resets; the next run continues where this one stopped.
     """
     book, parts, account = parse_manuscript(params)
+    params = in_book_language(params, book)
     paths = BookPaths.for_book(params.out_dir, book.slug)
     run_engines = engines(params)
     if run_engines.provider is not None:

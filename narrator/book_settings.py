@@ -9,6 +9,7 @@
     voice = "af_heart"          # offline it picks the engine (Kokoro); remotely, the voice
     dialogue_voice = "am_michael"  # quoted speech in a second voice
     speed = 1.05
+    language = "fr"             # BCP 47; default: stated by the manuscript, else detected
     engine = "embedded"
     master = "acx"              # acx, ebu-r128, podcast or none
     cover = "cover.jpg"         # paths are relative to book.toml's folder
@@ -38,6 +39,7 @@ BOOK_KEYS: dict[str, type] = {
     "narrator": str,
     "voice": str,
     "dialogue_voice": str,
+    "language": str,
     "speed": float,
     "engine": str,
     "master": str,
@@ -133,6 +135,7 @@ def settings_in_force(
         "narrator": params.narrator,
         "voice": params.voice,
         "dialogue_voice": params.dialogue_voice,
+        "language": params.language,
         "speed": params.speed,
         "engine": params.engine,
         "master": params.master.preset,

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from narrator.budget import parse_budget
 from narrator.errors import ConfigError
 from narrator.models import Frozen
+from narrator.text.language import ENGLISH, normalize_tag
 
 
 class PauseSettings(Frozen):
@@ -173,6 +174,11 @@ class NarrationParams(Frozen):
     dialogue_voice: str | None = Field(
         default=None, description="a second voice for quoted speech, of the same engine"
     )
+    language: str | None = Field(
+        default=None,
+        description="BCP 47 tag of the book's language (en, fr, pt-BR, ...); None: the one "
+        "the manuscript states (EPUB, DOCX, HTML, Gutenberg header), else detected",
+    )
     speed: float = Field(default=1.0, gt=0.25, le=4.0, description="speaking rate, 1.0 = normal")
     max_input_chars: int | None = Field(
         default=None, ge=40, le=100_000, description="characters per request; None: engine default"
@@ -213,11 +219,22 @@ class NarrationParams(Frozen):
     )
     lexicon: Path | None = Field(
         default=None,
-        description="pronunciation lexicon (TOML: word = \"respelling\") applied to what "
+        description='pronunciation lexicon (TOML: word = "respelling") applied to what '
         "the engine is sent",
     )
     pauses: PauseSettings = PauseSettings()
     master: MasterSettings = MasterSettings()
+
+    @field_validator("language")
+    @classmethod
+    def _valid_language(cls, value: str | None) -> str | None:
+        return None if value is None else normalize_tag(value)  # ValueError names the tag
+
+    @property
+    def book_language(self) -> str:
+        """The book's language once the manuscript is read (``narrator.parse`` sets it);
+        English before."""
+        return self.language or ENGLISH
 
 
 class Settings(BaseSettings):

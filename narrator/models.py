@@ -90,6 +90,9 @@ class Book(Frozen):
     title: str
     slug: str
     chapters: tuple[Chapter, ...]
+    language: str = Field(
+        default="en", description="BCP 47 tag of the language the book is narrated in"
+    )
     metadata: Metadata = Metadata()
     skipped: tuple[Skipped, ...] = Field(
         default=(), description="parts of the source that are not narrated"

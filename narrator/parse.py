@@ -32,6 +32,14 @@ class ParsedBook(Frozen):
     account: WordAccount = Field(description="where every word of the manuscript went")
 
 
+def in_book_language(params: NarrationParams, book: Book) -> NarrationParams:
+    """``params`` in the language ``book`` was found to be in (stated or detected), which
+    every later step reads: the voice, the hearing, the packing of requests."""
+    if params.language == book.language:
+        return params
+    return params.model_copy(update={"language": book.language})
+
+
 def parse_book(params: NarrationParams, *, refuse_loss: bool = True) -> ParsedBook:
     """Read ``params.manuscript`` with the run's title, title announcements and front/back
     matter choice, pack each chapter into chunks for the run's engine, and cut the chunks
@@ -53,8 +61,9 @@ def parse_book(params: NarrationParams, *, refuse_loss: bool = True) -> ParsedBo
         announce_titles=params.announce_titles,
         include_all=params.include_all,
         read_alt_text=params.read_alt_text,
+        language=params.language,
     )
-    max_chars, by_paragraph = packing_for(params)
+    max_chars, by_paragraph = packing_for(in_book_language(params, book))
     chunks = chunk_book(
         book, max_chars, by_paragraph=by_paragraph, dialogue_voice=params.dialogue_voice
     )
@@ -70,6 +79,4 @@ def parse_book(params: NarrationParams, *, refuse_loss: bool = True) -> ParsedBo
         lexicon = load_lexicon(params.lexicon)
         chunks = tuple(respell_chunks(chapter, lexicon) for chapter in chunks)
     parts = book_parts(book, chunks, max_part_minutes=params.max_part_minutes, speed=params.speed)
-    return ParsedBook(
-        book=book, chunks=chunks, parts=parts, max_chars=max_chars, account=account
-    )
+    return ParsedBook(book=book, chunks=chunks, parts=parts, max_chars=max_chars, account=account)

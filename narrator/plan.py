@@ -63,7 +63,8 @@ def chunk_book(
     book: Book, max_chars: int, *, by_paragraph: bool, dialogue_voice: str | None = None
 ) -> tuple[tuple[Chunk, ...], ...]:
     """Pack every chapter's sentences into chunks of at most ``max_chars`` characters
-    (quoted speech into chunks of its own with a ``dialogue_voice``)."""
+    (quoted speech into chunks of its own with a ``dialogue_voice``), each chunk's spoken
+    text in the book's language."""
     return tuple(
         pack_chunks(
             ch,
@@ -71,6 +72,7 @@ def chunk_book(
             by_paragraph=by_paragraph,
             source=book.source,
             dialogue_voice=dialogue_voice,
+            language=book.language,
         )
         for ch in book.chapters
     )
@@ -165,8 +167,7 @@ def count_requests(
     """
     synthesis = sum(len(group) for group in groups)
     verification = sum(
-        len(verification_batches(group, transcriber, speed=speed))
-        for group in groups
+        len(verification_batches(group, transcriber, speed=speed)) for group in groups
     )
     paid = (synthesis if speech.paid else 0) + (verification if transcriber.paid else 0)
     return Requests(

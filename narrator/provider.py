@@ -286,8 +286,7 @@ _PERMANENT_HINTS = {
     401: "the API key was refused: set NARRATOR_API_KEY (or OXLO_API_KEY / OPENAI_API_KEY) "
     "to a valid key",
     403: "the API key may not use this model or endpoint: check your plan",
-    404: "unknown model: check the model names (GET <base-url>/models lists them) and "
-    "--base-url",
+    404: "unknown model: check the model names (GET <base-url>/models lists them) and --base-url",
     413: "the request is too large: lower max_input_chars, or verify on the embedded transcriber",
     422: "the server could not process the input: lower max_input_chars, or check the text "
     "of this chunk",

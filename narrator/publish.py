@@ -124,7 +124,7 @@ def book_info(
         year=params.year or datetime.now(UTC).year,
         genre=params.genre,
         cover=params.cover or _stored_cover(book, paths) or find_cover(params.manuscript),
-        language=book.metadata.language,
+        language=book.language,
         requests=requests,
         account=account,
     )
@@ -357,8 +357,9 @@ def exported_book(
         return None
     data = manifest(info, paths, chapters, results, checks, rate)
     try:
-        stored, report = paths.manifest.read_text(encoding="utf-8"), paths.report.read_text(
-            encoding="utf-8"
+        stored, report = (
+            paths.manifest.read_text(encoding="utf-8"),
+            paths.report.read_text(encoding="utf-8"),
         )
         # The requests a run made are that run's record, not the book's: a run with
         # nothing to do leaves the last one's in place.

@@ -91,8 +91,7 @@ def _request_lines(requests: dict[str, Any]) -> list[str]:
 
     planned, made = requests["planned"], requests["made"]
     lines = [
-        f"- planned: {sum(planned.values())} ({listed(planned)}), if every chunk passes "
-        "first time",
+        f"- planned: {sum(planned.values())} ({listed(planned)}), if every chunk passes first time",
         f"- made: {sum(made.values())} ({listed(made)})",
     ]
     if requests.get("ledger") is not None:

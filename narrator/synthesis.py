@@ -154,9 +154,7 @@ def _hear(
     heard: list[Hearing] = []
     for index, text in enumerate(texts):
         if text is None:
-            log.info(
-                "%s: errors at its boundary in the batch; checking it alone", chunks[index].id
-            )
+            log.info("%s: errors at its boundary in the batch; checking it alone", chunks[index].id)
             with purpose("re-check"):
                 heard.append(_hear_alone(transcriber, chunks[index], attempts[index]))
         else:

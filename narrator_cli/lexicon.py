@@ -18,7 +18,7 @@ from narrator_cli.options import (
 )
 
 lexicon_app = typer.Typer(
-    help="The book's pronunciation lexicon (TOML: word = \"respelling\").",
+    help='The book\'s pronunciation lexicon (TOML: word = "respelling").',
     no_args_is_help=True,
 )
 

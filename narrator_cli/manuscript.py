@@ -10,12 +10,14 @@ import typer
 
 from narrator.plan import make_plan
 from narrator.text.account import WordAccount
+from narrator.text.language import name as language_name
 from narrator_cli.options import (
     AltTextOpt,
     DialogueVoiceOpt,
     EngineOpt,
     IncludeAllOpt,
     JsonOpt,
+    LanguageOpt,
     LexiconOpt,
     ManuscriptArg,
     MaxCharsOpt,
@@ -37,6 +39,7 @@ def split(
     titles: TitlesOpt = True,
     include_all: IncludeAllOpt = False,
     read_alt_text: AltTextOpt = False,
+    language: LanguageOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Show the chapters, sentences and chunks a manuscript becomes, and what is not narrated.
@@ -65,6 +68,7 @@ def split(
             titles=titles,
             include_all=include_all,
             read_alt_text=read_alt_text,
+            language=language,
         ),
         refuse_loss=False,
     )
@@ -72,7 +76,7 @@ def split(
     data = {
         "title": book.title,
         "author": book.metadata.author,
-        "language": book.metadata.language,
+        "language": book.language,
         "chapters": [
             {
                 "title": chapter.title,
@@ -89,7 +93,7 @@ def split(
         return
     byline = ", ".join(
         f"{label} {value}"
-        for label, value in (("by", book.metadata.author), ("language", book.metadata.language))
+        for label, value in (("by", book.metadata.author), ("language", book.language))
         if value
     )
     out.print(
@@ -137,6 +141,7 @@ def plan(
     lexicon: LexiconOpt = None,
     voice: VoiceOpt = None,
     dialogue_voice: DialogueVoiceOpt = None,
+    language: LanguageOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Estimate the work (chapters, chunks, requests, days of budget) without synthesizing.
@@ -151,7 +156,7 @@ def plan(
 
       narrate plan book.txt --engine remote --dialogue-voice am_michael
     """
-    from narrator.parse import parse_book
+    from narrator.parse import in_book_language, parse_book
 
     params = reading_params(
         manuscript,
@@ -166,8 +171,10 @@ def plan(
         lexicon=lexicon,
         voice=voice,
         dialogue_voice=dialogue_voice,
+        language=language,
     )
     parsed = parse_book(params, refuse_loss=False)
+    params = in_book_language(params, parsed.book)
     result = make_plan(parsed.book, parsed.chunks, params)
     settings = settings_in_force(params, ctx, title=title, engine=engine, lexicon=lexicon)
     if json_:
@@ -181,7 +188,8 @@ def plan(
         return
     r = result.requests
     out.print(
-        f"[bold]{result.title}[/bold]: {result.chapters} chapters, "
+        f"[bold]{result.title}[/bold] ({language_name(parsed.book.language)}): "
+        f"{result.chapters} chapters, "
         f"{result.characters:,} characters, {result.sentences:,} sentences, "
         f"{result.chunks} chunks of at most {result.max_input_chars} characters\n"
         f"{result.engine} engine, {verify} verification\n"
@@ -222,6 +230,7 @@ def clean(
     lexicon: LexiconOpt = None,
     voice: VoiceOpt = None,
     dialogue_voice: DialogueVoiceOpt = None,
+    language: LanguageOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would go.")] = False,
 ) -> None:
     """Delete cached chunk audio that no chunk of the current manuscript uses.
@@ -250,6 +259,7 @@ def clean(
         lexicon=lexicon,
         voice=voice,
         dialogue_voice=dialogue_voice,
+        language=language,
     )
     report = clean_book(params, dry_run=dry_run)
     verb = "would free" if dry_run else "freed"

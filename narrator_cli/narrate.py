@@ -26,6 +26,7 @@ from narrator_cli.options import (
     DialogueVoiceOpt,
     EngineOpt,
     IncludeAllOpt,
+    LanguageOpt,
     LexiconOpt,
     ManuscriptArg,
     MaxCharsOpt,
@@ -147,6 +148,7 @@ def run(
     ),
     voice: VoiceOpt = None,
     dialogue_voice: DialogueVoiceOpt = None,
+    language: LanguageOpt = None,
     asr_model: Annotated[str, typer.Option(help="Remote transcription model.")] = (
         REMOTE_DEFAULTS.asr_model
     ),
@@ -234,6 +236,7 @@ def run(
         ),
         voice=voice,
         dialogue_voice=dialogue_voice,
+        language=language,
         master=master_settings(master, target_lufs=target_lufs, ceiling_dbfs=ceiling_dbfs),
         formats=tuple(formats or ()),
         cover=cover,
@@ -254,7 +257,7 @@ def narrate_now(params: NarrationParams, *, verbose: bool) -> BookResult:
 
     Exits with the budget's code when the request budget stops the run.
     """
-    from narrator.parse import parse_book
+    from narrator.parse import in_book_language, parse_book
 
     # Read the manuscript (every word accounted for), and check that no other run holds
     # the book, before starting Prefect: bad input fails in a second, with nothing
@@ -262,6 +265,7 @@ def narrate_now(params: NarrationParams, *, verbose: bool) -> BookResult:
     # check.) A finished book that this run would not change is reported without
     # starting Prefect at all.
     parsed = parse_book(params)
+    params = in_book_language(params, parsed.book)
     paths = BookPaths.for_book(params.out_dir, parsed.book.slug)
     if paths.root.is_dir():
         with book_lock(paths):
@@ -319,6 +323,7 @@ def deploy(
     engine: EngineOpt = "auto",
     base_url: BaseUrlOpt = REMOTE_DEFAULTS.base_url,
     budget: BudgetOpt = REMOTE_DEFAULTS.budget,
+    language: LanguageOpt = None,
     allow_loss: AllowLossOpt = False,
 ) -> None:
     """Serve the narrate-book flow as a deployment from this process (no work pool needed).
@@ -341,6 +346,7 @@ def deploy(
         out_dir=out_dir.resolve(),
         engine=engine,  # type: ignore[arg-type]
         remote=remote_settings(base_url, budget),
+        language=language,
         allow_loss=allow_loss,
     )
     parse_book(params)  # a bad manuscript, or one whose reader loses words, fails now

@@ -57,6 +57,13 @@ VerifyOpt = Annotated[
     str, typer.Option(help="Transcriber for verification: embedded (free) or remote.")
 ]
 BaseUrlOpt = Annotated[str, typer.Option(help="OpenAI-compatible API root.")]
+LanguageOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="The book's language, a BCP 47 tag: en, es, fr, it, pt-BR, hi, zh, ja, ... "
+        "(default: what the manuscript states, else detected from its text).",
+    ),
+]
 VoiceOpt = Annotated[
     str | None,
     typer.Option(

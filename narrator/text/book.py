@@ -8,6 +8,7 @@ from pathlib import Path
 from narrator.models import Book
 from narrator.text.document import Document
 from narrator.text.formats import ReadOptions, read_document
+from narrator.text.language import LanguageUnknown, resolve
 from narrator.text.load import STDIN
 from narrator.text.slug import slugify
 from narrator.text.structure import assemble
@@ -20,6 +21,7 @@ def load_book(
     announce_titles: bool = True,
     include_all: bool = False,
     read_alt_text: bool = False,
+    language: str | None = None,
 ) -> Book:
     """Parse the manuscript at ``source`` (``"-"`` reads standard input) into a Book
     (:func:`read_book`, without the Document)."""
@@ -29,6 +31,7 @@ def load_book(
         announce_titles=announce_titles,
         include_all=include_all,
         read_alt_text=read_alt_text,
+        language=language,
     )[0]
 
 
@@ -39,6 +42,7 @@ def read_book(
     announce_titles: bool = True,
     include_all: bool = False,
     read_alt_text: bool = False,
+    language: str | None = None,
 ) -> tuple[Book, Document]:
     """Parse the manuscript at ``source`` (``"-"`` reads standard input) into a Book, and
     the Document it was assembled from (what its reader saw and left out, for the word
@@ -51,11 +55,28 @@ def read_book(
     its first sentence. With ``include_all``, front and back matter is kept; with
     ``read_alt_text``, images' alt text is read where the images stand.
 
-    Raises ManuscriptError when the file cannot be read or has nothing to narrate.
+    The language is ``language`` if given (a BCP 47 tag), else the one the file states
+    (EPUB ``dc:language``, DOCX core properties, HTML ``lang``, the Gutenberg header),
+    else the one its text is written in (``narrator.text.language.resolve``); it decides
+    how sentences are split and chapter headings found.
+
+    Raises ManuscriptError when the file cannot be read or has nothing to narrate, and
+    LanguageUnknown when its language is neither stated nor detected with confidence.
     """
     path = Path(source)
     options = ReadOptions(include_all=include_all, read_alt_text=read_alt_text)
     document = read_document(path, options)
+    try:
+        book_language = resolve(
+            language or document.metadata.language,
+            "\n".join(text.text for text in document.sources),
+            source=str(path),
+        )
+    except LanguageUnknown:
+        # A manuscript with nothing to narrate says so first: knowing its language would
+        # not help (assemble raises ManuscriptError for it, whatever the language).
+        assemble(document, path, announce_titles=announce_titles)
+        raise
     chapters = assemble(document, path, announce_titles=announce_titles)
     book_title = title or document.metadata.title or _title_from_name(path)
     book = Book(
@@ -63,6 +84,7 @@ def read_book(
         title=book_title,
         slug=slugify(book_title),
         chapters=chapters,
+        language=book_language,
         metadata=document.metadata,
         skipped=tuple(document.skipped),
     )

@@ -85,7 +85,11 @@ def _detector() -> LanguageDetector:
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     codes = [getattr(IsoCode639_1, code.upper()) for code in NAMES]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    # Trigrams only: lingua documents low-accuracy mode as equally accurate on texts over
+    # 120 characters, and a book is far longer. Measured on this machine: the sample's
+    # first 20,000 characters take 0.01 s to tell, against 0.6 s (and up to 17 s to load
+    # another language's models) in high-accuracy mode.
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
 
 
 def detect(text: str) -> tuple[str | None, float]:
@@ -103,7 +107,8 @@ def detect(text: str) -> tuple[str | None, float]:
 
 
 def resolve(stated: str | None, text: str, *, source: str) -> str:
-    """The book's language: ``stated`` when given (normalized), else detected from ``text``.
+    """The book's language: ``stated`` when given (normalized), else detected from ``text``
+    (English for a text with no letters, which has nothing to tell it by).
 
     ``source`` names the manuscript in the error raised (``LanguageUnknown``) when the
     detection is not confident enough.
@@ -112,13 +117,20 @@ def resolve(stated: str | None, text: str, *, source: str) -> str:
         try:
             return normalize_tag(stated)
         except ValueError as exc:
-            raise LanguageUnknown(f"{source}: {exc}") from None
+            raise LanguageUnknown(source, f"the manuscript states no language: {exc}",
+                                  hint=_ASK) from None  # fmt: skip
     found, confidence = detect(text)
-    if found is None or confidence < MIN_CONFIDENCE:
-        guess = f" (it looks most like {name(found)}, {confidence:.0%} sure)" if found else ""
+    if found is None:  # no letters: nothing to tell, and nothing to narrate but numbers
+        return ENGLISH
+    if confidence < MIN_CONFIDENCE:
+        guess = f" (it looks most like {name(found)}, {confidence:.0%} sure)"
         raise LanguageUnknown(
-            f"{source}: cannot tell which language the text is written in{guess}. "
-            "Pass --language with a BCP 47 tag (en, fr, es, it, pt-BR, hi, zh, ja, ...) "
-            "or set language in book.toml"
+            source, f"cannot tell which language the text is written in{guess}", hint=_ASK
         )
     return found
+
+
+_ASK = (
+    "pass --language with a BCP 47 tag (en, es, fr, it, pt-BR, hi, zh, ja, ...) "
+    "or set language in book.toml"
+)

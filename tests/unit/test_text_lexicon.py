@@ -105,7 +105,7 @@ def test_parse_book_applies_the_lexicon_to_spoken_only(tmp_path: Path) -> None:
     manuscript.write_text("# Book\n\n## One\n\nHermione rowed to Tern Rock.\n", encoding="utf-8")
     lexicon = tmp_path / "lexicon.toml"
     lexicon.write_text(LEXICON, encoding="utf-8")
-    parsed = parse_book(NarrationParams(manuscript=manuscript, lexicon=lexicon))
+    parsed = parse_book(NarrationParams(manuscript=manuscript, lexicon=lexicon, language="en"))
     body = parsed.chunks[0][-1]
     assert body.text == "Hermione rowed to Tern Rock."
     assert body.spoken == "Her-MY-oh-nee rowed to Turn Rock."

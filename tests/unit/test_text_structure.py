@@ -153,7 +153,7 @@ def test_markdown_top_level_headings_are_chapters(tmp_path: Path) -> None:
 
 
 def test_markdown_single_h1_without_h2_is_a_chapter(tmp_path: Path) -> None:
-    book = _book(tmp_path, "short.md", "# A Story\n\n### Part\n\nText.\n")
+    book = _book(tmp_path, "short.md", "# A Story\n\n### Part\n\nText.\n", language="en")
     assert book.title == "A Story"
     assert [s.text for s in book.chapters[0].sentences] == ["A Story", "Part", "Text."]
 
@@ -181,5 +181,5 @@ def test_chapter_without_speakable_text(
 def test_long_paragraph_without_punctuation(tmp_path: Path) -> None:
     text = " ".join(f"word{i}" for i in range(3000))
     assert len(text) > 20_000
-    book = _book(tmp_path, "long.txt", text)
+    book = _book(tmp_path, "long.txt", text, language="en")  # no language's words
     assert [s.text for s in book.chapters[0].sentences] == [text]
