@@ -56,8 +56,8 @@ def verify_chunk(
         if words is not None
         else ()
     )
-    defects = (*verification.defects, *long_pauses(env, spoken), *clipped_edges(env, spoken),
-               *unheard)  # fmt: skip
+    defects = (*verification.defects, *long_pauses(env, spoken, language=language),
+               *clipped_edges(env, spoken, language=language), *unheard)  # fmt: skip
     if not defects:
         return verification
     return verification.model_copy(
