@@ -12,10 +12,11 @@ Each passage of ``bench/language_passages.py`` is spoken by one of the language'
 Kokoro voices in turn (espeak-ng phonemes; misaki's G2P for Mandarin and Japanese, as
 the engine speaks them) and heard by ``WhisperTranscriber(language=...)`` twice, without
 and with word timestamps, as verification hears chunks. For each hearing it reports, in
-the language's units (``narrator.verify.units``): the unit errors and the error rate,
-the worst runs of missing, extra and misheard units (``scoring._worst_runs``), Kokoro's
-seconds per unit, the unheard surplus of the timed hearing (``unheard_stretch``), and
-whether the verdict (``verify_chunk``, with the rules as they are) passes it. Last, a
+the language's units (``narrator.verify.units``): the character errors (letters of the
+words, spaces removed, or the units of a language scored by characters) and their rate,
+the word (unit) error rate, the worst runs of missing, extra and misheard units
+(``scoring._worst_runs``), Kokoro's seconds per unit, the unheard surplus of the timed
+hearing (``unheard_stretch``), and whether the verdict (``verify_chunk``, with the rules as they are) passes it. Last, a
 dropped-sentence check: each transcript is scored against its passage followed by the
 next passage, which the audio lacks; every one should fail.
 """
@@ -36,7 +37,7 @@ from narrator.text.language import primary
 from narrator.verify.envelope import envelope
 from narrator.verify.faster_whisper import WhisperTranscriber
 from narrator.verify.languages import rules_for
-from narrator.verify.scoring import _regions, _worst_runs
+from narrator.verify.scoring import _edits, _edits_of, _regions, _worst_runs
 from narrator.verify.unheard import unheard_stretch
 from narrator.verify.units import by_character, units
 from narrator.verify.verdict import heard_text, verify_chunk
@@ -120,15 +121,19 @@ def measure(work: Path, voices: Path, language: str, limit: int) -> dict[str, ob
             hyp = units(transcript, language=language)
             regions = _regions(ref, hyp)
             run = _worst_runs(ref, hyp, regions)
-            errors = sum(max(r1 - r0, h1 - h0) for r0, r1, h0, h1 in regions)
+            if by_character(language):
+                errors = _edits_of(ref, hyp)
+            else:
+                errors = _edits("".join(ref), "".join(hyp))
+            wer = _edits_of(ref, hyp) / len(ref)
             verdict = verify_chunk(text, transcript, samples, rate, speed=1.0,
                                    words=words if how == "timed" else None,
                                    unheard_s=KOKORO_UNHEARD_S, language=language)  # fmt: skip
             dropped = verify_chunk(f"{text} {passages[(i + 1) % len(passages)]}", transcript,
                                    samples, rate, speed=1.0, language=language)  # fmt: skip
             rows.append({
-                "passage": i, "voice": voice, "how": how, "units": len(ref),
-                "errors": errors, "rate": errors / len(ref), "missing": run.missing,
+                "passage": i, "voice": voice, "how": how, "units": len(ref), "chars": length,
+                "errors": errors, "rate": errors / length, "wer": wer, "missing": run.missing,
                 "extra": run.extra, "misheard": run.misheard,
                 "s_per_unit": len(samples) / rate / length, "passed": verdict.passed,
                 "reason": verdict.reason, "dropped_caught": not dropped.passed,
@@ -147,10 +152,11 @@ def report(result: dict[str, object]) -> None:
     unheard = [float(r["unheard_s"]) for r in rows if "unheard_s" in r]  # type: ignore[arg-type]
     worst = max(rows, key=lambda r: float(r["rate"]))  # type: ignore[arg-type]
     print(f"== {language} ({len(rows) // 2} passages, {rules_for(language)})")
-    print(f"  unit error rate: mean {statistics.mean(rates):.3f}  median "
-          f"{statistics.median(rates):.3f}  p90 {np.percentile(rates, 90):.3f}  max "
-          f"{max(rates):.3f} ({worst['errors']} of {worst['units']}: "
-          f"{worst['heard']!r})")  # fmt: skip
+    wers = [float(r["wer"]) for r in rows]  # type: ignore[arg-type]
+    print(f"  CER: mean {statistics.mean(rates):.3f}  median {statistics.median(rates):.3f}"
+          f"  p90 {np.percentile(rates, 90):.3f}  max {max(rates):.3f} ({worst['errors']} of "
+          f"{worst['chars']}: {worst['heard']!r}); WER (units) mean "
+          f"{statistics.mean(wers):.3f}, max {max(wers):.3f}")  # fmt: skip
     print(
         f"  errors: max {max(int(r['errors']) for r in rows)}; worst runs: missing "  # type: ignore[call-overload]
         f"{max(int(r['missing']) for r in rows)}, extra {max(int(r['extra']) for r in rows)}, "  # type: ignore[call-overload]
@@ -159,6 +165,10 @@ def report(result: dict[str, object]) -> None:
     print(f"  seconds per unit: median {statistics.median(spu):.4f} (range {min(spu):.4f}-"
           f"{max(spu):.4f}); unheard surplus max {max(unheard):.2f} s (median "
           f"{statistics.median(unheard):.2f})")  # fmt: skip
+    rules = rules_for(language)
+    needed = max((int(r["errors"]) - rules.errors_base) / int(r["chars"]) for r in rows)  # type: ignore[call-overload]
+    print(f"  error rate needed above the base of {rules.errors_base}: {needed:.3f} "
+          f"(the rules allow {rules.error_rate})")  # fmt: skip
     failed = [r for r in rows if not r["passed"]]
     print(f"  clean hearings failed: {len(failed)}/{len(rows)}; dropped sentence caught: "
           f"{sum(bool(r['dropped_caught']) for r in rows)}/{len(rows)}")  # fmt: skip

@@ -55,9 +55,19 @@ synthesizes. Alone, 2 threads are only a little faster (real-time factor 0.055 v
 """
 
 
+_WHISPER_CODES = {"nb": "no"}
+"""Primary subtags Whisper knows by another code: Norwegian Bokmål is its 'no'."""
+
+
+def whisper_language(language: str) -> str:
+    """The code Whisper is told for ``language`` (a BCP 47 tag): its primary subtag."""
+    code = primary(language)
+    return _WHISPER_CODES.get(code, code)
+
+
 def hears(language: str) -> bool:
     """Whether the embedded models hear ``language`` (a BCP 47 tag)."""
-    return primary(language) in LANGUAGES
+    return whisper_language(language) in LANGUAGES
 
 
 def model_name(language: str) -> str:
@@ -78,7 +88,7 @@ def decode_options(
     return {
         # Told, not detected: detection costs a decode of the first window and can pick
         # a neighbouring language on a short chunk.
-        "language": primary(language),
+        "language": whisper_language(language),
         "beam_size": beam_size,
         # Each 30-s window is decoded on its own: conditioning on the previous window's
         # text lets one mistake repeat itself (hallucination loops).
@@ -158,7 +168,7 @@ class WhisperTranscriber:
         self.identity = f"faster-whisper/{model_name(language)}/{COMPUTE_TYPE}/beam={beam_size}"
         if primary(language) != ENGLISH:
             # The transcript depends on the language Whisper is told.
-            self.identity += f"/{primary(language)}"
+            self.identity += f"/{whisper_language(language)}"
 
     def transcribe(self, audio_path: Path, *, label: str = "") -> str:
         """Return the text heard in ``audio_path`` (FLAC, WAV or any format PyAV decodes; resampled
