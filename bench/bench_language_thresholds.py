@@ -8,17 +8,18 @@ in ``--work``, so a re-run only scores):
     .venv/bin/python -m bench.bench_language_thresholds --voices package/voices
     .venv/bin/python -m bench.bench_language_thresholds --voices package/voices --language zh
 
-Each passage of ``bench/language_passages.py`` is spoken by one of the language's
-Kokoro voices in turn (espeak-ng phonemes; misaki's G2P for Mandarin and Japanese, as
-the engine speaks them) and heard by ``WhisperTranscriber(language=...)`` twice, without
-and with word timestamps, as verification hears chunks. For each hearing it reports, in
-the language's units (``narrator.verify.units``): the character errors (letters of the
+Each passage of ``bench/language_passages.py`` is spoken by one of the language's Kokoro
+voices in turn (espeak-ng phonemes; misaki's G2P for Mandarin and Japanese, as the
+engine speaks them) and heard by ``WhisperTranscriber(language=...)`` twice, without and
+with word timestamps, as verification hears chunks. For each hearing it reports, in the
+language's units (``narrator.verify.units``): the character errors (letters of the
 words, spaces removed, or the units of a language scored by characters) and their rate,
 the word (unit) error rate, the worst runs of missing, extra and misheard units
 (``scoring._worst_runs``), Kokoro's seconds per unit, the unheard surplus of the timed
-hearing (``unheard_stretch``), and whether the verdict (``verify_chunk``, with the rules as they are) passes it. Last, a
-dropped-sentence check: each transcript is scored against its passage followed by the
-next passage, which the audio lacks; every one should fail.
+hearing (``unheard_stretch``), and whether the verdict (``verify_chunk``, with the rules
+as they are) passes it. Last, a dropped-sentence check: each transcript is scored
+against its passage followed by the next passage, which the audio lacks; every one
+should fail.
 """
 
 from __future__ import annotations
