@@ -2,11 +2,12 @@
 with what Whisper base heard.
 
 Told ``language="hi"``, Whisper base writes Hindi speech in the Perso-Arabic script of
-Urdu (on Kokoro's hf_alpha and hm_omega reading Premchand, every sentence: "हामिद ने
-अपनी दादी के लिए" heard as "ہامت نے اپنی دادی کے لئے"), and sometimes a word in Latin
-letters. The two scripts do not write the same sounds: Urdu leaves out short vowels and
-writes long ones with consonant letters (ا و ی), and the same sound may have several
-letters. So both sides are reduced to what both scripts write alike, the consonants:
+Urdu ("हामिद ने अपनी दादी के लिए" heard as "ہامت نے اپنی دادی کے لئے"), or in Latin letters,
+never in Devanagari: on Kokoro's hf_alpha and hm_omega reading 10 passages of Premchand,
+9 came out in Urdu's script and one in Latin letters. The scripts do not write the
+same sounds: Urdu leaves out short vowels and writes long ones with consonant letters
+(ا و ی), and the same sound may have several letters. So both sides are reduced to
+what both scripts write alike, the consonants:
 
 - Devanagari is transliterated to IAST with indic-transliteration, then handled as Latin;
 - Perso-Arabic letters map to the same Latin consonants (:data:`_URDU`);

@@ -76,6 +76,17 @@ def test_hindi_heard_in_urdu_script_passes() -> None:
     assert verification.passed, verification.reason
 
 
+def test_hindi_heard_in_latin_letters_passes() -> None:
+    # Base wrote this Premchand sentence (Kokoro hf_alpha) in Latin letters.
+    text = "वृक्षों पर अजीब हरियाली है, खेतों में कुछ अजीब रौनक है, आसमान पर कुछ अजीब लालिमा है।"
+    heard = (
+        "vriksho par ajib hariyali hai, ke to mein kuch ajib ronak hai, "
+        "asman par kuch ajib lálima hai."
+    )
+    verification = _score(text, heard, "hi")
+    assert verification.passed, verification.reason
+
+
 def test_hindi_heard_as_another_sentence_fails() -> None:
     heard = "کیسان نے کہا کہ اس سال بارش بہت کم ہوئی ہے"
     verification = _score(PREMCHAND, heard, "hi")
