@@ -31,12 +31,14 @@ def repeated_phrase(
     regions: Sequence[tuple[int, int, int, int]],
     *,
     units_per_word: int = 1,
+    min_letters: int = 0,
 ) -> Defect | None:
     """The longest phrase of ``MIN_REPEATED_WORDS`` or more words heard twice in a row
     (at most ``MAX_WORDS_BETWEEN`` words apart), more often than the text says it, whose
     second copy holds extra heard words, or None. The units compared may be the
     characters of a language scored by characters, ``units_per_word`` to a word: every
-    length here is then that many times as long.
+    length here is then that many times as long. A phrase of fewer than ``min_letters``
+    letters is not looked for.
 
     ``regions`` are the alignment's error regions ``(ref_start, ref_end, hyp_start,
     hyp_end)``; a region with more heard than expected words holds extra words. Counting
@@ -53,6 +55,8 @@ def repeated_phrase(
     for size in range(min(longest, len(heard) // 2), shortest - 1, -1):
         for start in range(len(heard) - 2 * size + 1):
             phrase = list(heard[start : start + size])
+            if len("".join(phrase)) < min_letters:
+                continue
             for copy in range(start + size, min(start + size + between,
                                                 len(heard) - size) + 1):  # fmt: skip
                 if (

@@ -25,7 +25,7 @@ from narrator.speech.timing import expected_duration_s
 from narrator.text.language import ENGLISH, name, primary
 from narrator.text.lexicon import unrespell
 from narrator.text.normalize import normalize_words
-from narrator.verify.languages import rules_for
+from narrator.verify.languages import MIN_REPEATED_LETTERS, rules_for
 from narrator.verify.repetition import repeated_phrase
 from narrator.verify.units import by_character, units
 
@@ -509,7 +509,10 @@ def _verdict_in(
     rules = rules_for(language)
     unit = "characters" if by_character(language) else "words"
     regions = _regions(expected, heard)
-    repeated = repeated_phrase(expected, heard, regions, units_per_word=rules.units_per_word)
+    repeated = repeated_phrase(
+        expected, heard, regions, units_per_word=rules.units_per_word,
+        min_letters=0 if by_character(language) else MIN_REPEATED_LETTERS,
+    )  # fmt: skip
     if repeated is not None:
         return repeated
     run = _worst_runs(expected, heard, regions)

@@ -121,6 +121,18 @@ def test_spanish_is_allowed_split_words_but_not_letters_wrong_throughout() -> No
     assert garbled.defects[0].code == DefectCode.MISMATCH
 
 
+def test_a_phrase_said_twice_is_found_but_not_a_split_contraction() -> None:
+    text = "Al aparecer Augusto a la puerta de su casa extendió el brazo derecho."
+    # What Whisper base wrote for Kokoro em_alex: "al aparecer" split, "a la" twice.
+    split = _score(text, "A la parecer, Augusto a la puerta de su casa extendió el brazo derecho.",
+                   "es")  # fmt: skip
+    assert split.passed, split.reason
+    repeated = _score(text, "Al aparecer Augusto, al aparecer Augusto a la puerta de su casa "
+                      "extendió el brazo derecho.", "es")  # fmt: skip
+    assert repeated.defects[0].code == DefectCode.REPEATED
+    assert repeated.defects[0].words == "al aparecer augusto"
+
+
 def test_duration_bounds_follow_each_language_s_pace() -> None:
     # 28 characters of Mandarin take longer than 28 letters of French.
     zh_low, _ = duration_bounds_s(LU_XUN, language="zh")
