@@ -25,7 +25,16 @@ from narrator.errors import ConfigError
 from narrator.models import Chunk, Frozen
 from narrator.provider import Provider, RetryPolicy, Timeouts, account_of, api_key_from_env
 from narrator.speech.base import SpeechCapabilities, SpeechEngine
-from narrator.speech.voices import KOKORO_VOICES, PIPER_VOICES, Voice, names
+from narrator.speech.voices import (
+    KOKORO_VOICES,
+    PIPER_VOICES,
+    Voice,
+    kokoro_default,
+    names,
+    speaks,
+    voices_for,
+)
+from narrator.text.language import ENGLISH, name
 from narrator.verify.base import Transcriber, TranscriberCapabilities
 
 CLOCK: Clock = SYSTEM_CLOCK
@@ -48,6 +57,7 @@ class EngineOptions(Frozen):
     remote: RemoteSettings
     voice: str | None = None  # None: the engine's default voice
     dialogue_voice: str | None = None
+    language: str = ENGLISH  # the book's, BCP 47; picks a Kokoro default voice
 
     @classmethod
     def of(cls, params: NarrationParams) -> EngineOptions:
@@ -57,6 +67,7 @@ class EngineOptions(Frozen):
             remote=params.remote,
             voice=params.voice,
             dialogue_voice=params.dialogue_voice,
+            language=params.book_language,
         )
 
 
@@ -112,24 +123,33 @@ class _Embedded:
 
 
 class _Kokoro(_Embedded):
-    """Kokoro-82M's English voices and faster-whisper tiny.en, on this machine."""
+    """Kokoro-82M's voices in nine languages and faster-whisper tiny.en, on this machine."""
 
     def speech_capabilities(self, options: EngineOptions) -> SpeechCapabilities:
         from narrator.speech import kokoro
 
-        return kokoro.capabilities(options.max_input_chars or kokoro.DEFAULT_MAX_INPUT_CHARS)
+        default = kokoro.default_max_input_chars(self._language(options))
+        return kokoro.capabilities(options.max_input_chars or default)
 
     def voices(self) -> tuple[Voice, ...]:
         return KOKORO_VOICES
 
     def speech(self, options: EngineOptions, provider: Provider | None) -> SpeechEngine:
-        from narrator.speech.kokoro import DEFAULT_VOICE, KokoroEngine
+        from narrator.speech.kokoro import KokoroEngine
 
         return KokoroEngine(
-            voice=options.voice or DEFAULT_VOICE,
+            voice=options.voice or kokoro_default(options.language).name,
             speed=options.speed,
             max_input_chars=self.speech_capabilities(options).max_input_chars,
         )
+
+    @staticmethod
+    def _language(options: EngineOptions) -> str:
+        """The language the run's voice speaks; with none chosen, Kokoro's default voice
+        for the book's language (``ConfigError`` when Kokoro speaks no such language)."""
+        if options.voice is None:
+            return kokoro_default(options.language).language
+        return next((v.language for v in KOKORO_VOICES if v.name == options.voice), ENGLISH)
 
 
 class _Remote:
@@ -154,11 +174,12 @@ class _Remote:
         return RemoteSpeechEngine(
             _required(provider),
             model=options.remote.tts_model,
-            voice=options.voice or options.remote.voice,
+            voice=options.voice or remote_voice(options.remote, options.language),
             speed=options.speed,
             response_format=options.remote.response_format,
             max_input_chars=self.speech_capabilities(options).max_input_chars,
             pcm_rate=options.remote.pcm_rate,
+            language=options.language,
         )
 
     def transcriber(self, options: EngineOptions, provider: Provider | None) -> Transcriber:
@@ -267,14 +288,19 @@ def engine_kind(params: NarrationParams) -> str:
         has_key = api_key_from_env() is not None or params.remote.api_key_block is not None
         kind = "remote" if has_key else "embedded"
     chosen = params.voice or params.dialogue_voice
-    if kind == "embedded" and chosen is not None:
-        kind = _embedded_engine_of(chosen)
+    if kind == "embedded":
+        kind = _embedded_engine_of(chosen, params.book_language)
     _check_voices(kind, params)
     return kind
 
 
-def _embedded_engine_of(voice: str) -> str:
-    """The engine family on this machine that has ``voice``."""
+def _embedded_engine_of(voice: str | None, language: str = ENGLISH) -> str:
+    """The engine family on this machine that has ``voice``; with none chosen, the one
+    whose default voice reads a book in ``language``: Piper's for English, else Kokoro's
+    (``ConfigError`` naming the remote engine for a language no voice here speaks)."""
+    if voice is None:
+        voices_for(language, embedded_voices())  # ConfigError when no voice here speaks it
+        return "embedded" if speaks(PIPER_VOICES[0], language) else "kokoro"
     every = embedded_voices()
     for known in every:
         if known.name == voice:
@@ -291,6 +317,26 @@ def _check_voices(kind: str, params: NarrationParams) -> None:
             _check_voice(kind, params, voice, role)
 
 
+def remote_voice(remote: RemoteSettings, language: str) -> str:
+    """The remote voice when no ``--voice`` is given: ``remote.voice``, unless it is a
+    Kokoro voice of another language than the book's (the default ``af_heart`` for a
+    French book); then Kokoro's voice for the book's language, which Kokoro servers (Oxlo's
+    ``kokoro-82m``, ``narrate serve``) speak. Raises ``ConfigError`` for a language
+    Kokoro does not speak, asking for a voice of the server's that does."""
+    known = next((v for v in KOKORO_VOICES if v.name == remote.voice), None)
+    if known is None or speaks(known, language):
+        return remote.voice
+    try:
+        return kokoro_default(language).name
+    except ConfigError:
+        raise ConfigError(
+            f"the remote voice {remote.voice!r} speaks {name(known.language)}, "
+            f"but the book is in {name(language)} ({language})",
+            hint=f"pass --voice with a {name(language)} voice of your server (most servers "
+            "list theirs at GET /audio/voices)",
+        ) from None
+
+
 def check_voice(params: NarrationParams, voice: str, role: str = "voice") -> None:
     """Raise ``ConfigError``, listing the voices it has, unless the speech engine
     ``params`` select can also speak in ``voice`` (a remote API may take any name)."""
@@ -299,11 +345,26 @@ def check_voice(params: NarrationParams, voice: str, role: str = "voice") -> Non
 
 def _check_voice(kind: str, params: NarrationParams, voice: str, role: str) -> None:
     voices = engine_factory(kind).voices()
-    if voices and voice not in {v.name for v in voices}:
+    if not voices:
+        return  # a remote API answers for its own voices and their languages
+    if voice not in {v.name for v in voices}:
         raise ConfigError(
             f"the {kind} engine (chosen by the voice {params.voice or voices[0].name!r}) "
             f"has no {role} {voice!r}; a run speaks with one engine",
             hint=f"choose the {role} among its voices: {names(voices)}",
+        )
+    language = EngineOptions.of(params).language
+    chosen = next(v for v in voices if v.name == voice)
+    if not speaks(chosen, language):
+        # The engine's own voices that fit, else any here (ConfigError when none does).
+        fit = tuple(v for v in voices if speaks(v, language)) or voices_for(
+            language, embedded_voices()
+        )
+        raise ConfigError(
+            f"the {role} {voice!r} speaks {name(chosen.language)}, "
+            f"but the book is in {name(language)} ({language})",
+            hint=f"choose a {name(language)} voice: {names(fit)} (`narrate voices "
+            f"--language {language}` lists them), or state the book's language with --language",
         )
 
 

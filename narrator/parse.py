@@ -74,7 +74,8 @@ def parse_book(params: NarrationParams, *, refuse_loss: bool = True) -> ParsedBo
         raise WordsLost(params.manuscript, account.losses)
     # Chunks corrected with `narrate redo --text/--voice` say their corrected text in
     # their chosen voice.
-    chunks = corrected(chunks, load_fixes(BookPaths.for_book(params.out_dir, book.slug)))
+    fixes = load_fixes(BookPaths.for_book(params.out_dir, book.slug))
+    chunks = corrected(chunks, fixes, language=book.language)
     if params.lexicon is not None:
         lexicon = load_lexicon(params.lexicon)
         chunks = tuple(respell_chunks(chapter, lexicon) for chapter in chunks)

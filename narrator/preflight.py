@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import httpx
 
 from narrator.config import NarrationParams, RemoteSettings
-from narrator.engines import engine_kind, on_this_machine, remote_api_key
+from narrator.engines import engine_kind, on_this_machine, remote_api_key, remote_voice
 from narrator.errors import ConfigError
 from narrator.http_errors import error_message, redact
 from narrator.listings import Task, listed_models, names
@@ -197,7 +197,8 @@ def check_remote(params: NarrationParams, api_key: str | None = None) -> tuple[s
                 listing.get("voices") if isinstance(listing, dict) else listing,
                 ("id", "name", "voice_id"),
             )
-            wanted = [(params.voice or remote.voice, "--voice")]
+            voice = params.voice or remote_voice(remote, params.book_language)
+            wanted = [(voice, "--voice")]
             wanted += [(params.dialogue_voice, "--dialogue-voice")] if params.dialogue_voice else []
             for voice, option in wanted:
                 if voices and voice not in voices:

@@ -11,6 +11,7 @@ from narrator_cli.options import (
     AltTextOpt,
     IncludeAllOpt,
     JsonOpt,
+    LanguageOpt,
     LexiconOpt,
     ManuscriptArg,
     out,
@@ -31,6 +32,7 @@ def suggest(
     lexicon: LexiconOpt = None,
     include_all: IncludeAllOpt = False,
     read_alt_text: AltTextOpt = False,
+    language: LanguageOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """List the words most likely to be mispronounced, most frequent first.
@@ -48,6 +50,7 @@ def suggest(
     from narrator.text import load_book
     from narrator.text.lexicon import load_lexicon
     from narrator.text.suggest import suggest as suggest_words
+    from narrator.text.suggest import word_list_note
 
     params = reading_params(
         manuscript,
@@ -58,15 +61,20 @@ def suggest(
         include_all=include_all,
         read_alt_text=read_alt_text,
         lexicon=lexicon,
+        language=language,
     )
     book = load_book(
         params.manuscript,
         announce_titles=params.announce_titles,
         include_all=params.include_all,
         read_alt_text=params.read_alt_text,
+        language=params.language,
     )
     known = load_lexicon(params.lexicon) if params.lexicon is not None else None
     words = suggest_words(book, known)[:top]
+    note = word_list_note(book.language)
+    if note is not None:
+        typer.echo(note, err=True)
     if json_:
         print(json.dumps([w.model_dump() for w in words], ensure_ascii=False, indent=2))
         return

@@ -44,6 +44,10 @@ def split(
 ) -> None:
     """Show the chapters, sentences and chunks a manuscript becomes, and what is not narrated.
 
+    Where a chunk is said differently from how it is written (numbers, abbreviations and
+    Roman numerals in words, in the book's language), the words sent to the engine are
+    shown under it ("said:"; "spoken" in --json).
+
     Front and back matter (cover, copyright, contents, notes, a Project Gutenberg
     licence, ...) is listed with the reason it is skipped, and every word of the
     manuscript is accounted for: narrated, skipped by reason, or lost (a reader bug,
@@ -81,7 +85,9 @@ def split(
             {
                 "title": chapter.title,
                 "sentences": [s.text for s in chapter.sentences],
-                "chunks": [{"id": c.id, "text": c.text} for c in chapter_chunks],
+                "chunks": [
+                    {"id": c.id, "text": c.text, "spoken": c.spoken} for c in chapter_chunks
+                ],
             }
             for chapter, chapter_chunks in zip(book.chapters, chunks, strict=True)
         ],
@@ -107,6 +113,8 @@ def split(
             out.print(
                 f"  [cyan]{c['id']}[/cyan] ({len(c['text'])} chars) {c['text']}", highlight=False
             )
+            if c["spoken"] != c["text"]:  # what the engine is sent, where it differs
+                out.print(f"    [dim]said:[/dim] {c['spoken']}", highlight=False)
     if book.skipped:
         out.print(f"\n[bold]Not narrated[/bold] ({len(book.skipped)}; --include-all keeps them)")
         for part in book.skipped:

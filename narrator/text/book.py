@@ -77,7 +77,7 @@ def read_book(
         # not help (assemble raises ManuscriptError for it, whatever the language).
         assemble(document, path, announce_titles=announce_titles)
         raise
-    chapters = assemble(document, path, announce_titles=announce_titles)
+    chapters = assemble(document, path, announce_titles=announce_titles, language=book_language)
     book_title = title or document.metadata.title or _title_from_name(path)
     book = Book(
         source=path,

@@ -7,8 +7,10 @@ the engine should read on the right::
     "Tern Rock" = "Turn Rock"
     quay = "key"
 
-Matching is whole-word. An entry with a capital letter matches only that spelling
-("Reading" the town, not "reading"); an all-lower-case entry matches any case. Entries
+Matching is whole-word, in any script ("Élodie", "राम"; Chinese and Japanese words,
+written without spaces, are matched inside running text). An entry with a capital
+letter matches only that spelling ("Reading" the town, not "reading"); an
+all-lower-case entry matches any case. Entries
 are matched against the text as the engine gets it (``Chunk.spoken``: abbreviations and
 numbers already in words), longest first, so a phrase wins over a word inside it.
 
@@ -29,6 +31,7 @@ from pydantic import Field
 
 from narrator.errors import ConfigError
 from narrator.models import Chunk, Frozen
+from narrator.text.language import ENGLISH
 from narrator.text.normalize import normalize_words
 
 _EXAMPLE = 'Hermione = "Her-MY-oh-nee"'
@@ -51,13 +54,24 @@ class Lexicon(Frozen):
         return text, tuple(used)
 
 
+# What continues a word: letters and digits (``\w``), a hyphen, as it joins names
+# ("Tern-Rock" is not "Tern"), and the combining marks ``\w`` leaves out, such as
+# Devanagari vowel signs ("राम" is not the start of "रामायण" nor of "रामा").
+_JOINS = r"[-\w\u0300-\u036f\u0900-\u0963\u0966-\u0dff]"
+# Han and kana: Chinese and Japanese have no spaces, so a word there is matched anywhere.
+_UNSPACED = re.compile(r"[\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 @cache
 def _pattern(written: str) -> re.Pattern[str]:
     """Whole-word matcher of ``written``: case-sensitive when it has a capital.
 
-    A hyphen joins words here ("Tern-Rock" is not "Tern"), as it does in names."""
+    An edge of ``written`` that is a Chinese or Japanese character is matched inside
+    running text ("北京" in "在北京市"), since those languages write no spaces."""
     flags = 0 if any(c.isupper() for c in written) else re.IGNORECASE
-    return re.compile(rf"(?<![\w-]){re.escape(written)}(?![\w-])", flags)
+    before = "" if _UNSPACED.match(written[0]) else f"(?<!{_JOINS})"
+    after = "" if _UNSPACED.match(written[-1]) else f"(?!{_JOINS})"
+    return re.compile(f"{before}{re.escape(written)}{after}", flags)
 
 
 def lexicon_from(entries: Mapping[str, object], source: Path) -> Lexicon:
@@ -109,14 +123,18 @@ def respell_chunks(chunks: Iterable[Chunk], lexicon: Lexicon) -> tuple[Chunk, ..
     return tuple(respelled)
 
 
-def unrespell(words: list[str], respelled: Iterable[tuple[str, str]]) -> list[str]:
+def unrespell(
+    words: list[str], respelled: Iterable[tuple[str, str]], *, language: str = ENGLISH
+) -> list[str]:
     """Normalized ``words`` with each respelling's words put back as the written word's.
 
     Applied to both the expected and the heard words, so that a transcript that spells
     the respelling ("her my oh nee") or the real name ("Hermione") matches the text.
+    ``language`` is the book's (BCP 47), by whose rules ``words`` were normalized.
     """
     for written, said in respelled:
-        target, replacement = normalize_words(said), normalize_words(written)
+        target = normalize_words(said, language=language)
+        replacement = normalize_words(written, language=language)
         if not target or target == replacement:
             continue
         out: list[str] = []

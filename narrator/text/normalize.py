@@ -24,7 +24,10 @@ from collections.abc import Callable
 
 from num2words import num2words
 
-from narrator.text.language import ENGLISH
+from narrator.text.language import ENGLISH, primary
+from narrator.text.roman import ROMAN_NUMERAL, roman_to_int
+from narrator.text.spoken_locale import spoken_form_in
+from narrator.text.words_locale import normalize_words_in
 
 TITLES: dict[str, str] = {
     "Mr": "Mister",
@@ -138,9 +141,6 @@ _FRACTION = re.compile(rf"(\d*)\s?([{''.join(_FRACTIONS)}])")
 _SYMBOLS = {"&": " and ", "+": " plus ", "=": " equals ", "×": " times "}
 _SYMBOL = re.compile(r"(?<=\s)[+=×](?=\s)|&")
 
-# A valid Roman numeral from 1 to 39 (enough for chapters, parts and every monarch).
-_ROMAN_NUMERAL = r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})(?<=[IVX])"
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 # After a heading keyword the numeral is a cardinal: "CHAPTER IV." -> "Chapter Four.",
 # "World War II" -> "World War Two". "I" counts only where the pronoun cannot stand: at
 # the end, before punctuation or a capitalised word ("the Part I played" stays).
@@ -156,7 +156,7 @@ _REGNAL_NAMES = (
     "James|John|John Paul|Leo|Leopold|Louis|Malcolm|Mary|Napoleon|Nicholas|Paul|Peter|Philip|"
     "Pius|Ptolemy|Ramesses|Richard|Robert|Rudolf|Stephen|Urban|Wilhelm|William"
 )
-_REGNAL = re.compile(rf"\b({_REGNAL_NAMES}) ({_ROMAN_NUMERAL})\b(?!['’]\w)")
+_REGNAL = re.compile(rf"\b({_REGNAL_NAMES}) ({ROMAN_NUMERAL})\b(?!['’]\w)")
 
 
 def _spell(number: int, **kwargs: str) -> str:
@@ -278,12 +278,6 @@ def _fraction(m: re.Match[str]) -> str:
     return f"{m.group(1)} and {said}" if m.group(1) else said
 
 
-def roman_to_int(numeral: str) -> int:
-    """'XLII' -> 42."""
-    values = [_ROMAN[c] for c in numeral]
-    return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
-
-
 def _capitalised(words: str) -> str:
     return "-".join(w.capitalize() for w in words.split("-"))
 
@@ -336,7 +330,11 @@ def spoken_form(text: str, *, language: str = ENGLISH) -> str:
     ("No. 5", "§ 3"), titles ("Dr."), Latin abbreviations, Roman numerals after a heading
     keyword or a monarch's name, URLs, e-mail addresses and the symbols & + = ×. Case,
     punctuation and everything else are kept, so the result is still text to read aloud.
+    Another ``language`` than English is said in its own words
+    (``narrator.text.spoken_locale``).
     """
+    if primary(language) != ENGLISH:
+        return spoken_form_in(text, language=language)
     for pattern, replace in _RULES:
         text = pattern.sub(replace, text)
     return " ".join(text.split())
@@ -510,8 +508,11 @@ def normalize_words(text: str, *, language: str = ENGLISH) -> list[str]:
     Starts from ``spoken_form`` (numbers, money, dates, units, ... in words); then
     contractions and common abbreviations are expanded, British spellings made American,
     hyphens, dashes and slashes split words, and all other punctuation, quotes, ellipses
-    and Markdown markers are removed.
+    and Markdown markers are removed. Another ``language`` than English is reduced by its
+    own rules (``narrator.text.words_locale``).
     """
+    if primary(language) != ENGLISH:
+        return normalize_words_in(text, language=language)
     text = unicodedata.normalize("NFKC", spoken_form(text)).translate(_QUOTES).lower()
     text = _AM_PM.sub(lambda m: f" {m.group(1) or m.group(2) or m.group(3)} m ", text)
     text = american(_PER_CENT.sub("percent", text))

@@ -16,19 +16,32 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from narrator.models import Metadata, Skipped
+from narrator.text.numerals import CHINESE, DIGITS, NUMBER_WORD, ROMAN, value
 
-_NUMBER_WORD = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    "seventy|eighty|ninety|hundred"
+# The words that head a chapter or a group of chapters, in narrator's languages.
+_KEYS = (
+    "chapter|part|book"
+    "|chapitre|partie|livre|tome"  # French
+    "|capítulo|capitulo|parte|libro|tomo"  # Spanish, Italian, Portuguese
+    "|capitolo|livro"
+    "|kapitel|teil|buch"  # German
+    "|अध्याय|भाग|परिच्छेद"  # Hindi
 )
+_ALONE = "prologue|epilogue|épilogue|prólogo|epílogo|prologo|epilogo|prolog|epilog|प्रस्तावना"
+# What a title after the number may start with: a capital, a quote or bracket, Spanish
+# inverted marks, or a letter of a script without case (Devanagari, Chinese, Japanese).
+_TITLE_START = "A-ZÀ-ÖØ-Þ\"'“‘(«¿¡„\u0900-\u097f\u3000-\u9fff"
 _HEADING = re.compile(
-    rf"(?:(?P<key>(?i:chapter|part|book))\s+(?:(?P<roman>[IVXLCDM]+)|(?P<digits>\d+)"
-    rf"|(?P<word>(?i:(?:{_NUMBER_WORD})(?:-(?:{_NUMBER_WORD}))?)))"
-    r"|(?P<alone>(?i:prologue|epilogue)))"
+    rf"(?:(?P<key>(?i:{_KEYS}))\s+(?:(?P<roman>{ROMAN})(?:er|re|e)?|(?P<digits>{DIGITS})[ºª]?"
+    rf"|(?P<word>(?i:{NUMBER_WORD})))"
+    rf"|(?P<alone>(?i:{_ALONE}))"
+    # An ordinal before the word: "Première partie", "Primera parte", "Second Book".
+    rf"|(?P<ordinal>(?i:{NUMBER_WORD}))\s+(?P<after>(?i:{_KEYS}))"
+    # Chinese and Japanese: 第一章, 第1回, 第十二章 (chapter, episode, volume, part...).
+    rf"|第(?P<cjk>{CHINESE}|{DIGITS})(?P<unit>[章回卷部篇節节話话幕]))"
     # After the number: nothing, a separator and a title, or a capitalised title.
     # "Chapter 12 was long." is prose: a lower-case word follows the number.
-    r"(?:\s*(?P<sep>[.:—–-])\s*(?P<rest>.*)|\s+(?P<cap>[A-Z\"'“‘(].*))?"
+    rf"(?:\s*(?P<sep>[.:—–\-：、])\s*(?P<rest>.*)|\s+(?P<cap>[{_TITLE_START}].*))?"
 )
 _MAX_HEADING_CHARS = 80  # a longer line is prose
 _SENTENCE_END = ".!?"
@@ -60,6 +73,12 @@ def _candidate(line: str) -> _Candidate | None:
     rest = (m["rest"] or m["cap"] or "").strip()
     if m["alone"]:
         return _Candidate(rest=rest, shape=(m["alone"].lower(),), number=m["alone"].lower())
+    if m["ordinal"]:
+        number = f"{m['after']} {m['ordinal']}".lower()
+        return _Candidate(rest=rest, shape=(m["after"], "ordinal", m["sep"] or ""), number=number)
+    if m["cjk"]:
+        number = f"第{value(m['cjk'])}{m['unit']}"
+        return _Candidate(rest=rest, shape=("第", m["unit"], m["sep"] or ""), number=number)
     number = m["roman"] or m["digits"] or m["word"]
     kind = "roman" if m["roman"] else "digits" if m["digits"] else "word"
     return _Candidate(
@@ -105,7 +124,7 @@ def find_headings(lines: list[str], ignore: Collection[int] = ()) -> dict[int, t
     candidates = {
         i: c
         for i, line in enumerate(lines)
-        if i not in ignore and blank(i - 1) and (c := _candidate(line))
+        if i not in ignore and (c := _candidate(line)) and (blank(i - 1) or c.shape[0] == "第")
     }
     shapes = Counter(c.shape for c in candidates.values())
     common = {shape for shape, n in shapes.items() if n >= 2 and n == max(shapes.values())}
@@ -125,6 +144,75 @@ def find_headings(lines: list[str], ignore: Collection[int] = ()) -> dict[int, t
             and not nxt[:1].islower()  # a lower-case next line goes on the sentence
         ):
             headings[i] = (1, line)
+    for i, heading in _numbered(lines, ignore).items():
+        headings.setdefault(i, heading)
+    return headings
+
+
+# A line holding a numeral, after a word or alone: "II.", "1", "一", "Canto Primo",
+# "Book Two:", "Stave III. The Second of the Three Spirits".
+_NUMBERED = re.compile(
+    rf"(?:(?P<word>[^\W\d_][^\W\d_'’]*)\s+)?"
+    rf"(?:(?P<roman>{ROMAN})|(?P<digits>{DIGITS})|(?P<chinese>{CHINESE})"
+    rf"|(?P<words>(?i:{NUMBER_WORD})))"
+    r"(?P<sep>[.:]?)(?:\s+(?P<rest>\S.*))?"
+)
+_MAX_NUMBERED_CHARS = 60  # "Canto Primo" and a short title; a longer line is prose
+# Text between two numbered headings: a chapter holds more than a list item ("1." /
+# "Buy milk.") or a numbered stanza of a poem (four lines of verse, about 150 characters).
+_MIN_CHAPTER_CHARS = 200
+
+
+@dataclass(frozen=True)
+class _Numbered:
+    """A line that may head a chapter in a numbered sequence."""
+
+    index: int
+    value: int
+
+
+def _numbered_line(lines: list[str], i: int) -> tuple[tuple[str, str, str], int] | None:
+    """The series of line ``i`` (the word before its numeral, the numeral's kind and the
+    stop after it) and its value, when it is shaped like a numbered heading: it starts a
+    paragraph, is short, has a capitalised word if any and a title-case title if any, and
+    the line after it (if any) does not go on with a lower-case word."""
+    line = lines[i]
+    m = _NUMBERED.fullmatch(line)
+    if m is None or (i > 0 and lines[i - 1]) or len(line) > _MAX_NUMBERED_CHARS:
+        return None
+    if (m["word"] and not m["word"][0].isupper()) or (m["rest"] and not title_case(m["rest"])):
+        return None
+    if i + 1 < len(lines) and lines[i + 1][:1].islower():
+        return None
+    kind = next(k for k in ("roman", "digits", "chinese", "words") if m[k])
+    number = value(m[kind])
+    if number is None:
+        return None
+    return ((m["word"] or "").casefold(), kind, m["sep"]), number
+
+
+def _numbered(lines: list[str], ignore: Collection[int] = ()) -> dict[int, tuple[int, str]]:
+    """Headings found by the sequence they form: {index: (1, the line)}.
+
+    A line that starts a paragraph and holds a numeral, alone ("I", "II.", "1.", "一") or
+    after a capitalised word no list knows ("Canto Primo", "Stave Two"), heads a chapter
+    when the next line of its series (same word, same kind of numeral, same stop) counts
+    on by one with a chapter's worth of text between them (``_MIN_CHAPTER_CHARS``), or
+    the previous one counted up to it so. A lone "I." or "1." is not a heading; nor is a
+    run of numbers with little between them (a list, a table of contents, stanzas).
+    """
+    series: dict[tuple[str, str, str], list[_Numbered]] = {}
+    for i in range(len(lines)):
+        if i not in ignore and (found := _numbered_line(lines, i)):
+            key, number = found
+            series.setdefault(key, []).append(_Numbered(i, number))
+    headings: dict[int, tuple[int, str]] = {}
+    for members in series.values():
+        for a, b in zip(members, members[1:], strict=False):
+            between = sum(len(lines[k]) for k in range(a.index + 1, b.index))
+            if b.value == a.value + 1 and between >= _MIN_CHAPTER_CHARS:
+                headings[a.index] = (1, lines[a.index])
+                headings[b.index] = (1, lines[b.index])
     return headings
 
 
@@ -305,7 +393,7 @@ def _contents(prepared: Prepared) -> None:
 
 
 def _record_contents(prepared: Prepared, entries: list[int], end: int) -> None:
-    kinds = Counter(prepared.lines[i].split()[0].lower() for i in entries)
+    kinds = Counter(c.shape[0].lower() for i in entries if (c := _candidate(prepared.lines[i])))
     if max(kinds.values(), default=0) < _MIN_CONTENTS:
         return  # 'BOOK ONE' / 'PART ONE' / 'CHAPTER 1' is one heading, not a list
     first = _contents_title(prepared.lines, entries[0])

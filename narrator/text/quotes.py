@@ -1,4 +1,5 @@
-"""Find quoted speech in a paragraph: "…", “…”, '…' and ‘…’.
+"""Find quoted speech in a paragraph: "…", “…”, '…', ‘…’, «…», „…“, 「…」, 『…』 and the
+dash that opens dialogue in Romance languages.
 
 Double quotes are unambiguous. A single quote is also an apostrophe, so one counts as
 opening a quotation only where it stands before a word and after a space, a dash, an
@@ -9,7 +10,16 @@ looks like a closing quote; it closes the quotation only when no later closing q
 does. An opening single quote that is never closed was an apostrophe.
 
 A double (or curly single) quotation still open at the paragraph's end runs to the end:
-novels leave a quotation that continues into the next paragraph open.
+novels leave a quotation that continues into the next paragraph open. So do guillemets
+(« », with or without the spaces French sets inside them), German low quotes („ “) and
+Japanese and Chinese corner brackets (「」 and 『』), which nest: « a « b » c » is one.
+
+A paragraph that starts with a dash (—, – or ―) is dialogue in French, Spanish, Italian
+and Portuguese novels: "— Bonjour, dit-il." Its speech runs to the paragraph's end, but
+for a narrator's aside set off by dashes, Spanish style: in "—Hola —dijo Pedro—. ¿Qué
+tal?" the aside runs from the dash after a space to the next dash (or to the end when
+none closes it), and speech resumes after it. A French aside without dashes ("dit-il")
+stays in the speech: nothing marks where it starts.
 """
 
 from __future__ import annotations
@@ -96,28 +106,75 @@ def _single_close(text: str, start: int, closers: str) -> int | None:
     return None
 
 
+# Quotation marks that open a quotation, and the marks that close it.
+_PAIRS = {
+    '"': '"',
+    _DOUBLE_OPEN: _DOUBLE_CLOSE + '"',
+    "«": "»",
+    "„": "“”",
+    "「": "」",
+    "『": "』",
+    "‹": "›",
+}
+_DASHES = "—–―"
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` character spans of the quotations in ``text`` (one paragraph),
     quote marks included, in order and not overlapping."""
+    if text.lstrip()[:1] in tuple(_DASHES):
+        return _dash_spans(text)
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(text):
         char = text[i]
-        if char == '"' or char == _DOUBLE_OPEN:
-            closers = '"' if char == '"' else _DOUBLE_CLOSE + '"'
-            end = next((j for j in range(i + 1, len(text)) if text[j] in closers), len(text) - 1)
+        if char in _PAIRS:
+            end = _closing(text, i)
             spans.append((i, end + 1))
             i = end + 1
             continue
         if (char == _SINGLE_OPEN or char in _APOSTROPHES) and _is_single_open(text, i):
-            end = _single_close(text, i + 1, "’" if char == _SINGLE_OPEN else char)
-            if end is None and char == _SINGLE_OPEN:
-                end = len(text) - 1
-            if end is not None:
-                spans.append((i, end + 1))
-                i = end + 1
+            close = _single_close(text, i + 1, "’" if char == _SINGLE_OPEN else char)
+            if close is None and char == _SINGLE_OPEN:
+                close = len(text) - 1
+            if close is not None:
+                spans.append((i, close + 1))
+                i = close + 1
                 continue
         i += 1
+    return spans
+
+
+def _closing(text: str, start: int) -> int:
+    """Index of the mark closing the quotation opened at ``start`` (nested pairs of the
+    same marks skipped), or the last index when it is never closed."""
+    opener, closers = text[start], _PAIRS[text[start]]
+    depth = 0
+    for j in range(start + 1, len(text)):
+        if text[j] in closers:
+            if depth == 0:
+                return j
+            depth -= 1
+        elif text[j] == opener and opener not in closers:
+            depth += 1
+    return len(text) - 1
+
+
+def _dash_spans(text: str) -> list[tuple[int, int]]:
+    """The speech of a paragraph that opens with a dialogue dash: all of it but the
+    narrator's asides, each from a dash after a space to the next dash."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = len(text) - len(text.lstrip())
+    i = start + 1
+    while i < len(text):
+        if text[i] in _DASHES and text[i - 1] == " " and start is not None:
+            spans.append((start, i - 1))  # an aside opens: "—Hola —dijo"
+            start = None
+        elif text[i] in _DASHES and start is None:
+            start = i + 1  # the aside closes: "Pedro—. ¿Qué tal?"
+        i += 1
+    if start is not None and any(c.isalnum() for c in text[start:]):
+        spans.append((start, len(text)))
     return spans
 
 

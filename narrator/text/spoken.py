@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from narrator.text.language import ENGLISH
+from narrator.text.language import ENGLISH, primary
 from narrator.text.normalize import spoken_form
 from narrator.text.sentences import SENTENCE_STARTERS
 
@@ -51,14 +51,15 @@ def to_spoken(text: str, *, language: str = ENGLISH) -> str:
 
     A leading list marker "1." becomes "1," (before numbers become words); then
     ``spoken_form`` says numbers, money, dates, units, symbols, Roman numerals, URLs,
-    titles and Latin abbreviations in words; then Saint/Street, etc., dotted acronyms
-    (U.S. -> U S, a.m. -> A M) and initials lose their full stops, and Markdown leftovers
-    go.
+    titles and Latin abbreviations in words, in ``language``; then (in English) Saint/
+    Street and etc., and (in any language) dotted acronyms (U.S. -> U S, a.m. -> A M) and
+    initials lose their full stops, and Markdown leftovers go.
     """
     s = _LIST_MARKER.sub(r"\1,", text)
     s = spoken_form(s, language=language)
-    s = _ST.sub(_saint_or_street, s)
-    s = _ETC.sub(_keep_stop(lambda m: "et cetera"), s)
+    if primary(language) == ENGLISH:  # other languages say their "St" and "etc." in spoken_form
+        s = _ST.sub(_saint_or_street, s)
+        s = _ETC.sub(_keep_stop(lambda m: "et cetera"), s)
     s = _INITIAL.sub(_initial, s)
     s = _DOTTED.sub(_keep_stop(lambda m: " ".join(m.group(1).upper().split(".")).strip()), s)
     s = _MARKUP.sub("", s)

@@ -16,6 +16,7 @@ from pathlib import Path
 from narrator.errors import ManuscriptError
 from narrator.models import Boundary, Chapter, Sentence
 from narrator.text.document import LINE_BREAK, Document, LeftOut, Metadata, Section, SourceText
+from narrator.text.language import ENGLISH
 from narrator.text.plaintext import Prepared, find_headings, join_titles, prepare
 from narrator.text.sentences import split_sentences
 
@@ -198,8 +199,9 @@ def _drafts(lines: list[_Line]) -> Iterator[Section]:
         yield draft
 
 
-def _sentences(draft: Section, *, announce_title: bool) -> tuple[Sentence, ...]:
-    """Split a chapter's paragraphs into sentences and mark what follows each one.
+def _sentences(draft: Section, *, announce_title: bool, language: str) -> tuple[Sentence, ...]:
+    """Split a chapter's paragraphs (in ``language``, a BCP 47 tag) into sentences and
+    mark what follows each one.
 
     A line break inside a paragraph (verse) ends the line's last sentence with a
     clause boundary, the shortest pause, so that lines never run together.
@@ -217,7 +219,7 @@ def _sentences(draft: Section, *, announce_title: bool) -> tuple[Sentence, ...]:
             continue
         lines = [line for line in block.split(LINE_BREAK) if speakable(line)]
         for n, line in enumerate(lines):
-            parts = split_sentences(line)
+            parts = split_sentences(line, language=language)
             last = Boundary.PARAGRAPH if n == len(lines) - 1 else Boundary.CLAUSE
             items.extend(
                 (s, paragraph, Boundary.SENTENCE if k < len(parts) - 1 else last)
@@ -264,8 +266,11 @@ def text_document(
     )
 
 
-def assemble(document: Document, source: Path, *, announce_titles: bool) -> tuple[Chapter, ...]:
-    """Turn a document's sections into chapters of sentences.
+def assemble(
+    document: Document, source: Path, *, announce_titles: bool, language: str = ENGLISH
+) -> tuple[Chapter, ...]:
+    """Turn a document's sections into chapters of sentences in ``language`` (a BCP 47
+    tag: it decides where sentences end).
 
     Raises ManuscriptError when nothing in the document can be spoken, or when a
     chapter has no speakable text (naming its line or place and its title).
@@ -291,7 +296,7 @@ def assemble(document: Document, source: Path, *, announce_titles: bool) -> tupl
             index=i,
             title=d.title,
             line=d.line,
-            sentences=_sentences(d, announce_title=announce_titles),
+            sentences=_sentences(d, announce_title=announce_titles, language=language),
         )
         for i, d in enumerate(sections, 1)
     )

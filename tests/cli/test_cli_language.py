@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from narrator.config import NarrationParams
 from narrator.parse import parse_book
 from narrator.text.book import load_book
-from narrator.text.language import LanguageUnknown, normalize_tag, primary, resolve
+from narrator.text.language import LanguageUnknown, detect, normalize_tag, primary, resolve
 from narrator_cli.app import app
 from tests.fixtures_books import build_epub3
 
@@ -114,3 +114,48 @@ def test_the_run_speaks_the_language_the_book_was_found_in(tmp_path: Path) -> No
     parsed = parse_book(NarrationParams(manuscript=path, out_dir=tmp_path / "out"))
     assert parsed.book.language == "fr"
     assert NarrationParams(manuscript=path).book_language == "en"  # before it is read
+
+
+def test_a_french_manuscript_splits_into_its_chapters_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "tour.txt"
+    path.write_text(
+        "Chapitre premier\n\nLe 2 octobre 1872, M. Fogg habitait au nº 7 de Saville-row, "
+        "Burlington Gardens, la maison dans laquelle Sheridan mourut en 1814.\n\n"
+        "« Bonjour, dit-il. »\n\nChapitre II\n\nPassepartout se convainc qu'il a enfin "
+        "trouvé son idéal. Il était resté seul dans la maison de Saville-row.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["split", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["language"] == "fr"
+    assert [c["title"] for c in data["chapters"]] == ["Chapitre premier", "Chapitre II"]
+    assert data["account"]["lost"] == 0
+
+
+def test_a_wrapped_chinese_paragraph_loses_no_character(tmp_path: Path) -> None:
+    path = tmp_path / "yecao.txt"
+    path.write_text(
+        "第一章\n\n我家门前有两棵树，一棵是枣树，\n还有一棵也是枣树。这上面的夜的天空，"
+        "奇怪而高。\n\n第二章\n\n他仿佛要离开人间而去，\n使人们仰面不再看见。\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["split", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["language"] == "zh"
+    assert len(data["chapters"]) == 2
+    assert data["account"]["lost"] == 0 and data["account"]["narrated"] > 40
+    assert data["chapters"][0]["chunks"][1]["text"].startswith("我家门前有两棵树，一棵是枣树，还有")
+
+
+def test_traditional_chinese_is_chinese_and_kana_make_japanese() -> None:
+    # Lu Xun, 吶喊 (Project Gutenberg #27166), with the stray kana of its lost note marks:
+    # lingua alone reads it as Japanese, sure of it.
+    nahan = (
+        "卻居然暗暗的消去了，這也就是我惟一的願望。夏夜，蚊子多了，便搖著蒲扇坐在槐樹下，"
+        "從密葉縫里看那一點一點的青天，晚出的槐蠶又每每冰冷的落在頭頸上。"
+        "那時偶或來談的是一個老朋友金心異ぁ，將手提的大皮夾放在破桌"
+    )
+    assert detect(nahan)[0] == "zh"
+    assert detect("吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。")[0] == "ja"

@@ -12,7 +12,8 @@ from narrator.models import Boundary, Chunk
 from narrator.parse import parse_book
 from narrator.speech.timing import expected_duration_s
 from narrator.store import chunk_key
-from narrator.text.lexicon import Lexicon, load_lexicon, respell_chunks
+from narrator.text.lexicon import Lexicon, load_lexicon, respell_chunks, unrespell
+from narrator.text.normalize import normalize_words
 from narrator.verify.scoring import score
 
 LEXICON = """\
@@ -134,3 +135,27 @@ def test_bad_lexicon_names_the_file_and_entry(tmp_path: Path, content: str, mess
 def test_missing_lexicon_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_lexicon(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("entries", "text", "said"),
+    [
+        ((("Élodie", "É-lo-di"),), "Élodie et Élodie-Anne", "É-lo-di et Élodie-Anne"),
+        ((("Nuñez", "Nu-nyez"),), "el Sr. Nuñez.", "el Sr. Nu-nyez."),
+        ((("北京", "北-京"),), "他在北京市住。", "他在北-京市住。"),
+        ((("東京", "とうきょう"),), "東京タワー", "とうきょうタワー"),
+        # a Devanagari word is not the start of a longer one, vowel signs and all
+        ((("राम", "रा-म"),), "राम और रामा और रामायण", "रा-म और रामा और रामायण"),
+    ],
+)
+def test_respell_in_other_scripts(
+    entries: tuple[tuple[str, str], ...], text: str, said: str
+) -> None:
+    assert Lexicon(entries=entries).respell(text)[0] == said
+
+
+def test_unrespell_in_the_books_language() -> None:
+    words = normalize_words("Elle vit Élo-dî hier.", language="fr")
+    assert unrespell(words, [("Élodie", "Élo-dî")], language="fr") == [
+        "elle", "vit", "élodie", "hier",
+    ]  # fmt: skip

@@ -44,3 +44,18 @@ def test_words_in_the_lexicon_are_not_suggested() -> None:
     words = by_word(lexicon)
     assert "Aelthwyn" not in words and "AYL" not in words and "thwin" not in words
     assert "Zoë" in words
+
+
+def test_other_languages_get_names_and_digits_without_a_dictionary() -> None:
+    sentences = [
+        ("Le vieux marin regardait Kerbrat et le R2D2 du navire.", False),
+        ("Puis Kerbrat partit.", False),
+    ]
+    found = {s.word: s.reasons for s in suggest_in(sentences, language="fr")}
+    # French words are not "not in the CMU dictionary", nor oddly spelled English
+    assert found == {"Kerbrat": (NAME,), "R2D2": (DIGITS,)}
+
+
+def test_chinese_and_japanese_get_no_suggestions() -> None:
+    assert suggest_in([("他在北京住了R2D2年。", False)], language="zh") == []
+    assert suggest_in([("東京タワー", False)], language="ja") == []

@@ -26,11 +26,11 @@ def _params(tmp_path: Path, **kwargs: object) -> NarrationParams:
     return NarrationParams(manuscript=manuscript, **kwargs)  # type: ignore[arg-type]
 
 
-def test_the_catalog_has_piper_and_the_28_english_kokoro_voices() -> None:
+def test_the_catalog_has_piper_and_the_54_kokoro_voices() -> None:
     voices = embedded_voices()
     assert [v.name for v in voices if v.engine == "embedded"] == ["en_US-joe-medium"]
     kokoro = [v for v in voices if v.engine == "kokoro"]
-    assert len(kokoro) == len(KOKORO_NAMES) == 28
+    assert len(kokoro) == len(KOKORO_NAMES) == 54
     by_name = {v.name: v for v in kokoro}
     assert (by_name["bm_george"].language, by_name["bm_george"].gender) == ("en-GB", "male")
     assert (by_name["af_heart"].language, by_name["af_heart"].gender) == ("en-US", "female")
