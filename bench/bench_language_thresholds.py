@@ -186,8 +186,12 @@ def main() -> None:
         required=True,
         help="kokoro-js 1.2.1's voices/ directory (raw float32 .bin files)",
     )
-    parser.add_argument("--work", type=Path, default=Path("bench/results/languages"),
-                        help="cache folder (audio and transcripts)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("bench/results/languages"),
+        help="cache folder (audio and transcripts)",
+    )
     parser.add_argument("--language", action="append", choices=sorted(PASSAGES))
     parser.add_argument(
         "--passages", type=int, default=None, help="only the first N passages of each language"
