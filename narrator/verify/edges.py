@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from narrator.models import Defect, DefectCode
+from narrator.text.language import ENGLISH
 from narrator.verify.envelope import Envelope
 from narrator.verify.silence import words_near
 
@@ -20,8 +21,9 @@ am_michael) at least 52 dB either way, as it trims its takes in silence.
 """
 
 
-def clipped_edges(env: Envelope, spoken: str) -> tuple[Defect, ...]:
-    """A defect for a start and for an end that cut into speech."""
+def clipped_edges(env: Envelope, spoken: str, *, language: str = ENGLISH) -> tuple[Defect, ...]:
+    """A defect for a start and for an end that cut into speech, near the words of
+    ``spoken`` (in ``language``) there."""
     if not len(env.levels_db):
         return ()
     defects = []
@@ -32,7 +34,7 @@ def clipped_edges(env: Envelope, spoken: str) -> tuple[Defect, ...]:
                 detail="the audio starts inside a word",
                 start_s=0.0,
                 end_s=0.0,
-                words=words_near(spoken, 0.0),
+                words=words_near(spoken, 0.0, language=language),
             )
         )
     if env.levels_db[-1] > env.speech_db - END_WITHIN_DB:
@@ -43,7 +45,7 @@ def clipped_edges(env: Envelope, spoken: str) -> tuple[Defect, ...]:
                 detail=f"the audio ends inside a word at {end:.1f} s",
                 start_s=end,
                 end_s=end,
-                words=words_near(spoken, 1.0),
+                words=words_near(spoken, 1.0, language=language),
             )
         )
     return tuple(defects)

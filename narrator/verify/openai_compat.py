@@ -15,23 +15,30 @@ import soundfile as sf
 
 from narrator.errors import EngineError
 from narrator.provider import Provider
+from narrator.text.language import ENGLISH, primary
 from narrator.verify.attribution import untimed
 from narrator.verify.base import HeardSegment, TranscriberCapabilities
 from narrator.verify.batching import BATCH_SAMPLE_RATE
 
 
 class RemoteTranscriber:
-    """Transcriber over an OpenAI-compatible API (English, no prompt)."""
+    """Transcriber over an OpenAI-compatible API, told the speech's language, no prompt."""
 
     # The 25 MB upload limit allows about 13 min of 16-kHz FLAC (``plan_batches`` applies
     # it); 15 min only caps batches on servers with a larger limit, keeping each request
     # well inside the default 120-s timeout of a GPU Whisper.
     capabilities = TranscriberCapabilities(paid=True, batch_s=15 * 60.0)
 
-    def __init__(self, provider: Provider, *, model: str) -> None:
+    def __init__(self, provider: Provider, *, model: str, language: str = ENGLISH) -> None:
+        """``language`` is the BCP 47 tag of the speech; the API is sent its primary
+        subtag (ISO 639-1, as OpenAI's ``language`` field takes)."""
         self._provider = provider
         self.model = model
+        self.language = primary(language)
         self.identity = f"openai-compat/{provider.account}/{model}"
+        if self.language != ENGLISH:
+            # The transcript depends on the language the server is told.
+            self.identity += f"/{self.language}"
 
     def transcribe(self, audio_path: Path, *, label: str = "") -> str:
         """Return the text heard in ``audio_path``, in one request."""
@@ -78,7 +85,7 @@ class RemoteTranscriber:
             return client.audio.transcriptions.create(
                 model=self.model,
                 file=(Path(audio_path).name, data),
-                language="en",
+                language=self.language,
                 response_format=response_format,  # type: ignore[arg-type]
                 **({"timestamp_granularities": granularities} if granularities else {}),
             )

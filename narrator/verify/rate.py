@@ -25,6 +25,7 @@ from pydantic import Field
 
 from narrator.audio.io import read_audio
 from narrator.models import ChapterAudio, ChunkResult, Defect, DefectCode, Frozen
+from narrator.text.language import ENGLISH, is_unspaced, primary
 from narrator.text.normalize import normalize_words
 from narrator.verify.envelope import Envelope, envelope
 
@@ -112,24 +113,33 @@ def voiced_s(env: Envelope) -> float:
     return env.duration_s - sum(end - start for start, end in env.silences(PAUSE_S))
 
 
-def characters(spoken: str) -> int:
-    """Characters of ``spoken`` normalized (words joined by single spaces)."""
-    return len(" ".join(normalize_words(spoken)))
+def characters(spoken: str, *, language: str = ENGLISH) -> int:
+    """Characters of ``spoken`` normalized in ``language`` (words joined by single spaces;
+    Chinese and Japanese, written without spaces, by their characters alone). Rates are
+    only compared within a book, so any language's count serves, as long as it is the
+    same for every chunk."""
+    words = normalize_words(spoken, language=language)
+    return len(("" if is_unspaced(language) else " ").join(words))
 
 
-def chars_per_s(spoken: str, env: Envelope, *, min_voiced_s: float = MIN_VOICED_S) -> float | None:
-    """Characters of normalized text per voiced second, or None when the chunk has less
-    than ``min_voiced_s`` of voiced audio (or no characters)."""
+def chars_per_s(
+    spoken: str, env: Envelope, *, min_voiced_s: float = MIN_VOICED_S, language: str = ENGLISH
+) -> float | None:
+    """Characters of normalized text in ``language`` per voiced second, or None when the
+    chunk has less than ``min_voiced_s`` of voiced audio (or no characters)."""
     voiced = voiced_s(env)
-    if voiced < min_voiced_s or voiced <= 0 or not characters(spoken):
+    count = characters(spoken, language=language)
+    if voiced < min_voiced_s or voiced <= 0 or not count:
         return None
-    return characters(spoken) / voiced
+    return count / voiced
 
 
-def chunk_rates(chapters: Sequence[Sequence[ChunkResult]]) -> dict[str, ChunkRate | None]:
+def chunk_rates(
+    chapters: Sequence[Sequence[ChunkResult]], *, language: str = ENGLISH
+) -> dict[str, ChunkRate | None]:
     """Each chunk's rate by chunk id, read from its audio file, with the rate its take
     gives when the chunk keeps its take's length; None for a chunk without a take's
-    length too short to measure (``MIN_VOICED_S``)."""
+    length too short to measure (``MIN_VOICED_S``). ``language`` is the book's."""
     rates: dict[str, ChunkRate | None] = {}
     for result in (r for chapter in chapters for r in chapter):
         samples, sample_rate = read_audio(result.audio.path)
@@ -137,27 +147,37 @@ def chunk_rates(chapters: Sequence[Sequence[ChunkResult]]) -> dict[str, ChunkRat
         # Held against its take, a chunk of any length is measured exactly: a title's
         # lead-in weighs only in characters per second.
         least = 0.0 if reference else MIN_VOICED_S
-        rate = chars_per_s(result.chunk.spoken, envelope(samples, sample_rate), min_voiced_s=least)
+        rate = chars_per_s(result.chunk.spoken, envelope(samples, sample_rate),
+                           min_voiced_s=least, language=language)  # fmt: skip
         duration_s = samples.size / sample_rate
         expected = rate * duration_s / reference if rate and reference else None
         rates[result.chunk.id] = (
-            ChunkRate(chars_per_s=rate, voiced_s=characters(result.chunk.spoken) / rate,
+            ChunkRate(chars_per_s=rate,
+                      voiced_s=characters(result.chunk.spoken, language=language) / rate,
                       expected_chars_per_s=expected) if rate else None
         )  # fmt: skip
     return rates
 
 
 def check_rates(
-    chapters: Sequence[Sequence[ChunkResult]], *, known_chars_per_s: float | None, speed: float
+    chapters: Sequence[Sequence[ChunkResult]],
+    *,
+    known_chars_per_s: float | None,
+    speed: float,
+    language: str = ENGLISH,
 ) -> tuple[tuple[tuple[ChunkResult, ...], ...], BookRate]:
-    """Flag the chunks of a book spoken far from its median rate (or, for a short
-    book, from the engine's ``known_chars_per_s`` at ``speed``), and every chunk when the
-    book's own rate is far from the engine's. Each chunk is held against its engine's
-    timing of its own text when it keeps one. Returns the chapters' results, with a
-    ``rate`` defect added to the chunks concerned, and the book's rate."""
-    return flag_rates(
-        chapters, chunk_rates(chapters), known_chars_per_s=known_chars_per_s, speed=speed
-    )
+    """Flag the chunks of a book in ``language`` spoken far from its median rate (or, for
+    a short book, from the engine's ``known_chars_per_s`` at ``speed``), and every chunk
+    when the book's own rate is far from the engine's. Each chunk is held against its
+    engine's timing of its own text when it keeps one. Returns the chapters' results, with
+    a ``rate`` defect added to the chunks concerned, and the book's rate.
+
+    An engine's known rate is measured on English (Piper's, the only one known): the
+    characters of another language are not comparable with it, so a book in another
+    language is held against its own chunks only."""
+    known = known_chars_per_s if primary(language) == ENGLISH else None
+    rates = chunk_rates(chapters, language=language)
+    return flag_rates(chapters, rates, known_chars_per_s=known, speed=speed)
 
 
 def rated_chapters(
@@ -166,11 +186,13 @@ def rated_chapters(
     *,
     known_chars_per_s: float | None,
     speed: float,
+    language: str = ENGLISH,
 ) -> tuple[tuple[ChapterAudio, ...], tuple[tuple[ChunkResult, ...], ...], BookRate]:
-    """:func:`check_rates` on a rendered book: its chapters with their flagged counts
-    following the chunks the rate check flags, each chapter's results, and the book's
-    rate."""
-    checked, rate = check_rates(results, known_chars_per_s=known_chars_per_s, speed=speed)
+    """:func:`check_rates` on a rendered book in ``language``: its chapters with their
+    flagged counts following the chunks the rate check flags, each chapter's results, and
+    the book's rate."""
+    checked, rate = check_rates(results, known_chars_per_s=known_chars_per_s, speed=speed,
+                                language=language)  # fmt: skip
     counted = tuple(
         chapter.model_copy(update={"flagged": sum(r.flagged for r in rs)})
         for chapter, rs in zip(chapters, checked, strict=True)

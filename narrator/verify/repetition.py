@@ -26,11 +26,19 @@ where the copy was spliced in."""
 
 
 def repeated_phrase(
-    expected: Sequence[str], heard: Sequence[str], regions: Sequence[tuple[int, int, int, int]]
+    expected: Sequence[str],
+    heard: Sequence[str],
+    regions: Sequence[tuple[int, int, int, int]],
+    *,
+    units_per_word: int = 1,
+    min_letters: int = 0,
 ) -> Defect | None:
     """The longest phrase of ``MIN_REPEATED_WORDS`` or more words heard twice in a row
     (at most ``MAX_WORDS_BETWEEN`` words apart), more often than the text says it, whose
-    second copy holds extra heard words, or None.
+    second copy holds extra heard words, or None. The units compared may be the
+    characters of a language scored by characters, ``units_per_word`` to a word: every
+    length here is then that many times as long. A phrase of fewer than ``min_letters``
+    letters is not looked for.
 
     ``regions`` are the alignment's error regions ``(ref_start, ref_end, hyp_start,
     hyp_end)``; a region with more heard than expected words holds extra words. Counting
@@ -42,22 +50,27 @@ def repeated_phrase(
     The keeper cleaned").
     """
     extra = {i for r0, r1, h0, h1 in regions if h1 - h0 > r1 - r0 for i in range(h0, h1)}
-    for size in range(min(MAX_PHRASE_WORDS, len(heard) // 2), MIN_REPEATED_WORDS - 1, -1):
+    shortest, longest = MIN_REPEATED_WORDS * units_per_word, MAX_PHRASE_WORDS * units_per_word
+    between = MAX_WORDS_BETWEEN * units_per_word
+    for size in range(min(longest, len(heard) // 2), shortest - 1, -1):
         for start in range(len(heard) - 2 * size + 1):
             phrase = list(heard[start : start + size])
-            for copy in range(start + size, min(start + size + MAX_WORDS_BETWEEN,
+            if len("".join(phrase)) < min_letters:
+                continue
+            for copy in range(start + size, min(start + size + between,
                                                 len(heard) - size) + 1):  # fmt: skip
                 if (
                     list(heard[copy : copy + size]) == phrase
-                    and extra.intersection(range(copy - MAX_WORDS_BETWEEN, copy + size))
+                    and extra.intersection(range(copy - between, copy + size))
                     and _count(heard, phrase) > _count(expected, phrase)
                     and _count(_said_there(expected, regions, start, copy + size), phrase) < 2
                     and not _text_says_twice(expected, regions, start, copy, size)
                 ):
+                    said = ("" if units_per_word > 1 else " ").join(phrase)
                     return Defect(
                         code=DefectCode.REPEATED,
-                        detail=f"'{' '.join(phrase)}' is heard twice",
-                        words=" ".join(phrase),
+                        detail=f"'{said}' is heard twice",
+                        words=said,
                     )
     return None
 

@@ -4,6 +4,11 @@ Pure functions, no models. Both sides are normalized the same way (``normalize_w
 case, punctuation, numbers, contractions, abbreviations), then compared with jiwer 4.0.
 The verdict is length-aware: a short sentence may lose one proper name to the
 transcriber, while a long chunk may never lose a clause.
+
+The constants here are English's, measured on tiny.en, and so are its spelling rules
+(sound-alike keys, compounds, respellings). Other languages are compared in their own
+units (``narrator.verify.units``) with thresholds measured per language
+(``narrator.verify.languages``), and none of English's spelling rules.
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ import jiwer
 
 from narrator.models import Defect, DefectCode, Verification
 from narrator.speech.timing import expected_duration_s
+from narrator.text.language import ENGLISH, name, primary
 from narrator.text.lexicon import unrespell
 from narrator.text.normalize import normalize_words
+from narrator.verify.languages import MIN_REPEATED_LETTERS, rules_for
 from narrator.verify.repetition import repeated_phrase
+from narrator.verify.units import by_character, units
 
 # --- thresholds -----------------------------------------------------------------------
 
@@ -299,10 +307,24 @@ def _unlike_region(
     return None
 
 
-def duration_bounds_s(text: str, *, speed: float = 1.0) -> tuple[float, float]:
-    """The shortest and longest plausible audio for ``text`` at ``speed``, seconds."""
-    expected = expected_duration_s(text, speed=speed)
+def duration_bounds_s(
+    text: str, *, speed: float = 1.0, language: str = ENGLISH
+) -> tuple[float, float]:
+    """The shortest and longest plausible audio for ``text`` in ``language`` at
+    ``speed``, seconds. English is timed by ``narrator.speech.timing`` (fitted on Piper);
+    another language by Kokoro's measured time per unit (``HearingRules.seconds_per_unit``)."""
+    if primary(language) == ENGLISH:
+        expected = expected_duration_s(text, speed=speed)
+    else:
+        expected = rules_for(language).seconds_per_unit * _length(text, language) / speed
     return MIN_DURATION_FACTOR * expected, MAX_DURATION_FACTOR * expected + DURATION_SLACK_S
+
+
+def _length(text: str, language: str) -> int:
+    """How long ``text`` is in the units its duration is counted in: letters of its
+    words, or characters of a language scored by characters."""
+    parts = units(text, language=language)
+    return len(parts) if by_character(language) else len("".join(parts))
 
 
 def _verdict(
@@ -360,31 +382,24 @@ def score(
     *,
     speed: float = 1.0,
     respelled: Sequence[tuple[str, str]] = (),
+    language: str = ENGLISH,
 ) -> Verification:
-    """Score a round trip of ``expected`` text heard as ``heard`` from ``duration_s``
-    seconds of audio synthesized at ``speed``.
+    """Score a round trip of ``expected`` text in ``language`` (a BCP 47 tag) heard as
+    ``heard`` from ``duration_s`` seconds of audio synthesized at ``speed``.
 
-    WER is on normalized words; CER on the normalized words with spaces removed, so
-    compound splits ("some one" / "someone") cost nothing there. ``respelled`` are the
+    English: WER is on normalized words; CER on the normalized words with spaces removed,
+    so compound splits ("some one" / "someone") cost nothing there. ``respelled`` are the
     lexicon entries (written, respelling) applied to ``expected``: both sides compare the
-    written word, so the transcriber may spell either.
+    written word, so the transcriber may spell either. Another language is scored in its
+    own units (:func:`_score_in`).
     """
+    if primary(language) != ENGLISH:
+        return _score_in(expected, heard, duration_s, speed=speed, language=language)
     expected_words = unrespell(normalize_words(expected), respelled)
     heard_words = unrespell(normalize_words(heard), respelled)
-    if not expected_words:
-        defect: Defect | None = Defect(
-            code=DefectCode.UNSPEAKABLE,
-            detail="the expected text has no words to compare; do not synthesize it",
-        )
-        return _verification(heard, 0.0, 0.0, duration_s, defect)
-    if not heard_words:
-        defect = Defect(
-            code=DefectCode.NOISE,
-            detail=f"nothing was heard in {duration_s:.1f} s of audio",
-            start_s=0.0,
-            end_s=duration_s,
-        )
-        return _verification(heard, 1.0, 1.0, duration_s, defect)
+    empty = _nothing_to_compare(heard, expected_words, heard_words, duration_s)
+    if empty is not None:
+        return empty
     ref = _join_compounds(expected_words, heard_words)
     hyp = _join_compounds(heard_words, expected_words)
     words = jiwer.process_words(" ".join(ref), " ".join(hyp))
@@ -393,26 +408,132 @@ def score(
     chars = jiwer.process_characters(ref_chars, hyp_chars)
     char_errors = chars.substitutions + chars.deletions + chars.insertions
 
-    shortest, longest = duration_bounds_s(expected, speed=speed)
-    spoken_chars = len(" ".join(expected_words))
-    if duration_s < shortest:
+    bounds = duration_bounds_s(expected, speed=speed)
+    defect = _duration_defect(duration_s, bounds, f"{len(' '.join(expected_words))} characters")
+    if defect is None:
+        defect = _verdict(ref, hyp, len(ref_chars), char_errors, word_errors)
+    return _verification(heard, words.wer, chars.cer, duration_s, defect)
+
+
+def _nothing_to_compare(
+    heard: str, expected_units: list[str], heard_units: list[str], duration_s: float
+) -> Verification | None:
+    """The verdict when either side has nothing to compare; None when both have."""
+    if not expected_units:
         defect = Defect(
+            code=DefectCode.UNSPEAKABLE,
+            detail="the expected text has no words to compare; do not synthesize it",
+        )
+        return _verification(heard, 0.0, 0.0, duration_s, defect)
+    if not heard_units:
+        defect = Defect(
+            code=DefectCode.NOISE,
+            detail=f"nothing was heard in {duration_s:.1f} s of audio",
+            start_s=0.0,
+            end_s=duration_s,
+        )
+        return _verification(heard, 1.0, 1.0, duration_s, defect)
+    return None
+
+
+def _duration_defect(duration_s: float, bounds: tuple[float, float], length: str) -> Defect | None:
+    """A defect when ``duration_s`` is outside ``bounds`` (shortest, longest) for a text
+    of ``length`` (said in the detail); None inside."""
+    shortest, longest = bounds
+    if duration_s < shortest:
+        return Defect(
             code=DefectCode.TRUNCATED,
-            detail=f"audio {duration_s:.1f} s is too short for {spoken_chars} characters "
+            detail=f"audio {duration_s:.1f} s is too short for {length} "
             f"(expected ≥ {shortest:.1f} s)",
             end_s=duration_s,
         )
-    elif duration_s > longest:
-        defect = Defect(
+    if duration_s > longest:
+        return Defect(
             code=DefectCode.NOISE,
-            detail=f"audio {duration_s:.1f} s is too long for {spoken_chars} characters "
+            detail=f"audio {duration_s:.1f} s is too long for {length} "
             f"(expected ≤ {longest:.1f} s)",
             start_s=longest,
             end_s=duration_s,
         )
+    return None
+
+
+def _score_in(
+    expected: str, heard: str, duration_s: float, *, speed: float, language: str
+) -> Verification:
+    """:func:`score` for a language other than English: both sides in the language's
+    units (``narrator.verify.units``), judged by its measured rules
+    (``narrator.verify.languages``). Words are compared as written: English's sound-alike
+    keys, compounds and respellings do not apply.
+
+    The allowance is in characters: the letters of the words with spaces removed, or the
+    units of a language scored by characters. Whisper base splits and joins words of the
+    Romance languages freely ("cuor di leone" heard as "cuordileone", "Lázaro" as "la
+    saro"), which costs whole words but few letters: on clean Kokoro speech its WER ran
+    to 0.29-0.41 where its CER stayed under 0.11 (``bench/bench_language_thresholds.py``).
+    A language scored by characters reports its character error rate as both WER and CER.
+    """
+    ref, hyp = units(expected, language=language), units(heard, language=language)
+    empty = _nothing_to_compare(heard, ref, hyp, duration_s)
+    if empty is not None:
+        return empty
+    wer = jiwer.process_words(" ".join(ref), " ".join(hyp)).wer
+    if by_character(language):
+        cer, chars, char_errors = wer, len(ref), _edits_of(ref, hyp)
+        length = f"{chars} characters"
     else:
-        defect = _verdict(ref, hyp, len(ref_chars), char_errors, word_errors)
-    return _verification(heard, words.wer, chars.cer, duration_s, defect)
+        ref_chars, hyp_chars = "".join(ref), "".join(hyp)
+        cer, chars, char_errors = (
+            jiwer.cer(ref_chars, hyp_chars),
+            len(ref_chars),
+            _edits(ref_chars, hyp_chars),
+        )
+        length = f"{chars} letters"
+    bounds = duration_bounds_s(expected, speed=speed, language=language)
+    defect = _duration_defect(duration_s, bounds, length)
+    if defect is None:
+        defect = _verdict_in(ref, hyp, chars, char_errors, language)
+    return _verification(heard, wer, cer, duration_s, defect)
+
+
+def _edits_of(ref: list[str], hyp: list[str]) -> int:
+    out = jiwer.process_words(" ".join(ref), " ".join(hyp))
+    return out.substitutions + out.deletions + out.insertions
+
+
+def _verdict_in(
+    expected: list[str], heard: list[str], chars: int, char_errors: int, language: str
+) -> Defect | None:
+    """The verdict on an alignment of units of a language other than English, with
+    ``char_errors`` character edits in ``chars`` characters."""
+    rules = rules_for(language)
+    unit = "characters" if by_character(language) else "words"
+    regions = _regions(expected, heard)
+    repeated = repeated_phrase(
+        expected, heard, regions, units_per_word=rules.units_per_word,
+        min_letters=0 if by_character(language) else MIN_REPEATED_LETTERS,
+    )  # fmt: skip
+    if repeated is not None:
+        return repeated
+    run = _worst_runs(expected, heard, regions)
+    if run.missing > rules.max_missing_in_a_row:
+        code = DefectCode.TRUNCATED if run.at_end else DefectCode.DROPPED
+        detail = f"{run.missing} {unit} missing in a row near '{run.where}'"
+        return Defect(code=code, detail=detail, words=run.where)
+    if run.extra > rules.max_missing_in_a_row:
+        detail = f"{run.extra} extra {unit} heard in a row near '{run.where}'"
+        return Defect(code=DefectCode.MISMATCH, detail=detail, words=run.heard)
+    if run.misheard > rules.max_misheard_in_a_row:
+        detail = f"{run.misheard} {unit} misheard in a row near '{run.where}'"
+        return Defect(code=DefectCode.MISMATCH, detail=detail, words=run.heard)
+    allowed = math.ceil(rules.errors_base + rules.error_rate * chars)
+    if char_errors > allowed:
+        detail = (
+            f"{char_errors} character errors in {chars} characters ({name(language)}; at "
+            f"most {allowed} allowed)"
+        )
+        return Defect(code=DefectCode.MISMATCH, detail=detail, words=run.heard or None)
+    return None
 
 
 def _verification(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from narrator.models import Defect, DefectCode
+from narrator.text.language import ENGLISH, is_unspaced
 from narrator.text.normalize import normalize_words
 from narrator.verify.envelope import FRAME_S, Envelope
 
@@ -28,10 +29,15 @@ between paragraphs)."""
 
 
 def long_pauses(
-    env: Envelope, spoken: str, *, longest_natural_s: float = LONGEST_NATURAL_PAUSE_S
+    env: Envelope,
+    spoken: str,
+    *,
+    longest_natural_s: float = LONGEST_NATURAL_PAUSE_S,
+    language: str = ENGLISH,
 ) -> tuple[Defect, ...]:
     """Every silence inside the chunk longer than ``longest_natural_s`` + the slack (and
-    never longer than ``DEAD_AIR_S``), with where it is, in seconds and words."""
+    never longer than ``DEAD_AIR_S``), with where it is, in seconds and in the words of
+    ``spoken`` (in ``language``)."""
     limit = min(longest_natural_s + PAUSE_SLACK_S, DEAD_AIR_S)
     return tuple(
         Defect(
@@ -40,7 +46,7 @@ def long_pauses(
             f"(pauses longer than {limit:.1f} s are not in the text)",
             start_s=round(start, 2),
             end_s=round(end, 2),
-            words=words_near(spoken, sound_before(env, start)),
+            words=words_near(spoken, sound_before(env, start), language=language),
         )
         for start, end in env.internal_silences(limit)
     )
@@ -52,9 +58,15 @@ def sound_before(env: Envelope, at_s: float) -> float:
     return float(sound[: round(at_s / FRAME_S)].sum()) / max(int(sound.sum()), 1)
 
 
-def words_near(spoken: str, share: float, *, span: int = 3) -> str:
-    """The words around a point ``share`` (0-1) of the way through the spoken text,
-    estimated in proportion: ``span`` words either side, with ``|`` at the point."""
-    words = normalize_words(spoken)
+def words_near(spoken: str, share: float, *, span: int = 3, language: str = ENGLISH) -> str:
+    """The words around a point ``share`` (0-1) of the way through the spoken text in
+    ``language``, estimated in proportion: ``span`` words either side, with ``|`` at the
+    point (Chinese and Japanese: twice as many characters, written without spaces)."""
+    words = normalize_words(spoken, language=language)
+    unspaced = is_unspaced(language)
+    span *= 2 if unspaced else 1
     at = round(share * len(words))
-    return " ".join([*words[max(0, at - span) : at], "|", *words[at : at + span]])
+    before, after = words[max(0, at - span) : at], words[at : at + span]
+    if unspaced:
+        return f"{''.join(before)} | {''.join(after)}".strip()
+    return " ".join([*before, "|", *after])

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narrator.models import Defect, DefectCode
+from narrator.text.language import ENGLISH
 from narrator.text.normalize import normalize_words
 from narrator.verify.base import HeardSegment
 from narrator.verify.echo import ECHO_S, echo_s
@@ -59,12 +60,21 @@ class Stretch:
     words: tuple[HeardSegment, ...]  # the heard words in and beside it
 
 
-def unheard_stretch(env: Envelope, words: Sequence[HeardSegment]) -> Stretch | None:
+def unheard_stretch(
+    env: Envelope, words: Sequence[HeardSegment], *, language: str = ENGLISH
+) -> Stretch | None:
     """The stretch of at most ``WINDOW_S`` seconds of the chunk with envelope ``env``
     whose voiced audio most exceeds the time its heard ``words`` (timed in seconds from
     the chunk's start) take at the chunk's speaking rate; None when nothing was heard or
-    nothing is voiced (``scoring`` reports that)."""
-    chars = np.array([len("".join(normalize_words(w.text))) for w in words], dtype=float)
+    nothing is voiced (``scoring`` reports that).
+
+    A word takes time in proportion to its characters as ``normalize_words`` gives them
+    in ``language``: letters, or the characters of Chinese and Japanese (each of which
+    Whisper times on its own). Only the proportions within the chunk matter, so the
+    script Whisper writes (Urdu's for Hindi) need not be the book's."""
+    chars = np.array(
+        [len("".join(normalize_words(w.text, language=language))) for w in words], dtype=float
+    )
     voiced = np.concatenate(([0.0], np.cumsum(~env.silent))) * FRAME_S
     if not chars.sum() or not voiced[-1]:
         return None
@@ -94,12 +104,13 @@ def unheard_speech(
     words: Sequence[HeardSegment],
     *,
     limit_s: float = UNMEASURED_UNHEARD_S,
+    language: str = ENGLISH,
 ) -> tuple[Defect, ...]:
     """The :func:`unheard_stretch` of mono ``samples`` (at ``sample_rate`` Hz, with
     envelope ``env``) as one defect when its surplus is ``limit_s`` seconds or more (the
     voice's ``SpeechCapabilities.unheard_s``): ``repeated`` when it repeats the audio
-    next to it, else ``noise``; () otherwise."""
-    stretch = unheard_stretch(env, words)
+    next to it, else ``noise``; () otherwise. ``language`` is the speech's BCP 47 tag."""
+    stretch = unheard_stretch(env, words, language=language)
     if stretch is None or stretch.surplus_s < limit_s:
         return ()
     start_s, end_s = stretch.start_s, stretch.end_s

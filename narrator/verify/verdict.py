@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from narrator.audio.io import read_audio
 from narrator.models import DefectCode, Verification
+from narrator.text.language import ENGLISH
 from narrator.verify.base import HeardSegment, Transcriber
 from narrator.verify.edges import clipped_edges
 from narrator.verify.envelope import envelope
@@ -35,23 +36,28 @@ def verify_chunk(
     respelled: Sequence[tuple[str, str]] = (),
     words: Sequence[HeardSegment] | None = None,
     unheard_s: float | None = None,
+    language: str = ENGLISH,
 ) -> Verification:
-    """Judge a chunk that should say ``spoken``, was heard as ``heard``, from its mono
-    ``samples`` at ``sample_rate`` Hz synthesized at ``speed``; every defect is listed,
-    the first one is the reason. ``respelled`` are the lexicon's (written, respelling)
-    entries in ``spoken``: the transcript may spell either. ``words`` are the heard words
-    timed in seconds from the chunk's start, when the hearing timed them; ``unheard_s``
-    is the voice's limit of unaccounted speech (``SpeechCapabilities.unheard_s``)."""
+    """Judge a chunk that should say ``spoken`` in ``language`` (a BCP 47 tag), was heard
+    as ``heard``, from its mono ``samples`` at ``sample_rate`` Hz synthesized at
+    ``speed``; every defect is listed, the first one is the reason. ``respelled`` are the
+    lexicon's (written, respelling) entries in ``spoken``: the transcript may spell
+    either. ``words`` are the heard words timed in seconds from the chunk's start, when
+    the hearing timed them; ``unheard_s`` is the voice's limit of unaccounted speech
+    (``SpeechCapabilities.unheard_s``)."""
     verification = score(
-        spoken, heard, len(samples) / sample_rate, speed=speed, respelled=respelled
-    )
+        spoken, heard, len(samples) / sample_rate, speed=speed, respelled=respelled,
+        language=language,
+    )  # fmt: skip
     env = envelope(samples, sample_rate)
     limit = UNMEASURED_UNHEARD_S if unheard_s is None else unheard_s
     unheard = (
-        unheard_speech(samples, sample_rate, env, words, limit_s=limit) if words is not None else ()
+        unheard_speech(samples, sample_rate, env, words, limit_s=limit, language=language)
+        if words is not None
+        else ()
     )
-    defects = (*verification.defects, *long_pauses(env, spoken), *clipped_edges(env, spoken),
-               *unheard)  # fmt: skip
+    defects = (*verification.defects, *long_pauses(env, spoken, language=language),
+               *clipped_edges(env, spoken, language=language), *unheard)  # fmt: skip
     if not defects:
         return verification
     return verification.model_copy(
@@ -110,8 +116,10 @@ def hear_and_judge(
     respelled: Sequence[tuple[str, str]] = (),
     words: Sequence[HeardSegment] | None = None,
     unheard_s: float | None = None,
+    language: str = ENGLISH,
 ) -> Verification:
-    """The verdict on the chunk audio at ``path`` that should say ``spoken`` and was
+    """The verdict on the chunk audio at ``path`` that should say ``spoken`` in
+    ``language`` (a BCP 47 tag, which ``transcriber`` was told) and was
     ``heard`` (as ``words`` timed in seconds from the chunk's start, when the hearing
     timed them). When hearing is free, a chunk failed only by its word timings (speech
     no heard word accounts for, ``narrator.verify.unheard``) is heard again alone, and
@@ -121,7 +129,8 @@ def hear_and_judge(
 
     def judged(text: str, timed: Sequence[HeardSegment] | None) -> Verification:
         return verify_chunk(spoken, text, samples, sample_rate, speed=speed,
-                            respelled=respelled, words=timed, unheard_s=unheard_s)  # fmt: skip
+                            respelled=respelled, words=timed, unheard_s=unheard_s,
+                            language=language)  # fmt: skip
 
     verification = judged(heard, words)
     if transcriber.capabilities.paid or verification.passed:
