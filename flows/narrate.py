@@ -194,7 +194,7 @@ def _narrate(
     # The speaking rate is judged against the whole book, so only now.
     chapters, results, rate = check_rates_task(
         chapters, results, known_chars_per_s=run_engines.speech.capabilities.chars_per_s,
-        speed=params.speed,
+        speed=params.speed, language=params.book_language,
     )  # fmt: skip
     chapter_checks = [check for future in checks for check in future.result()]
     audiobook.result()  # raises what stopped the M4B

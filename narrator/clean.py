@@ -10,7 +10,7 @@ from narrator.engines import engines_for
 from narrator.errors import ConfigError
 from narrator.lock import book_lock
 from narrator.models import Frozen
-from narrator.parse import parse_book
+from narrator.parse import in_book_language, parse_book
 from narrator.store import BookPaths, chunk_key
 
 
@@ -64,6 +64,7 @@ def clean_book(params: NarrationParams, *, dry_run: bool) -> CleanReport:
     under ``params.out_dir``. Words a reader lost do not stop it: they change no chunk.
     """
     parsed = parse_book(params, refuse_loss=False)
+    params = in_book_language(params, parsed.book)  # the voice that spoke it, and its keys
     paths = BookPaths.for_book(params.out_dir, parsed.book.slug)
     if not paths.root.is_dir():
         raise ConfigError(

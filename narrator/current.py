@@ -57,7 +57,7 @@ def current_book(
         checks.append(check)
     rated, results_rated, rate = rated_chapters(
         chapters, results, known_chars_per_s=engines.speech.capabilities.chars_per_s,
-        speed=params.speed,
+        speed=params.speed, language=params.book_language,
     )  # fmt: skip
     info = book_info(params, parsed.book, parsed.account, engines, paths)
     return exported_book(info, paths, rated, results_rated, checks, params.formats, rate)

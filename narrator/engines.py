@@ -119,7 +119,7 @@ class _Embedded:
     def transcriber(self, options: EngineOptions, provider: Provider | None) -> Transcriber:
         from narrator.verify.faster_whisper import WhisperTranscriber
 
-        return WhisperTranscriber()
+        return WhisperTranscriber(language=options.language)
 
 
 class _Kokoro(_Embedded):
@@ -185,7 +185,9 @@ class _Remote:
     def transcriber(self, options: EngineOptions, provider: Provider | None) -> Transcriber:
         from narrator.verify.openai_compat import RemoteTranscriber
 
-        return RemoteTranscriber(_required(provider), model=options.remote.asr_model)
+        return RemoteTranscriber(
+            _required(provider), model=options.remote.asr_model, language=options.language
+        )
 
 
 def _required(provider: Provider | None) -> Provider:
@@ -228,13 +230,15 @@ class Engines:
 
     ``voices`` builds the run's speech engine family in another voice: the dialogue
     voice's for quoted speech, or one a person chose for a chunk (``narrate redo
-    --voice``). None: the run speaks in one voice.
+    --voice``). None: the run speaks in one voice. ``language`` is the book's (BCP 47):
+    the transcriber was told it, and what is heard is judged in it.
     """
 
     speech: SpeechEngine
     transcriber: Transcriber
     provider: Provider | None
     voices: Callable[[str], SpeechEngine] | None = None
+    language: str = ENGLISH
 
     def speech_for(self, chunk: Chunk) -> SpeechEngine:
         """The engine that speaks ``chunk``: its own voice's, if it has one."""
@@ -415,6 +419,7 @@ def _build(kind: str, verify: str, options: EngineOptions, api_key: str | None) 
         transcriber=verify_family.transcriber(options, provider),
         provider=provider,
         voices=in_voice,
+        language=options.language,
     )
 
 

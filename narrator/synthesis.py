@@ -285,6 +285,7 @@ def _attempt_round(
                 engines.transcriber, attempt_audio.path, chunk.spoken, text, speed=speed,
                 label=chunk.id, respelled=chunk.respelled, words=words,
                 unheard_s=engines.speech_for(chunk).capabilities.unheard_s,
+                language=engines.language,
             )  # fmt: skip
             out.append((chunk, attempt_audio, verdict))
     return out, spent
