@@ -47,6 +47,7 @@ UNUSED_SERVICES = (
     "CANCELLATION_CLEANUP", "CLEANUP_RECONCILER", "DB_VACUUM", "FOREMAN", "LATE_RUNS",
     "PAUSE_EXPIRATIONS", "REPOSSESSOR", "SCHEDULER", "TRIGGERS",
 )  # fmt: skip
+# Books of two sentences: too short to tell their language (the runs state it).
 BOOKS = {
     "lamp": "# The Lamp\n\n## One\n\nThe keeper lit the lamp at dusk.\n\nThe sea was calm.\n",
     "boat": "# The Boat\n\n## One\n\nMr. Hollis rowed home.\n\nThe oars were wet and cold.\n",
@@ -185,7 +186,7 @@ def test_two_workers_on_a_postgres_prefect_share_one_budget_over_three_books(
                     parameters={
                         "params": NarrationParams(
                             manuscript=book, out_dir=tmp_path / "out", engine="remote",
-                            verify="remote", remote=remote,
+                            verify="remote", remote=remote, language="en",
                         ).model_dump(mode="json")
                     },
                     job_variables=job,
