@@ -44,14 +44,15 @@ class Chapter:
     """A chapter of a source: its title as the manuscript gives it, and where its body is.
 
     The body runs from the first raw line starting with ``start`` up to (not including)
-    the next heading line ``end`` (the line itself, or the line's first words); lines are
-    matched stripped, in order, each search beginning where the previous chapter's body
-    began.
+    the next heading line ``end`` (the line itself, or the line's first words) or the end
+    of the file; lines are matched stripped, in order, each search in the same file
+    beginning where the previous chapter's body began.
     """
 
     title: str
     start: str
-    end: str
+    end: str  # "" for the end of the file
+    source: Source | None = None  # when not the excerpt's (a chapter of another file)
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Excerpt:
     author: str
     source: Source
     chapters: tuple[Chapter, ...]
-    markup: str  # "gutenberg" | "aozora" | "plain"
+    markup: str  # "gutenberg" | "aozora" | "markdown" | "plain"
     layout: str  # "blank": paragraphs between blank lines; "indent": an indented line
     #              starts a paragraph; "lines": every line is a paragraph; "wrapped": a short
     #              line ending a sentence ends a paragraph
@@ -149,6 +150,30 @@ YUME = Source(
     "public domain (Natsume died 1916); Aozora Bunko's terms of use",
 )  # fmt: skip
 
+_JANBHAS = ("kunaile/janbhas-repo", "c1d40ba5715f25f8301c0c69ec2baed920187b2a")
+_PD_HINDI = ("public domain in India (author died {died}) and in the USA (published {year}); "
+             "the repository has no licence: read, never copied")  # fmt: skip
+BOODHI_KAKI = Source(
+    *_JANBHAS[:1], "content/hi/boodhi_kaki.md", _JANBHAS[1], "utf-8",
+    "Premchand, बूढ़ी काकी (1921), a Markdown transcription",
+    _PD_HINDI.format(died=1936, year=1921),
+)  # fmt: skip
+SAWA_SER_GEHUN = Source(
+    *_JANBHAS[:1], "content/hi/sawa_ser_gehun.md", _JANBHAS[1], "utf-8",
+    "Premchand, सवा सेर गेहूँ (1924), a Markdown transcription",
+    _PD_HINDI.format(died=1936, year=1924),
+)  # fmt: skip
+USNE_KAHA_THA = Source(
+    *_JANBHAS[:1], "content/hi/usne_kaha_tha.md", _JANBHAS[1], "utf-8",
+    "Chandradhar Sharma Guleri, उसने कहा था (1915), a Markdown transcription",
+    _PD_HINDI.format(died=1922, year=1915),
+)  # fmt: skip
+POOS_KI_RAAT = Source(
+    *_JANBHAS[:1], "content/hi/poos_ki_raat.md", _JANBHAS[1], "utf-8",
+    "Premchand, पूस की रात (1930), a Markdown transcription",
+    _PD_HINDI.format(died=1936, year=1930),
+)  # fmt: skip
+
 # --- excerpts -----------------------------------------------------------------------------
 
 _ALPHABETIC_CHARS = 1_800  # about 2 minutes of Kokoro speech a chapter
@@ -212,6 +237,18 @@ EXCERPTS: tuple[Excerpt, ...] = (
         (Chapter("Capitulo primeiro. Obito do autor", "Algum tempo hesitei", "CAPITULO II"),
          Chapter("Capitulo segundo. O emplasto", "Com effeito, um dia de manhã", "CAPITULO III")),
         "gutenberg", "blank", _ALPHABETIC_CHARS,
+    ),
+    Excerpt(
+        "hi", "hi", "hf_alpha", "मानसरोवर", "प्रेमचंद", BOODHI_KAKI,
+        (Chapter("बूढ़ी काकी", "बुढ़ापा बहुधा बचपन का पुनरागमन", ""),
+         Chapter("सवा सेर गेहूँ", "किसी गाँव में शंकर नाम का", "", SAWA_SER_GEHUN)),
+        "markdown", "blank", _ALPHABETIC_CHARS,
+    ),
+    Excerpt(
+        "hi-held-out", "hi", "hm_omega", "कहानियाँ", "गुलेरी, प्रेमचंद", USNE_KAHA_THA,
+        (Chapter("उसने कहा था", "बड़े-बड़े शहरों के इक्के-गाड़ी वालों", ""),
+         Chapter("पूस की रात", "हल्कू ने आकर स्त्री से कहा", "", POOS_KI_RAAT)),
+        "markdown", "blank", _ALPHABETIC_CHARS,
     ),
     Excerpt(
         "zh", "zh", "zf_xiaoxiao", "阿Q正传", "鲁迅", AH_Q,
@@ -383,15 +420,16 @@ def _find(lines: list[str], marker: str, begin: int, what: str, *, heading: bool
 
 def chapters(mirror: Path, ex: Excerpt) -> list[ChapterText]:
     """The excerpt's chapters, each cut to whole paragraphs within ``ex.max_chars``."""
-    text = read(mirror, ex.source)
-    lines = text.split("\n")
     unspaced = ex.language in ("zh", "ja")
     out: list[ChapterText] = []
-    at = 0
+    source, lines, at = None, [], 0
     for chapter in ex.chapters:
-        what = f"{ex.source.repo}/{ex.source.path} ({ex.key}, {chapter.title})"
+        if (chapter.source or ex.source) != source:
+            source = chapter.source or ex.source
+            lines, at = read(mirror, source).split("\n"), 0
+        what = f"{source.repo}/{source.path} ({ex.key}, {chapter.title})"
         first = _find(lines, chapter.start, at, what, heading=False)
-        last = _find(lines, chapter.end, first + 1, what, heading=True)
+        last = _find(lines, chapter.end, first + 1, what, heading=True) if chapter.end else None
         body = lines[first:last]
         if ex.markup == "aozora":
             body = [clean_aozora(line) for line in body]
@@ -423,8 +461,10 @@ def manuscript(ex: Excerpt, texts: list[ChapterText]) -> str:
 
 def book_text(mirror: Path, source: Source, chars: int) -> str:
     """The first ``chars`` characters of the book itself (past any Project Gutenberg
-    header and Aozora notation key), cleaned and unwrapped, for language detection."""
+    header, Aozora notation key or front matter), cleaned and unwrapped, for language
+    detection."""
     text = read(mirror, source)
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # a Markdown front matter
     start = re.search(r"\*\*\* ?START OF.*\n", text)
     if start:
         text = text[start.end() :]
