@@ -30,7 +30,7 @@ BOOKS = [
     )),
     ("fr", "ff_siwis", "fra", "Le phare", (
         ("Chapitre un", "Le phare brillait sur la mer. La gardienne monta l'escalier."),
-        ("Chapitre deux", "À l'aube, le bateau entra dans le port."),
+        ("Chapitre deux", "Le matin, le bateau entra dans le port."),
     )),
     ("it", "if_sara", "ita", "Il faro", (
         ("Capitolo uno", "Il faro brillava sul mare. La guardiana salì la scala."),
