@@ -3,8 +3,9 @@ a sentence or two a chapter, spoken by a Kokoro voice of the language and heard 
 multilingual Whisper, comes out with its chapters, every chunk verified and the M4B's
 audio tagged with the language's ISO 639-2 code.
 
-The runs share the test session's Prefect server, so each costs the command's start, the
-models' loading and about ten seconds of speech.
+The seven runs share the test session's Prefect server and go two at a time (they are
+mostly single-threaded: the command's start, the models' loading, about ten seconds of
+speech each), all before the first test looks at its own.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
@@ -68,25 +70,16 @@ def _stream_language(m4b: Path) -> str | None:
         return container.streams.audio[0].metadata.get("language")
 
 
-@pytest.mark.parametrize(
-    ("tag", "voice", "iso", "title", "chapters"), BOOKS, ids=[book[0] for book in BOOKS]
-)
-def test_a_book_in_its_own_language_is_narrated_verified_and_tagged(
-    prefect_harness: None,
-    tmp_path: Path,
-    tag: str,
-    voice: str,
-    iso: str,
-    title: str,
-    chapters: tuple[tuple[str, str], ...],
-) -> None:
+def _narrate(folder: Path, book: tuple) -> tuple[subprocess.CompletedProcess[str], Path]:
     import prefect.settings
 
-    book = tmp_path / "book.md"
-    book.write_text(_manuscript(title, chapters), encoding="utf-8")
-    out = tmp_path / "out"
+    tag, voice, _, title, chapters = book
+    manuscript = folder / "book.md"
+    manuscript.write_text(_manuscript(title, chapters), encoding="utf-8")
+    out = folder / "out"
     proc = subprocess.run(
-        [str(NARRATE), "run", str(book), "--out", str(out), "--voice", voice, "--language", tag],
+        [str(NARRATE), "run", str(manuscript), "--out", str(out), "--voice", voice,
+         "--language", tag],
         capture_output=True,
         text=True,
         timeout=300,
@@ -95,7 +88,33 @@ def test_a_book_in_its_own_language_is_narrated_verified_and_tagged(
             "COLUMNS": "200",
             "PREFECT_API_URL": str(prefect.settings.PREFECT_API_URL.value()),
         },
-    )
+    )  # fmt: skip
+    return proc, out
+
+
+@pytest.fixture(scope="module")
+def runs(
+    prefect_harness: None, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[subprocess.CompletedProcess[str], Path]]:
+    """Every book narrated once, two runs at a time: {tag: (the finished command, out)}."""
+    folders = [tmp_path_factory.mktemp(book[0]) for book in BOOKS]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(_narrate, folders, BOOKS))
+    return {book[0]: result for book, result in zip(BOOKS, done, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("tag", "voice", "iso", "title", "chapters"), BOOKS, ids=[book[0] for book in BOOKS]
+)
+def test_a_book_in_its_own_language_is_narrated_verified_and_tagged(
+    runs: dict[str, tuple[subprocess.CompletedProcess[str], Path]],
+    tag: str,
+    voice: str,
+    iso: str,
+    title: str,
+    chapters: tuple[tuple[str, str], ...],
+) -> None:
+    proc, out = runs[tag]
     assert proc.returncode == 0, proc.stderr[-3000:]
 
     (manifest_path,) = out.glob("*/manifest.json")
