@@ -9,9 +9,9 @@ per repository at ``MIRROR/owner+name/repo`` (a bare directory or a clone's ``.g
 the ``fetch`` tool of narrator's development machine leaves them. A missing mirror is a
 clear error naming the repository to fetch.
 
-Chapters are cut to whole paragraphs of at most ``max_chars`` characters (at least one
-paragraph), so a language's run takes minutes, not hours, on two cores: Kokoro speaks
-about 14 characters a second in the alphabetic languages and 4-7 in Chinese and Japanese.
+Chapters are cut to whole paragraphs of at most ``max_chars`` characters (a first
+paragraph longer than that is cut after a sentence), so a language's run takes minutes,
+not hours, on two cores.
 
     .venv/bin/python -m bench.language_corpus --mirror /work/.mirror            # list
     .venv/bin/python -m bench.language_corpus --mirror /work/.mirror --detect   # lingua
@@ -176,8 +176,11 @@ POOS_KI_RAAT = Source(
 
 # --- excerpts -----------------------------------------------------------------------------
 
-_ALPHABETIC_CHARS = 1_800  # about 2 minutes of Kokoro speech a chapter
-_CJK_CHARS = 600  # about 2 minutes of Kokoro speech a chapter
+# About 100-130 s of speech a chapter: Kokoro's first female voice of each language speaks
+# 17.5-19.1 characters a second in the European languages, 13.5 in Hindi, 5.1 in Mandarin
+# and 5.7 in Japanese (narrator.speech.kokoro.MAX_INPUT_CHARS's measurement).
+_ALPHABETIC_CHARS = 1_800
+_CJK_CHARS = 600
 
 EXCERPTS: tuple[Excerpt, ...] = (
     Excerpt(
