@@ -129,14 +129,19 @@ the chunk's start when the hearing timed them (``narrator.verify.unheard``)."""
 
 
 def _hear(
-    transcriber: Transcriber, chunks: Sequence[Chunk], attempts: Sequence[_Attempt], workdir: Path
+    transcriber: Transcriber,
+    chunks: Sequence[Chunk],
+    attempts: Sequence[_Attempt],
+    workdir: Path,
+    language: str,
 ) -> list[Hearing]:
     """What the transcriber hears in each attempt: one request for the whole batch when
     the transcriber batches, one per chunk otherwise or when attribution is ambiguous.
 
     A free transcriber times its words (tiny.en: 0.083 instead of 0.070 CPU-s per audio
     second), so the verdict can find speech it did not write down; a paid one's timings
-    vary by server and are only used to split its batches."""
+    vary by server and are only used to split its batches. ``language`` is the chunks'
+    (BCP 47), which a batch is split in."""
     free = not transcriber.capabilities.paid
     if len(chunks) == 1 or not transcriber.capabilities.batches:
         return [_hear_alone(transcriber, c, a) for c, a in zip(chunks, attempts, strict=True)]
@@ -145,7 +150,7 @@ def _hear(
     try:
         spans = concatenate([a.path for a in attempts], joined)
         timed = transcriber.transcribe_timed(joined, label=label)
-        texts = attribute([c.spoken for c in chunks], timed, spans)
+        texts = attribute([c.spoken for c in chunks], timed, spans, language=language)
     finally:
         joined.unlink(missing_ok=True)
     words: list[tuple[HeardSegment, ...] | None] = (
@@ -276,7 +281,7 @@ def _attempt_round(
     audible = [(c, t) for c in tried if isinstance(t := tries[c.id], _Attempt)]
     with purpose("re-verification" if attempt > 1 else FIRST_PURPOSE["transcription"]):
         heard = _hear(engines.transcriber, [c for c, _ in audible], [t for _, t in audible],
-                      paths.chunks_dir) if audible else []  # fmt: skip
+                      paths.chunks_dir, engines.language) if audible else []  # fmt: skip
         out: list[tuple[Chunk, _Attempt | None, Verification]] = [
             (c, None, t) for c in tried if isinstance(t := tries[c.id], Verification)
         ]

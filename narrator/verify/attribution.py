@@ -16,13 +16,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from narrator.text.normalize import normalize_words
+from narrator.text.language import ENGLISH
 from narrator.verify.base import HeardSegment
 from narrator.verify.batching import GAP_S, STRADDLE_TOLERANCE_S, Span
 
 # The verifier's own word alignment and error regions, so that a batch is cut exactly where
 # scoring would see the errors.
 from narrator.verify.scoring import _regions as error_regions
+from narrator.verify.units import units
 
 __all__ = ["UNTIMED", "attribute", "timed_words", "untimed"]
 
@@ -90,7 +91,11 @@ def _candidates(ref_start: int, ref_end: int, owner: Sequence[int]) -> set[int]:
 
 
 def attribute(
-    expected: Sequence[str], heard: Sequence[HeardSegment], spans: Sequence[Span]
+    expected: Sequence[str],
+    heard: Sequence[HeardSegment],
+    spans: Sequence[Span],
+    *,
+    language: str = ENGLISH,
 ) -> list[str | None]:
     """The text heard in each chunk, in chunk order; None where no split is defensible.
 
@@ -106,6 +111,10 @@ def attribute(
     times put it more than a gap (``GAP_S``) away from the chunk the text gives it also
     makes both ambiguous: the alignment and the audio disagree. A chunk with nothing heard
     gets "".
+
+    Words are compared in the units the verdict scores ``language`` in
+    (``narrator.verify.units``): words, or for Chinese, Japanese and Hindi the sound of
+    each character, as Whisper does not write those as the book does.
     """
     if len(expected) != len(spans):
         raise ValueError(f"{len(expected)} chunk texts for {len(spans)} spans")
@@ -114,10 +123,10 @@ def attribute(
     ref: list[str] = []
     owner: list[int] = []  # the chunk of each expected word
     for index, text in enumerate(expected):
-        words = normalize_words(text)
+        words = units(text, language=language)
         ref += words
         owner += [index] * len(words)
-    hyp = [_Word(w, u) for u, unit in enumerate(heard) for w in normalize_words(unit.text)]
+    hyp = [_Word(w, u) for u, unit in enumerate(heard) for w in units(unit.text, language=language)]
     if not hyp:
         return ["" for _ in spans]
     times = [_by_time(unit, spans) for unit in heard]

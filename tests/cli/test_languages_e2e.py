@@ -3,6 +3,10 @@ a sentence or two a chapter, spoken by a Kokoro voice of the language and heard 
 multilingual Whisper, comes out with its chapters, every chunk verified and the M4B's
 audio tagged with the language's ISO 639-2 code.
 
+French comes as an EPUB that states its language, with no ``--language`` and no
+``--voice``: its language, title and chapters come through to the M4B's tags, read by
+Kokoro's French voice, the language's default.
+
 The seven runs share the test session's Prefect server and go two at a time (they are
 mostly single-threaded: the command's start, the models' loading, about ten seconds of
 speech each), all before the first test looks at its own.
@@ -19,6 +23,8 @@ from pathlib import Path
 
 import av
 import pytest
+from ebooklib import epub
+from mutagen.mp4 import MP4
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +71,30 @@ def _manuscript(title: str, chapters: tuple[tuple[str, str], ...]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+EPUB = "fr"
+"""The language whose book is an EPUB stating it; narrated in its default voice."""
+
+
+def _epub(path: Path, tag: str, title: str, chapters: tuple[tuple[str, str], ...]) -> Path:
+    book = epub.EpubBook()
+    book.set_identifier(f"urn:narrator-test:{tag}")
+    book.set_title(title)
+    book.set_language(tag)
+    book.add_author("Jules Verne")
+    pages = []
+    for n, (heading, text) in enumerate(chapters, 1):
+        page = epub.EpubHtml(title=heading, file_name=f"ch{n}.xhtml", lang=tag,
+                             content=f"<h1>{heading}</h1><p>{text}</p>")  # fmt: skip
+        book.add_item(page)
+        pages.append(page)
+    book.toc = [epub.Link(p.file_name, p.title, p.file_name) for p in pages]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *pages]
+    epub.write_epub(str(path), book)
+    return path
+
+
 def _stream_language(m4b: Path) -> str | None:
     with av.open(str(m4b)) as container:
         return container.streams.audio[0].metadata.get("language")
@@ -74,12 +104,16 @@ def _narrate(folder: Path, book: tuple) -> tuple[subprocess.CompletedProcess[str
     import prefect.settings
 
     tag, voice, _, title, chapters = book
-    manuscript = folder / "book.md"
-    manuscript.write_text(_manuscript(title, chapters), encoding="utf-8")
+    if tag == EPUB:  # the book says its language, and the language picks the voice
+        manuscript = _epub(folder / "book.epub", tag, title, chapters)
+        stated: list[str] = []
+    else:
+        manuscript = folder / "book.md"
+        manuscript.write_text(_manuscript(title, chapters), encoding="utf-8")
+        stated = ["--voice", voice, "--language", tag]
     out = folder / "out"
     proc = subprocess.run(
-        [str(NARRATE), "run", str(manuscript), "--out", str(out), "--voice", voice,
-         "--language", tag],
+        [str(NARRATE), "run", str(manuscript), "--out", str(out), *stated],
         capture_output=True,
         text=True,
         timeout=300,
@@ -126,4 +160,8 @@ def test_a_book_in_its_own_language_is_narrated_verified_and_tagged(
         (c["id"], c["text"], c["heard"], c["reason"]) for c in chunks if not c["passed"]
     ]
     assert f"/{voice}/" in manifest["engine"]
-    assert _stream_language(manifest_path.parent / manifest["m4b"]) == iso
+    m4b = manifest_path.parent / manifest["m4b"]
+    assert _stream_language(m4b) == iso
+    tags = MP4(m4b)
+    assert tags.tags is not None and tags.tags["\xa9nam"] == [title]
+    assert [c.title for c in tags.chapters or ()] == [heading for heading, _ in chapters]

@@ -111,6 +111,9 @@ def test_title_from_file_name_and_slug(tmp_path: Path) -> None:
     ("text", "slug"),
     [
         ("Café au Lait!", "cafe-au-lait"),
+        ("灯塔", "灯塔"),
+        ("Война и мир", "война-и-мир"),
+        ("प्रकाशस्तंभ", "प्रकाशस्तंभ"),
         ("🎉🎉", "untitled"),
         ("", "untitled"),
         ("word " * 30, ("word-" * 12).rstrip("-")),
