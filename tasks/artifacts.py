@@ -14,11 +14,12 @@ from prefect.artifacts import (
 )
 
 from narrator.models import BookResult, BudgetWait
+from narrator.text.slug import ascii_slug
 
 
 def _key(slug: str, what: str) -> str:
-    # Artifact keys allow only lower-case letters, digits and dashes (book slugs comply).
-    return f"{slug}-{what}"[:100]
+    # Artifact keys allow only lower-case letters, digits and dashes.
+    return f"{ascii_slug(slug)}-{what}"[:100]
 
 
 def start_progress(slug: str) -> UUID:

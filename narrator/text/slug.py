@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -29,3 +30,12 @@ def _own_script(text: str) -> str:
     and digits (Unicode categories L, M, N) turned into one hyphen."""
     kept = (ch if unicodedata.category(ch)[0] in "LMN" else "-" for ch in text.lower())
     return re.sub("-+", "-", unicodedata.normalize("NFC", "".join(kept))).strip("-")
+
+
+def ascii_slug(slug: str) -> str:
+    """``slug`` where only ASCII is allowed (Prefect's artifact keys: lower-case letters,
+    digits and dashes): itself when it is ASCII, else "book-" and 12 hex digits of its
+    SHA-256, the same for the same slug."""
+    if slug.isascii():
+        return slug
+    return "book-" + hashlib.sha256(slug.encode()).hexdigest()[:12]

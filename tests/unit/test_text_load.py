@@ -12,6 +12,7 @@ import pytest
 from narrator.errors import ManuscriptError
 from narrator.text import load_book, slugify
 from narrator.text.load import read_manuscript
+from narrator.text.slug import ascii_slug
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -122,3 +123,10 @@ def test_title_from_file_name_and_slug(tmp_path: Path) -> None:
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
     assert len(slugify(text)) <= 60
+
+
+def test_a_slug_in_another_script_has_an_ascii_key_of_its_own() -> None:
+    assert ascii_slug("the-lamp") == "the-lamp"
+    key = ascii_slug(slugify("灯塔"))
+    assert key.isascii() and key.startswith("book-") and key == ascii_slug("灯塔")
+    assert key != ascii_slug(slugify("灯台"))
