@@ -20,7 +20,10 @@ How the text is scored (the reference is the chapter's title and paragraphs as t
 manuscript gives them; see docs/languages.md):
 
 * es, fr, it, pt, en: word error rate after Unicode NFKC, case folding and replacing
-  every punctuation mark and symbol with a space.
+  every punctuation mark and symbol with a space; and "as said", the word error rate over
+  the words verification compares (``narrator.text.normalize.normalize_words`` in the
+  language: numbers in words on both sides, elisions split), so that "40" heard for
+  "quarante" is not an error.
 * zh, ja: character error rate over letters and digits (punctuation and spaces dropped),
   and an error rate "by sound" that does not depend on the script, in the units
   verification compares (``narrator.verify.units``): toneless pinyin syllables for
@@ -129,6 +132,7 @@ class Score:
     metric: str  # "WER", "CER", "key CER"
     value: float | None
     reading: float | None = None  # error rate in the units verification compares
+    reading_name: str = "by sound"
 
 
 def score(language: str, reference: str, heard: str) -> Score:
@@ -141,7 +145,10 @@ def score(language: str, reference: str, heard: str) -> Score:
         if primary == "hi":  # Whisper writes Hindi in another script: only sounds compare
             return Score("key CER", None, reading)
         return Score("CER", error_rate(characters(reference), characters(heard)), reading)
-    return Score("WER", error_rate(words(reference), words(heard)))
+    from narrator.verify.units import units
+
+    said = error_rate(units(reference, language=language), units(heard, language=language))
+    return Score("WER", error_rate(words(reference), words(heard)), said, "as said")
 
 
 # --- one language -------------------------------------------------------------------------
@@ -263,7 +270,7 @@ def _fmt_score(scores: tuple[Score, ...]) -> str:
     parts = []
     for s in scores:
         value = f"{s.value:.3f}" if s.value is not None else ""
-        reading = f" ({s.reading:.3f} by sound)" if s.reading is not None else ""
+        reading = f" ({s.reading:.3f} {s.reading_name})" if s.reading is not None else ""
         parts.append((value + reading).strip())
     return f"{scores[0].metric} " + " / ".join(parts)
 
